@@ -1,0 +1,104 @@
+package io.servd.cgroup;
+
+import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.fs.CgroupFile;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads one cgroup's cpu controller files. Every reader returns empty when its file is absent (the
+ * controller is not enabled for the cgroup, or this kernel lacks the file) and throws
+ * {@link MalformedCgroupFileException} when the file cannot be parsed. On cgroup v1 only the limit
+ * and weight are read (from {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}, {@code cpu.shares}).
+ */
+public final class CpuController {
+
+    /** Fewer CPUs is stricter; unlimited is loosest. */
+    static final Comparator<CpuMax> STRICTEST_FIRST =
+            Comparator.comparingDouble(m -> m.cpus().orElse(Double.POSITIVE_INFINITY));
+
+    private final CgroupDir dir;
+    private final CgroupVersion version;
+
+    private CpuController(CgroupDir dir, CgroupVersion version) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.version = Objects.requireNonNull(version, "version");
+    }
+
+    /** The cpu controller of a cgroup v2 directory. */
+    public static CpuController of(CgroupDir dir) {
+        return new CpuController(dir, CgroupVersion.V2);
+    }
+
+    /** The cpu controller of a directory of the given hierarchy version. */
+    public static CpuController of(CgroupDir dir, CgroupVersion version) {
+        return new CpuController(dir, version);
+    }
+
+    /** The bandwidth limit ({@code cpu.max}); on v1 from {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us}. */
+    public Optional<CpuMax> readMax() throws IOException {
+        return readMax(dir, version);
+    }
+
+    /**
+     * The weight ({@code cpu.weight}). On v1, {@code cpu.shares} converted as systemd does:
+     * {@code clamp(shares * 100 / 1024, 1, 10000)}.
+     */
+    public Optional<CpuWeight> readWeight() throws IOException {
+        if (version == CgroupVersion.V2) {
+            return CgroupParser.read(dir, CgroupFile.CPU_WEIGHT, CpuWeight::parseCgroup);
+        }
+        return CgroupParser.read(dir, CgroupFile.CPU_SHARES, (raw, file) -> {
+            long shares = ByteSize.parseCount(raw.strip(), raw, file);
+            return new CpuWeight((int) Math.max(1, Math.min(10_000, shares * 100 / 1024)));
+        });
+    }
+
+    /** Whether the cgroup is SCHED_IDLE ({@code cpu.idle} is 1; Linux 5.15+). */
+    public Optional<Boolean> readIdle() throws IOException {
+        return CgroupParser.read(dir, CgroupFile.CPU_IDLE, (raw, file) -> switch (raw.strip()) {
+            case "0" -> false;
+            case "1" -> true;
+            default -> throw new MalformedCgroupFileException(file, raw, "expected 0 or 1");
+        });
+    }
+
+    /** Cumulative usage and throttling ({@code cpu.stat}); v2 only, empty on v1. */
+    public Optional<CpuStat> readStat() throws IOException {
+        return version == CgroupVersion.V2
+                ? CgroupParser.read(dir, CgroupFile.CPU_STAT, CpuStat::parseCgroup) : Optional.empty();
+    }
+
+    /** CPU pressure ({@code cpu.pressure}); empty when PSI is disabled or on v1. */
+    public Optional<Pressure> readPressure() throws IOException {
+        return version == CgroupVersion.V2
+                ? CgroupParser.read(dir, CgroupFile.CPU_PRESSURE, Pressure::parseCgroup) : Optional.empty();
+    }
+
+    static Optional<CpuMax> readMax(CgroupDir dir, CgroupVersion version) throws IOException {
+        if (version == CgroupVersion.V2) {
+            return CgroupParser.read(dir, CgroupFile.CPU_MAX, CpuMax::parseCgroup);
+        }
+        Optional<String> quota = dir.read(CgroupFile.CPU_CFS_QUOTA_US);
+        if (quota.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> periodRaw = dir.read(CgroupFile.CPU_CFS_PERIOD_US);
+        if (periodRaw.isEmpty()) {
+            throw new CgroupException("[" + CgroupFile.CPU_CFS_QUOTA_US + "] without [" + CgroupFile.CPU_CFS_PERIOD_US
+                    + "] in [" + dir.path() + "]");
+        }
+        Duration period = CpuMax.positiveMicros(periodRaw.get().strip(), periodRaw.get(),
+                dir.file(CgroupFile.CPU_CFS_PERIOD_US), "period");
+        // cpu.cfs_quota_us: microseconds, or -1 for no limit
+        if (quota.get().strip().equals("-1")) {
+            return Optional.of(CpuMax.unlimited(period));
+        }
+        return Optional.of(CpuMax.of(CpuMax.positiveMicros(quota.get().strip(), quota.get(),
+                dir.file(CgroupFile.CPU_CFS_QUOTA_US), "quota"), period));
+    }
+}

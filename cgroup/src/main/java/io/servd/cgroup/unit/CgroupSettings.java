@@ -1,0 +1,62 @@
+package io.servd.cgroup.unit;
+
+import io.servd.cgroup.CgroupWrite;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A set of resource-control directives for one unit, the last assignment of each name winning as in a
+ * unit file. {@link #plannedWrites(HostResources)} is the pure planning step of "apply"; the writing is
+ * {@link io.servd.cgroup.CgroupWriter}'s.
+ *
+ * @param directives by name, in first-assignment order
+ */
+public record CgroupSettings(Map<String, ResourceDirective> directives) {
+
+    public CgroupSettings {
+        directives = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(directives));
+    }
+
+    /** Later entries override earlier ones with the same name. */
+    public static CgroupSettings of(Collection<? extends ResourceDirective> directives) {
+        Map<String, ResourceDirective> byName = new LinkedHashMap<>();
+        for (ResourceDirective d : directives) {
+            byName.put(d.name(), d);
+        }
+        return new CgroupSettings(byName);
+    }
+
+    /** The directive named {@code name}, if set. */
+    public Optional<ResourceDirective> get(String name) {
+        return Optional.ofNullable(directives.get(name));
+    }
+
+    /**
+     * The cgroup v2 file writes systemd performs for these directives, in systemd's order (cpu, memory,
+     * pids). {@code CPUQuota=} and {@code CPUQuotaPeriodSec=} combine into one {@code cpu.max}; a missing
+     * one takes its default. Files of directives that are not set are not touched (systemd rewrites the
+     * whole controller from the unit's full configuration, which includes values we were not given).
+     *
+     * @throws InvalidDirectiveException when a percentage resolves out of range on {@code host}
+     */
+    public List<CgroupWrite> plannedWrites(HostResources host) {
+        List<CgroupWrite> writes = new ArrayList<>();
+        get("CPUWeight").map(CpuWeightDirective.class::cast).ifPresent(w -> writes.addAll(w.cgroupWrites()));
+        Optional<CpuQuota> quota = get("CPUQuota").map(CpuQuota.class::cast);
+        Optional<CpuQuotaPeriodSec> period = get("CPUQuotaPeriodSec").map(CpuQuotaPeriodSec.class::cast);
+        if (quota.isPresent() || period.isPresent()) {
+            writes.add(new CgroupWrite(io.servd.cgroup.fs.CgroupFile.CPU_MAX, quota.orElse(CpuQuota.none())
+                    .toCpuMax(period.orElse(CpuQuotaPeriodSec.defaultPeriod())).formatCgroup()));
+        }
+        for (MemoryDirective.Property p : MemoryDirective.Property.values()) {
+            get(p.directive()).map(MemoryDirective.class::cast).ifPresent(m -> writes.add(m.cgroupWrite(host)));
+        }
+        get("TasksMax").map(TasksMax.class::cast).ifPresent(t -> writes.add(t.cgroupWrite(host)));
+        return List.copyOf(writes);
+    }
+}

@@ -1,0 +1,21 @@
+package io.servd.cgroup.unit;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One planned drop-in file.
+ *
+ * @param path    absolute path, e.g. {@code /etc/systemd/system.control/web.service.d/50-MemoryMax.conf}
+ * @param content the exact file content
+ */
+public record DropIn(Path path, String content) {
+
+    public DropIn {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(content, "content");
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("drop-in path must be absolute [" + path + "]");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.servd.cgroup.unit;
+
+import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.Limit;
+import io.servd.cgroup.fs.CgroupFile;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code MemoryMin=}, {@code MemoryLow=}, {@code MemoryHigh=}, {@code MemoryMax=}, {@code MemorySwapMax=}:
+ * bytes with an optional base-1024 suffix K, M, G, T, P, E (decimals allowed, parts may be summed:
+ * {@code "1G 512M"}), a percentage of physical memory, or {@code infinity}. An empty value resets to the
+ * default, as {@code systemctl set-property} sends it: 0 for MemoryMin/MemoryLow, infinity otherwise.
+ *
+ * @param property which directive
+ * @param value    the parsed value
+ */
+public record MemoryDirective(Property property, Value value) implements ResourceDirective {
+
+    /** The five memory directives, their cgroup file and systemd's bounds. */
+    public enum Property {
+        MEMORY_MIN("MemoryMin", CgroupFile.MEMORY_MIN, 0),
+        MEMORY_LOW("MemoryLow", CgroupFile.MEMORY_LOW, 0),
+        MEMORY_HIGH("MemoryHigh", CgroupFile.MEMORY_HIGH, 1),
+        MEMORY_MAX("MemoryMax", CgroupFile.MEMORY_MAX, 1),
+        MEMORY_SWAP_MAX("MemorySwapMax", CgroupFile.MEMORY_SWAP_MAX, 0);
+
+        private final String directive;
+        private final CgroupFile file;
+        private final long minimumBytes;
+
+        Property(String directive, CgroupFile file, long minimumBytes) {
+            this.directive = directive;
+            this.file = file;
+            this.minimumBytes = minimumBytes;
+        }
+
+        public String directive() {
+            return directive;
+        }
+
+        public CgroupFile file() {
+            return file;
+        }
+    }
+
+    /** A byte count, a share of physical memory, or no limit. */
+    public sealed interface Value permits Bytes, Percent, Infinity {
+    }
+
+    public record Bytes(ByteSize size) implements Value {
+        public Bytes {
+            Objects.requireNonNull(size, "size");
+        }
+    }
+
+    public record Percent(Permyriad share) implements Value {
+        public Percent {
+            Objects.requireNonNull(share, "share");
+            if (share.value() > 10_000) {
+                throw new IllegalArgumentException("memory percentage above 100% [" + share.formatPercent() + "]");
+            }
+        }
+    }
+
+    public record Infinity() implements Value {
+    }
+
+    private record Suffix(String name, long factor) {
+    }
+
+    private static final List<Suffix> SUFFIXES = List.of(
+            new Suffix("E", 1L << 60), new Suffix("P", 1L << 50), new Suffix("T", 1L << 40),
+            new Suffix("G", 1L << 30), new Suffix("M", 1L << 20), new Suffix("K", 1L << 10),
+            new Suffix("B", 1L), new Suffix("", 1L));
+
+    public MemoryDirective {
+        Objects.requireNonNull(property, "property");
+        Objects.requireNonNull(value, "value");
+        if (value instanceof Bytes b && b.size().bytes() < property.minimumBytes) {
+            throw new InvalidDirectiveException(property.directive, Long.toString(b.size().bytes()), "out of range");
+        }
+        if (value instanceof Percent p && p.share().value() == 0 && property.minimumBytes > 0) {
+            throw new InvalidDirectiveException(property.directive, p.share().formatPercent(), "out of range");
+        }
+    }
+
+    /**
+     * Parses a value the way {@code systemctl set-property} does ({@code bus_append_cgroup_property}).
+     *
+     * @throws InvalidDirectiveException naming the directive and {@code text}
+     */
+    public static MemoryDirective parse(Property property, String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.equals("infinity")) {
+            return new MemoryDirective(property, new Infinity());
+        }
+        if (text.isEmpty()) {
+            return new MemoryDirective(property, property.minimumBytes == 0 && property != Property.MEMORY_SWAP_MAX
+                    ? new Bytes(ByteSize.ofBytes(0)) : new Infinity());
+        }
+        if (Permyriad.looksLike(text)) {
+            Permyriad share = Permyriad.parse(property.directive, text, true);
+            if (share.value() == 0 && property.minimumBytes > 0) {
+                throw new InvalidDirectiveException(property.directive, text, "out of range");
+            }
+            return new MemoryDirective(property, new Percent(share));
+        }
+        long bytes = parseSize(property.directive, text);
+        if (bytes < property.minimumBytes) {
+            throw new InvalidDirectiveException(property.directive, text, "out of range");
+        }
+        return new MemoryDirective(property, new Bytes(ByteSize.ofBytes(bytes)));
+    }
+
+    /** systemd's {@code parse_size(t, 1024)}: parts in descending units, each {@code N[.F][ ]SUFFIX}. */
+    static long parseSize(String directive, String text) {
+        long total = 0;
+        int start = 0;
+        int i = 0;
+        String s = text;
+        do {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            int digits = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == digits) {
+                throw new InvalidDirectiveException(directive, text, "not a size");
+            }
+            String whole = s.substring(digits, i);
+            String fraction = "";
+            if (i < s.length() && s.charAt(i) == '.') {
+                int f = ++i;
+                while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                    i++;
+                }
+                fraction = s.substring(f, i);
+            }
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            int matched = -1;
+            for (int k = start; k < SUFFIXES.size(); k++) {
+                if (s.startsWith(SUFFIXES.get(k).name(), i)) {
+                    matched = k;
+                    break;
+                }
+            }
+            if (matched < 0) {
+                throw new InvalidDirectiveException(directive, text, "unknown size suffix");
+            }
+            Suffix suffix = SUFFIXES.get(matched);
+            try {
+                long part = Math.multiplyExact(Long.parseLong(whole), suffix.factor());
+                if (!fraction.isEmpty()) {
+                    part = Math.addExact(part, new BigDecimal("0." + fraction)
+                            .multiply(BigDecimal.valueOf(suffix.factor())).longValue());
+                }
+                total = Math.addExact(total, part);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new InvalidDirectiveException(directive, text, "size out of range");
+            }
+            i += suffix.name().length();
+            start = matched + 1;
+        } while (i < s.length());
+        return total;
+    }
+
+    @Override
+    public String name() {
+        return property.directive;
+    }
+
+    @Override
+    public String format() {
+        if (value instanceof Bytes b) {
+            return Long.toString(b.size().bytes());
+        }
+        if (value instanceof Percent p) {
+            return p.share().formatPercent();
+        }
+        return "infinity";
+    }
+
+    /**
+     * As {@code BUS_DEFINE_SET_CGROUP_LIMIT} writes it: {@code MemoryMax=1610612736}, {@code MemoryMax=infinity},
+     * or for a percentage the value after its round trip through systemd's 32-bit scale, {@code MemoryMax=50.00%}.
+     */
+    @Override
+    public String dropInLine() {
+        if (value instanceof Percent p) {
+            long scale = p.share().toUint32Scale();
+            int back = (int) ((scale * 10_000L + 0xFFFF_FFFFL / 2) / 0xFFFF_FFFFL);
+            return name() + "=" + new Permyriad(back).formatPercent();
+        }
+        return name() + "=" + format();
+    }
+
+    @Override
+    public String dropInName() {
+        return value instanceof Percent ? name() + "Scale" : name();
+    }
+
+    /**
+     * The limit in bytes systemd applies: percentages via {@code physical_memory_scale()} on the 32-bit
+     * scale, as after {@code set-property}.
+     *
+     * @throws InvalidDirectiveException when a percentage comes to less than the directive's minimum
+     *                                   ({@code MemoryMax=0%})
+     */
+    public Limit<ByteSize> resolve(HostResources host) {
+        if (value instanceof Bytes b) {
+            return Limit.atMost(b.size());
+        }
+        if (value instanceof Percent p) {
+            long bytes = host.scaleMemory(p.share().toUint32Scale(), 0xFFFF_FFFFL);
+            if (bytes < property.minimumBytes) {
+                throw new InvalidDirectiveException(name(), format(), "out of range on this host");
+            }
+            return Limit.atMost(ByteSize.ofBytes(bytes));
+        }
+        return Limit.unlimited();
+    }
+
+    /** The cgroup v2 write: {@code memory.max=<bytes>} or {@code memory.max=max}. */
+    public CgroupWrite cgroupWrite(HostResources host) {
+        return new CgroupWrite(property.file, ByteSize.formatCgroupLimit(resolve(host)));
+    }
+}

@@ -1,0 +1,85 @@
+package io.servd.cgroup.bench;
+
+import io.servd.cgroup.CgroupSample;
+import io.servd.cgroup.Sampler;
+import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.fs.CgroupRoot;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Samples N cgroups laid out like a busy host: N copies of the v2-service-synthetic web.service files
+ * (cpu.stat, memory.current, pids.current, io.stat, three PSI files) under a temporary directory.
+ * Run: {@code java -cp <test classpath> org.openjdk.jmh.Main SamplerBenchmark}; time per operation
+ * divided by N is the cost per cgroup.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class SamplerBenchmark {
+
+    @Param("1000")
+    public int cgroups;
+
+    private Path tree;
+    private List<CgroupDir> dirs;
+    private final Sampler sampler = new Sampler();
+
+    @Setup
+    public void buildTree() throws IOException, URISyntaxException {
+        Path source = Path.of(SamplerBenchmark.class
+                .getResource("/cgroupfs/v2-service-synthetic/system.slice/web.service").toURI());
+        tree = Files.createTempDirectory("servd-sampler-bench");
+        CgroupRoot root = new CgroupRoot(tree);
+        dirs = new ArrayList<>(cgroups);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(source)) {
+            files = s.toList();
+        }
+        for (int i = 0; i < cgroups; i++) {
+            CgroupDir dir = root.resolve("/system.slice/unit-" + i + ".service");
+            Files.createDirectories(dir.path());
+            for (Path f : files) {
+                Files.copy(f, dir.path().resolve(f.getFileName()));
+            }
+            dirs.add(dir);
+        }
+    }
+
+    @TearDown
+    public void deleteTree() throws IOException {
+        try (Stream<Path> s = Files.walk(tree)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Benchmark
+    public List<CgroupSample> sampleAll() throws IOException {
+        return sampler.sample(dirs);
+    }
+}

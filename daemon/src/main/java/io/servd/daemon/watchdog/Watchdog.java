@@ -1,0 +1,221 @@
+package io.servd.daemon.watchdog;
+
+import io.servd.daemon.notify.Notifier;
+import io.servd.daemon.notify.NotifyMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pings systemd's watchdog with {@code WATCHDOG=1} every half interval from one named daemon
+ * thread ({@value #THREAD_NAME}), but only after a {@link LivenessProbe} answered within its
+ * deadline: a stalled event loop stops the pings and systemd restarts the service after
+ * {@code WatchdogSec=}.
+ *
+ * <p>Failure semantics: a failed ping ({@link IOException} from the notifier) is logged as a warning
+ * (once per run of failures) and the next period tries again; a failed or late probe skips that ping (logged once when
+ * liveness is lost and once when it returns). {@link #trigger()} reports a fatal internal error.
+ *
+ * @see <a href="https://www.freedesktop.org/software/systemd/man/latest/sd_watchdog_enabled.html">sd_watchdog_enabled(3)</a>
+ */
+public final class Watchdog implements AutoCloseable {
+
+    /** The variables systemd sets for the watchdog; scrub them from children's environment. */
+    public static final List<String> ENVIRONMENT_VARIABLES = List.of("WATCHDOG_USEC", "WATCHDOG_PID");
+    /** Name of the pinging thread. */
+    public static final String THREAD_NAME = "servd-watchdog";
+
+    private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+
+    private final Notifier notifier;
+    private final LivenessProbe probe;
+    private final Duration pingPeriod;
+    private final Duration probeDeadline;
+    private final ScheduledExecutorService thread;
+    private boolean alive = true; // these two only touched by the watchdog thread
+    private boolean pingFailing;
+
+    private Watchdog(Notifier notifier, LivenessProbe probe, Duration pingPeriod, Duration probeDeadline) {
+        this.notifier = notifier;
+        this.probe = probe;
+        this.pingPeriod = pingPeriod;
+        this.probeDeadline = probeDeadline;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * The watchdog interval systemd expects pings within, like {@code sd_watchdog_enabled(3)}.
+     *
+     * @param env the process environment ({@code System.getenv()} in {@code main})
+     * @param pid our pid ({@code ProcessHandle.current().pid()})
+     * @return empty when {@code WATCHDOG_USEC} is unset (no watchdog) or {@code WATCHDOG_PID} names
+     *     another process; otherwise the interval, microsecond precision
+     * @throws IllegalArgumentException if {@code WATCHDOG_USEC} is not a positive integer or
+     *     {@code WATCHDOG_PID} not a positive pid; the message brackets the raw value
+     */
+    public static Optional<Duration> interval(Map<String, String> env, long pid) {
+        Objects.requireNonNull(env, "env");
+        String rawUsec = env.get("WATCHDOG_USEC");
+        if (rawUsec == null) {
+            return Optional.empty();
+        }
+        long usec = parsePositive("WATCHDOG_USEC", rawUsec);
+        String rawPid = env.get("WATCHDOG_PID");
+        if (rawPid != null && parsePositive("WATCHDOG_PID", rawPid) != pid) {
+            log.debug("watchdog not ours: WATCHDOG_PID [{}] is not our pid [{}]", rawPid, pid);
+            return Optional.empty();
+        }
+        return Optional.of(Duration.of(usec, java.time.temporal.ChronoUnit.MICROS));
+    }
+
+    /**
+     * Starts the watchdog if {@code env} enables it for {@code pid}: {@link #interval(Map, long)}
+     * then {@link #start(Duration, Notifier, LivenessProbe)}.
+     *
+     * @return empty when the watchdog is not enabled for us (a normal result)
+     * @throws IllegalArgumentException as {@link #interval(Map, long)}, or for an interval below 2 ms
+     */
+    public static Optional<Watchdog> startFromEnvironment(Map<String, String> env, long pid, Notifier notifier,
+            LivenessProbe probe) {
+        return interval(env, pid).map(interval -> start(interval, notifier, probe));
+    }
+
+    private static long parsePositive(String variable, String raw) {
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("unparseable " + variable + " [" + raw + "]", e);
+        }
+        if (value <= 0) {
+            throw new IllegalArgumentException(variable + " must be positive [" + raw + "]");
+        }
+        return value;
+    }
+
+    /**
+     * Starts pinging every {@code interval / 2}, first at once, with a probe deadline of
+     * {@code interval / 4}.
+     *
+     * @param interval as from {@link #interval(Map, long)}
+     */
+    public static Watchdog start(Duration interval, Notifier notifier, LivenessProbe probe) {
+        Objects.requireNonNull(interval, "interval");
+        return start(interval, interval.dividedBy(4), notifier, probe);
+    }
+
+    /**
+     * Starts pinging every {@code interval / 2}, first at once.
+     *
+     * @param probeDeadline how long one probe may take; positive and below {@code interval / 2}
+     * @throws IllegalArgumentException if {@code interval / 2} is below 1 ms or the deadline is out
+     *     of range
+     */
+    public static Watchdog start(Duration interval, Duration probeDeadline, Notifier notifier, LivenessProbe probe) {
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(probeDeadline, "probeDeadline");
+        Objects.requireNonNull(notifier, "notifier");
+        Objects.requireNonNull(probe, "probe");
+        Duration period = interval.dividedBy(2);
+        if (period.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("watchdog interval below 2 ms [" + interval + "]");
+        }
+        if (probeDeadline.isNegative() || probeDeadline.isZero() || probeDeadline.compareTo(period) >= 0) {
+            throw new IllegalArgumentException("probe deadline [" + probeDeadline
+                    + "] must be positive and below half the watchdog interval [" + interval + "]");
+        }
+        Watchdog watchdog = new Watchdog(notifier, probe, period, probeDeadline);
+        watchdog.thread.scheduleAtFixedRate(watchdog::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        log.info("watchdog enabled: interval [{}], pinging every [{}] while the liveness probe answers within [{}]",
+                interval, period, probeDeadline);
+        return watchdog;
+    }
+
+    /** Time between pings: half the interval. */
+    public Duration pingPeriod() {
+        return pingPeriod;
+    }
+
+    private void tick() {
+        Optional<String> failure = probeOnce();
+        if (failure.isPresent()) {
+            if (alive) {
+                log.warn("liveness probe failed, withholding watchdog pings: {}", failure.get());
+                alive = false;
+            }
+            return;
+        }
+        if (!alive) {
+            log.info("liveness probe answers again, resuming watchdog pings");
+            alive = true;
+        }
+        try {
+            notifier.send(NotifyMessage.WATCHDOG);
+            if (pingFailing) {
+                log.info("watchdog pings to [{}] go through again", notifier);
+                pingFailing = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!pingFailing) {
+                log.warn("watchdog ping to [{}] failed, retrying every [{}]", notifier, pingPeriod, e);
+                pingFailing = true;
+            } else {
+                log.debug("watchdog ping to [{}] failed again", notifier, e);
+            }
+        }
+    }
+
+    private Optional<String> probeOnce() {
+        try {
+            probe.probe().toCompletableFuture().get(probeDeadline.toNanos(), TimeUnit.NANOSECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of("no answer within [" + probeDeadline + "]");
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() is stopping us
+            return Optional.of("interrupted");
+        } catch (RuntimeException e) {
+            return Optional.of(e.toString());
+        }
+    }
+
+    /**
+     * Sends {@code WATCHDOG=trigger}: systemd treats the service as if the watchdog expired (runs
+     * {@code WatchdogSignal=}, then the restart policy). For fatal internal errors. Pinging stops
+     * first, so that no later ping contradicts the trigger.
+     *
+     * @return {@code false} if not under systemd
+     * @throws IOException if the message could not be sent
+     */
+    public boolean trigger() throws IOException {
+        thread.shutdownNow();
+        return notifier.send(NotifyMessage.WATCHDOG_TRIGGER);
+    }
+
+    /** Stops pinging and waits up to one probe deadline for the thread to end. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(probeDeadline.toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

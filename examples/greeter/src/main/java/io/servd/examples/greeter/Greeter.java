@@ -1,0 +1,76 @@
+package io.servd.examples.greeter;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.servd.netpoll.EventLoops;
+import io.servd.netpoll.NetpollConfig;
+import io.servd.netpoll.Preference;
+import io.servd.netpoll.Server;
+import io.servd.netpoll.Transport;
+import io.servd.netpoll.TransportSelection;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar greeter.jar [--port=8080] [--host=127.0.0.1] [--transport=auto]}: serves
+ * {@code GET /} on loopback by default. SIGTERM drains for up to 5 s, then stops.
+ */
+public final class Greeter {
+    private Greeter() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = new HashMap<>(Map.of("port", "8080", "host", "127.0.0.1", "transport", "auto"));
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--?", "").split("=", 2);
+            if (kv.length != 2 || !flags.containsKey(kv[0])) {
+                System.err.println("greeter: unknown flag [" + arg + "], expected --port=N --host=ADDR --transport=NAME");
+                System.exit(2);
+            }
+            flags.put(kv[0], kv[1]);
+        }
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+        NetpollConfig config = NetpollConfig.defaults().withTransport(Preference.parse(flags.get("transport")))
+                .withSystemProperties(properties);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(flags.get("host")),
+                Integer.parseInt(flags.get("port")));
+
+        EventLoops loops = start(config, Runtime.getRuntime().availableProcessors());
+        try {
+            Server server = loops.bind(address, hello());
+            System.out.println("greeter: listening on [" + address.getAddress().getHostAddress() + ":"
+                    + ((InetSocketAddress) server.localAddress()).getPort() + "] transport [" + loops.transport() + "]");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.drain(Duration.ofSeconds(5)).join();
+                loops.close();
+            }, "greeter-stop"));
+        } catch (BindException e) {
+            System.err.println("greeter: " + e.getMessage());
+            loops.close();
+            System.exit(1);
+        }
+    }
+
+    static EventLoops start(NetpollConfig config, double cpus) {
+        TransportSelection selection = Transport.detect(config);
+        selection.skipped().forEach(s -> System.out.println("greeter: transport [" + s.transport()
+                + "] unavailable: " + s.reason()));
+        return EventLoops.start(selection.transport(), config.sizing(), cpus);
+    }
+
+    static ChannelInitializer<Channel> hello() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+            }
+        };
+    }
+}

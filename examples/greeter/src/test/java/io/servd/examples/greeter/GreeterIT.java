@@ -1,0 +1,81 @@
+package io.servd.examples.greeter;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged greeter as its users run it: {@code java -jar greeter.jar --port=N}. */
+@EnabledOnOs(OS.LINUX)
+class GreeterIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on \\[127\\.0\\.0\\.1:(\\d+)] transport \\[(\\w+)]");
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void servesOnLoopbackAndStopsPromptlyOnSigterm() throws Exception {
+        Process greeter = start("--port=0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(greeter.getInputStream(), StandardCharsets.UTF_8));
+        Matcher m = LISTENING.matcher(out.readLine());
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(2)).as("transport on linux x86_64").isEqualTo("epoll");
+
+        HttpResponse<String> hello = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + m.group(1) + "/")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hello.statusCode()).isEqualTo(200);
+        assertThat(hello.body()).isEqualTo("Hello, World!");
+
+        long t0 = System.nanoTime();
+        greeter.destroy(); // SIGTERM
+        assertThat(greeter.waitFor(2, TimeUnit.SECONDS)).as("exited within 2 s").isTrue();
+        assertThat(greeter.exitValue()).as("128 + SIGTERM after the shutdown hook").isEqualTo(143);
+        System.out.printf("greeter stop after SIGTERM: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Test
+    void portInUseIsOneLineAndExitCodeOne() throws Exception {
+        Process first = start("--port=0");
+        Matcher m = LISTENING.matcher(new BufferedReader(new InputStreamReader(first.getInputStream(),
+                StandardCharsets.UTF_8)).readLine());
+        assertThat(m.find()).isTrue();
+
+        Process second = start("--port=" + m.group(1));
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String stderr = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(second.exitValue()).isEqualTo(1);
+        assertThat(stderr.strip()).isEqualTo("greeter: cannot bind [127.0.0.1:" + m.group(1) + "]: Address already in use");
+    }
+
+    private Process start(String... flags) throws Exception {
+        Path jar = Path.of(System.getProperty("greeter.jar", "target/greeter.jar"));
+        assertThat(jar).exists();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        command.addAll(List.of(flags));
+        Process p = new ProcessBuilder(command).start();
+        started.add(p);
+        return p;
+    }
+}

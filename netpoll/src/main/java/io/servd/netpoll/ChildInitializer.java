@@ -1,0 +1,89 @@
+package io.servd.netpoll;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up each accepted connection: admission against {@link ServerLimits#maxConnections()}, the
+ * timeouts, backpressure, then the application's initializer.
+ */
+@ChannelHandler.Sharable
+final class ChildInitializer extends ChannelInitializer<Channel> {
+    private final ServerLimits limits;
+    private final Connections connections;
+    private final ChannelInitializer<Channel> application;
+
+    ChildInitializer(ServerLimits limits, Connections connections, ChannelInitializer<Channel> application) {
+        this.limits = limits;
+        this.connections = connections;
+        this.application = application;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (!connections.tryAdd(ch, limits.maxConnections())) {
+            p.addLast("servd-refuse", new Refuse(limits.refusalBytes()));
+            return;
+        }
+        if (limits.readTimeout().isPresent() || limits.idleTimeout().isPresent()) {
+            // one IdleStateHandler for both: reader-idle is the read timeout, all-idle the idle timeout
+            long readNanos = limits.readTimeout().map(Duration::toNanos).orElse(0L);
+            long idleNanos = limits.idleTimeout().map(Duration::toNanos).orElse(0L);
+            p.addLast("servd-idle-state", new IdleStateHandler(readNanos, 0, idleNanos, TimeUnit.NANOSECONDS));
+            p.addLast("servd-idle-close", IdleClose.INSTANCE);
+        }
+        p.addLast("servd-backpressure", Backpressure.INSTANCE);
+        p.addLast(application);
+    }
+
+    /** Answers an over-limit connection with the refusal bytes, then closes it. */
+    private static final class Refuse extends ChannelInboundHandlerAdapter {
+        private final byte[] refusal;
+
+        Refuse(byte[] refusal) {
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (refusal.length == 0) {
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal)).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // a refused peer's request is not read
+        }
+    }
+
+    /** Closes a connection when {@link IdleStateHandler} reports a read or idle timeout. */
+    @ChannelHandler.Sharable
+    private static final class IdleClose extends ChannelInboundHandlerAdapter {
+        static final IdleClose INSTANCE = new IdleClose();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+    }
+}

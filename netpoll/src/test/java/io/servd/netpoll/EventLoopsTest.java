@@ -1,0 +1,141 @@
+package io.servd.netpoll;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import static io.servd.netpoll.Fixtures.echo;
+import static io.servd.netpoll.Fixtures.exchange;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventLoopsTest {
+
+    static List<Transport> transports() {
+        return Fixtures.availableTransports();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void servesTcpOnIpv4Loopback(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 2)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+            InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+            assertThat(bound.getPort()).isPositive();
+
+            assertThat(exchange(bound, "hello " + transport)).isEqualTo("hello " + transport);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void servesTcpOnIpv6Loopback(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0), echo());
+
+            assertThat(exchange((InetSocketAddress) server.localAddress(), "six")).isEqualTo("six");
+            assertThat(server.toString()).startsWith("server [[::1]:");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void secondBindOnSamePortNamesAddressAndReason(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server first = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+            int port = ((InetSocketAddress) first.localAddress()).getPort();
+
+            assertThatThrownBy(() -> loops.bind(new InetSocketAddress("127.0.0.1", port), echo()))
+                    .isInstanceOf(BindException.class)
+                    .hasMessage("cannot bind [127.0.0.1:" + port + "]: Address already in use")
+                    .hasCauseInstanceOf(java.io.IOException.class);
+            assertThat(first.isAccepting()).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void namesThreadsAndSizesFromCpus(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, new LoopSizing(LoopSizing.Rounding.CEIL, 1, 1), 1.5)) {
+            assertThat(loops.workerCount()).isEqualTo(2);
+            assertThat(loops.acceptorCount()).isEqualTo(1);
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+            for (int i = 0; i < 4; i++) { // round-robin over both workers
+                exchange((InetSocketAddress) server.localAddress(), "x");
+            }
+            Set<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith("servd-")).collect(Collectors.toSet());
+            assertThat(names).contains("servd-io-1", "servd-io-2", "servd-accept-1");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void idleShutdownIsFastDespiteQuietPeriod(Transport transport) throws Exception {
+        EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 2);
+        Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+        exchange((InetSocketAddress) server.localAddress(), "warm");
+        Fixtures.awaitNoConnections(server); // the server side sees the client's close a moment later
+
+        long t0 = System.nanoTime();
+        loops.shutdownGracefully(Duration.ofSeconds(2), Duration.ofSeconds(15)).get(5, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(1));
+        assertThat(server.isAccepting()).isFalse();
+        assertThat(loops.shutdownGracefully(Duration.ZERO, Duration.ZERO)).isDone();
+        assertThat(loops.ping(Duration.ofSeconds(1))).failsWithin(1, TimeUnit.SECONDS)
+                .withThrowableThat().havingCause().isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void pingAnswersWhileLoopsRunAndTimesOutWhenOneIsBlocked(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, new LoopSizing(LoopSizing.Rounding.CEIL, 2, 1), 1)) {
+            loops.ping(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+
+            CountDownLatch blocked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Fixtures.blockingOnRead(blocked, release));
+            try (Socket s = new Socket()) {
+                s.connect(server.localAddress(), 5_000);
+                s.getOutputStream().write(1);
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).as("a handler blocks its event loop").isTrue();
+                assertThat(loops.ping(Duration.ofMillis(200)))
+                        .failsWithin(5, TimeUnit.SECONDS).withThrowableThat().havingCause().isInstanceOf(TimeoutException.class);
+            } finally {
+                release.countDown();
+            }
+            loops.ping(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shutdownRejectsTimeoutShorterThanQuiet() throws Exception {
+        try (EventLoops loops = EventLoops.start(Transport.of(Preference.NIO), LoopSizing.defaults(), 1)) {
+            assertThatThrownBy(() -> loops.shutdownGracefully(Duration.ofSeconds(3), Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[PT3S]");
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void refusesToStartOnUnavailableTransport() {
+        assertThatThrownBy(() -> EventLoops.start(Transport.of(Preference.KQUEUE), LoopSizing.defaults(), 1))
+                .isInstanceOf(TransportUnavailableException.class).hasMessageContaining("[kqueue]");
+    }
+}

@@ -1,0 +1,96 @@
+package io.servd.netpoll;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static io.servd.netpoll.Fixtures.echo;
+import static io.servd.netpoll.Fixtures.exchange;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerLimitsTest {
+
+    static List<Transport> transports() {
+        return Fixtures.availableTransports();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void overLimitConnectionGetsRefusalThenEndOfStream(Transport transport) throws Exception {
+        ServerLimits limits = ServerLimits.none().withMaxConnections(1).withRefusal("busy\n");
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+
+            try (Socket first = connect(address)) {
+                assertThat(exchange(first, "in")).isEqualTo("in");
+                try (Socket second = connect(address)) {
+                    assertThat(readAll(second.getInputStream())).isEqualTo("busy\n");
+                }
+                assertThat(server.refusedConnections()).isEqualTo(1);
+                assertThat(server.openConnections()).isEqualTo(1);
+            }
+            Fixtures.awaitNoConnections(server);
+            assertThat(exchange(address, "admitted again")).isEqualTo("admitted again");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void idleConnectionIsClosed(Transport transport) throws Exception {
+        ServerLimits limits = ServerLimits.none().withIdleTimeout(Duration.ofMillis(200));
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+
+            try (Socket s = connect((InetSocketAddress) server.localAddress())) {
+                assertThat(exchange(s, "once")).isEqualTo("once");
+                long t0 = System.nanoTime();
+                assertThat(s.getInputStream().read()).as("end of stream").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(100), Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void silentPeerHitsReadTimeout(Transport transport) throws Exception {
+        ServerLimits limits = ServerLimits.none().withReadTimeout(Duration.ofMillis(200));
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+
+            try (Socket s = connect((InetSocketAddress) server.localAddress())) {
+                assertThat(s.getInputStream().read()).as("end of stream").isEqualTo(-1);
+            }
+            Fixtures.awaitNoConnections(server);
+        }
+    }
+
+    @Test
+    void rejectsNonsenseLimitsNamingValues() {
+        assertThatThrownBy(() -> ServerLimits.none().withMaxConnections(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0]");
+        assertThatThrownBy(() -> ServerLimits.none().withIdleTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[PT0S]");
+        assertThatThrownBy(() -> ServerLimits.none().withReadTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[PT-1S]");
+    }
+
+    private static Socket connect(InetSocketAddress address) throws Exception {
+        Socket s = new Socket();
+        s.connect(address, 5_000);
+        s.setSoTimeout(5_000);
+        return s;
+    }
+
+    private static String readAll(InputStream in) throws Exception {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
