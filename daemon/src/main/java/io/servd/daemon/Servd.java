@@ -1,15 +1,24 @@
 package io.servd.daemon;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.servd.cgroup.Cgroups;
 import io.servd.cgroup.EffectiveLimits;
 import io.servd.cgroup.ProcessCgroup;
+import io.servd.daemon.activation.ListenFds;
+import io.servd.daemon.activation.ListenFdsException;
+import io.servd.daemon.config.Config;
+import io.servd.daemon.config.ConfigException;
+import io.servd.daemon.config.ConfigSource;
 import io.servd.daemon.http.HttpApi;
 import io.servd.daemon.http.Reply;
 import io.servd.daemon.http.Routes;
+import io.servd.daemon.lifecycle.DrainWatch;
 import io.servd.daemon.lifecycle.Lifecycle;
+import io.servd.daemon.lifecycle.ServiceSignals;
 import io.servd.daemon.lifecycle.State;
-import io.servd.daemon.lifecycle.TerminationSignals;
+import io.servd.daemon.logging.RootLogLevel;
 import io.servd.daemon.notify.Notifier;
+import io.servd.daemon.watchdog.Watchdog;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.NetpollConfig;
@@ -17,18 +26,22 @@ import io.servd.netpoll.Preference;
 import io.servd.netpoll.Server;
 import io.servd.netpoll.Transport;
 import io.servd.netpoll.TransportSelection;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the servd agent: discover limits, pick the transport, serve, tell systemd, wait for
- * SIGTERM, drain. {@link #run()} returns the process exit code.
+ * One run of the servd agent: load the configuration, discover limits, pick the transport, serve
+ * (on inherited or own sockets), tell systemd, keep the watchdog fed, reload on SIGHUP, drain on
+ * SIGTERM. {@link #run()} returns the process exit code.
  */
 final class Servd {
     private static final Logger log = LoggerFactory.getLogger(Servd.class);
@@ -36,55 +49,74 @@ final class Servd {
     private static final Duration LOOPS_QUIET_PERIOD = Duration.ZERO;
     private static final Duration LOOPS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Config config;
+    private final ConfigSource source;
     private final Map<String, String> env;
     private final long pid;
 
-    Servd(Config config, Map<String, String> env, long pid) {
-        this.config = Objects.requireNonNull(config, "config");
+    private Config config;   // the configuration in force; replaced by a successful reload
+    private Server http;     // replaced when a reload changes [HTTP] Listen=
+
+    Servd(ConfigSource source, Map<String, String> env, long pid) {
+        this.source = Objects.requireNonNull(source, "source");
         this.env = Map.copyOf(env);
         this.pid = pid;
     }
 
     int run() {
-        log.info("servd [{}] starting: pid [{}], java [{}]", ServdMain.Version.current(), pid,
-                Runtime.version());
-        TerminationSignals signals = TerminationSignals.install();
-        double cpus = availableCpus();
+        log.info("servd [{}] starting: pid [{}], java [{}]", ServdMain.Version.current(), pid, Runtime.version());
+        ServiceSignals signals = ServiceSignals.install();
+        Listeners listeners;
         TransportSelection selection;
+        Optional<Duration> watchdogInterval;
         try {
+            watchdogInterval = Watchdog.interval(env, pid);
+            config = source.load();
+            RootLogLevel.set(config.logLevel());
+            listeners = new Listeners(ListenFds.fromEnvironment(env, pid));
             selection = Transport.detect(NetpollConfig.defaults().withTransport(Preference.parse(config.transport())));
-        } catch (RuntimeException e) {
-            log.error("cannot use transport [{}]: {}", config.transport(), e.getMessage());
-            log.debug("transport selection failed", e);
+            logSelection(selection);
+            listeners.requireAdoptable(selection.transport());
+        } catch (ConfigException | ListenFdsException | RuntimeException e) {
+            log.error("cannot start: {}", e.getMessage());
+            log.debug("start-up failed", e);
             return 1;
         }
-        logSelection(selection);
-
+        double cpus = availableCpus();
         try (Notifier notifier = Notifier.fromEnvironment(env);
              EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus)) {
             log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
             var lifecycle = new Lifecycle(notifier);
-            Server http;
+            var api = new HttpApi(routes(lifecycle));
+            Optional<Server> control;
             try {
-                http = loops.bind(config.httpListen(), new HttpApi(routes(lifecycle)));
-            } catch (BindException e) {
+                http = listeners.http(loops, config.httpListen(), api);
+                control = listeners.control(loops, api);
+            } catch (BindException | ListenFdsException e) {
                 log.error("cannot listen on [{}]: {}", Config.format(config.httpListen()), e.getMessage());
                 log.debug("bind failed", e);
                 return 1;
             }
-            String address = "http://" + Config.format((java.net.InetSocketAddress) http.localAddress());
             try {
-                lifecycle.ready("serving on " + address);
+                lifecycle.ready(status());
             } catch (IOException e) {
                 log.error("telling systemd [READY=1] failed via [{}]: {}", notifier, e.getMessage());
                 log.debug("notify failed", e);
                 return 1;
             }
-            String signal = signals.await();
-            lifecycle.stopping("stopping after " + signal + ": draining");
-            var drained = http.drain(config.drainTimeout()).join();
-            log.info("drained: {}", drained);
+            // The watchdog pings only while every event loop runs a task within a quarter interval.
+            try (var watchdog = watchdogInterval
+                    .map(interval -> Watchdog.start(interval, notifier, () -> loops.ping(interval.dividedBy(4))))
+                    .orElse(null)) {
+                while (signals.next() == ServiceSignals.Request.RELOAD) {
+                    reload(lifecycle, loops, api, listeners);
+                }
+                lifecycle.stopping("stopping after " + signals.stopSignal() + ": draining");
+                control.ifPresent(Server::stopAccepting);
+                var drained = DrainWatch.await(http.drain(config.drainTimeout()), config.drainTimeout(), lifecycle,
+                        System::nanoTime);
+                log.info("drained: [{}] connections open at start, [{}] closed at the deadline, took [{}]",
+                        drained.openAtStart(), drained.forced(), drained.took());
+            }
             loops.shutdownGracefully(LOOPS_QUIET_PERIOD, LOOPS_STOP_TIMEOUT).join();
             lifecycle.stopped();
             log.info("stopped");
@@ -93,10 +125,58 @@ final class Servd {
             Thread.currentThread().interrupt();
             log.error("interrupted while serving");
             return 1;
+        } catch (ExecutionException e) {
+            log.error("draining failed: {}", e.getCause().toString());
+            return 1;
         } catch (IOException e) {
             log.error("closing the notify socket failed: {}", e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * SIGHUP: RELOADING=1, read the configuration again, apply what can change live ([HTTP] Listen=,
+     * [Agent] DrainTimeoutSec=, [Log] Level=), READY=1. A configuration that does not load, or a new
+     * address that cannot be bound, is refused as a whole with one error line; the running one stays.
+     */
+    private void reload(Lifecycle lifecycle, EventLoops loops, HttpApi api, Listeners listeners)
+            throws ListenFdsException {
+        lifecycle.reloading();
+        Config next;
+        try {
+            next = source.load();
+        } catch (ConfigException e) {
+            log.error("reload refused, keeping the running configuration: {}", e.getMessage());
+            lifecycle.reloaded(status() + " (last reload refused: see the journal)");
+            return;
+        }
+        if (!next.transport().equals(config.transport())) {
+            log.warn("[Transport={}] takes effect at the next restart; still on [{}]", next.transport(),
+                    loops.transport());
+        }
+        if (!next.httpListen().equals(config.httpListen()) && !listeners.httpInherited()) {
+            Server moved;
+            try {
+                moved = loops.bind(next.httpListen(), api);
+            } catch (BindException e) {
+                log.error("reload refused, keeping the running configuration: cannot listen on [{}]: {}",
+                        Config.format(next.httpListen()), e.getMessage());
+                lifecycle.reloaded(status() + " (last reload refused: see the journal)");
+                return;
+            }
+            Server old = http;
+            http = moved;
+            old.drain(next.drainTimeout());
+            log.info("http moved from [{}] to [{}]", old.localAddress(), moved.localAddress());
+        }
+        RootLogLevel.set(next.logLevel());
+        config = next;
+        lifecycle.reloaded(status());
+        log.info("reloaded [{}]", config.configFile());
+    }
+
+    private String status() {
+        return "serving on http://" + Config.format((InetSocketAddress) http.localAddress());
     }
 
     private Routes routes(Lifecycle lifecycle) {
@@ -105,19 +185,19 @@ final class Servd {
                 .get("/readyz", request -> lifecycle.state() == State.READY
                         ? Reply.json(HttpResponseStatus.OK, Map.of("status", "ready"))
                         : Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready",
-                                "servd is [" + lifecycle.state().name().toLowerCase(java.util.Locale.ROOT) + "]"))
+                                "servd is [" + lifecycle.state().name().toLowerCase(Locale.ROOT) + "]"))
                 .build();
     }
 
     /** Our cgroup and its effective limits, logged once; the CPUs to size event loops for. */
-    private double availableCpus() {
+    private static double availableCpus() {
         int hostCpus = Runtime.getRuntime().availableProcessors();
         EffectiveLimits limits;
         try {
             ProcessCgroup self = Cgroups.self();
             limits = self.effectiveLimits();
             log.info("cgroup [{}] on [{}] hierarchy: {}", self.path(),
-                    self.layout().name().toLowerCase(java.util.Locale.ROOT), limits.describe());
+                    self.layout().name().toLowerCase(Locale.ROOT), limits.describe());
         } catch (IOException e) {
             log.warn("cgroup discovery failed, sizing for the host's [{}] cpus: {}", hostCpus, e.getMessage());
             log.debug("cgroup discovery failed", e);

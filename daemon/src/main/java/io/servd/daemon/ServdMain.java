@@ -1,6 +1,12 @@
 package io.servd.daemon;
 
+import io.servd.daemon.config.Config;
+import io.servd.daemon.config.ConfigFile;
+import io.servd.daemon.config.ConfigSource;
+import io.servd.netpoll.Preference;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,7 +18,8 @@ import picocli.CommandLine.Option;
  * and pid; everything below takes them as parameters.
  *
  * <p>Exit codes: 0 after a clean stop (SIGTERM, SIGINT); 1 when start-up fails (the reason is
- * the last log line); 2 for a command-line error.
+ * the last log line: configuration, socket activation, transport, bind, READY); 2 for a
+ * command-line error.
  */
 @Command(name = "servd", mixinStandardHelpOptions = true, versionProvider = ServdMain.Version.class,
         description = "servd agent: every unit's cgroup usage against its limits, over HTTP.")
@@ -45,18 +52,21 @@ public final class ServdMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config defaults = Config.defaults();
-        Config config;
+        Optional<InetSocketAddress> listenOverride;
         try {
-            config = new Config(configFile,
-                    listen == null ? defaults.httpListen() : Config.parseListen(listen, "--listen"),
-                    transport == null ? defaults.transport() : transport,
-                    defaults.drainTimeout());
+            listenOverride = Optional.ofNullable(listen).map(value -> Config.parseListen(value, "--listen"));
+            Optional.ofNullable(transport).ifPresent(Preference::parse);
         } catch (IllegalArgumentException e) {
             System.err.println("servd: " + e.getMessage());
             return 2;
         }
-        return new Servd(config, env, pid).run();
+        // Flags win over the file, at start-up and at every reload.
+        ConfigSource source = () -> {
+            Config config = ConfigFile.load(configFile, Config.defaults());
+            config = listenOverride.map(config::withHttpListen).orElse(config);
+            return transport == null ? config : config.withTransport(transport);
+        };
+        return new Servd(source, env, pid).run();
     }
 
     /** The version from the jar manifest ({@code Implementation-Version}), "dev" when run from classes. */

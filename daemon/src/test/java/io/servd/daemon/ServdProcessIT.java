@@ -1,6 +1,7 @@
 package io.servd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServdProcessIT {
     private static final Path JAR = Path.of("target", "servd.jar");
+    private static final Path ACTIVATE = Path.of("/usr/bin/systemd-socket-activate");
 
     @TempDir
     Path dir;
@@ -47,10 +49,7 @@ class ServdProcessIT {
 
     @Test
     void servesHealthzAndExitsZeroOnSigterm() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Process servd = start("--listen", "127.0.0.1:" + port);
         awaitLine("ready: serving on http://127.0.0.1:" + port, servd);
 
@@ -68,8 +67,51 @@ class ServdProcessIT {
         System.out.printf("servd stopped [%d] ms after SIGTERM%n", tookMillis); // a figure for the issue note
     }
 
+    @Test
+    void socketActivatedHttpIsAdoptedNotBound() throws Exception {
+        assumeTrue(Files.isExecutable(ACTIVATE), "systemd-socket-activate installed");
+        int port = freePort();
+        // systemd's own activation helper binds the socket and passes it as fd 3 named "http".
+        Process servd = start(List.of(ACTIVATE.toString(), "-l", "127.0.0.1:" + port, "--fdname=http"),
+                "--listen", "127.0.0.1:1");
+        var response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        awaitLine("ready: serving on http://127.0.0.1:" + port, servd);
+        assertThat(Files.readString(dir.resolve("out"))).contains("serving http on inherited fd [3]");
+        servd.destroy();
+        assertThat(servd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(servd.exitValue()).isZero();
+    }
+
+    @Test
+    void inheritedFdsOnNioAreOneClearStartupError() throws Exception {
+        assumeTrue(Files.isExecutable(ACTIVATE), "systemd-socket-activate installed");
+        int port = freePort();
+        Process servd = start(List.of(ACTIVATE.toString(), "-l", "127.0.0.1:" + port, "--fdname=http"),
+                "--transport", "nio");
+        try (var trigger = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(servd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(servd.exitValue()).isEqualTo(1);
+        assertThat(Files.readAllLines(dir.resolve("out"))).filteredOn(line -> line.contains("ERROR")).singleElement()
+                .asString().contains("fd [3] named [http] cannot be served on transport [nio]");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), args);
+    }
+
+    private Process start(List<String> wrapper, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command)

@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.servd.daemon.config.Config;
+import io.servd.daemon.config.ConfigFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,9 +40,8 @@ class ServdTest {
         try (UnixDatagramChannel systemd = UnixDatagramChannel.open()) {
             systemd.bind(new UnixSocketAddress(socket.toString()));
             systemd.setOption(UnixSocketOptions.SO_RCVTIMEO, 20_000);
-            var config = new Config(dir.resolve("absent.conf"), Config.parseListen("127.0.0.1:0", "test"), "auto",
-                    Duration.ofSeconds(5));
-            var servd = new Servd(config, Map.of("NOTIFY_SOCKET", socket.toString()), ProcessHandle.current().pid());
+            var config = Config.defaults().withHttpListen(Config.parseListen("127.0.0.1:0", "test"));
+            var servd = new Servd(() -> config, Map.of("NOTIFY_SOCKET", socket.toString()), ProcessHandle.current().pid());
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(servd::run);
 
             String ready = receive(systemd);
@@ -59,6 +61,52 @@ class ServdTest {
             Signal.raise(new Signal("TERM"));
             assertThat(receive(systemd)).isEqualTo("STOPPING=1\nSTATUS=stopping after SIGTERM: draining");
             assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void reloadAppliesAChangedListenAddressAndRefusesABrokenFileWhileServing() throws Exception {
+        int first = freePort();
+        int second = freePort();
+        Path file = dir.resolve("servd.conf");
+        Files.writeString(file, "[HTTP]\nListen=127.0.0.1:" + first + "\n");
+        Path socket = dir.resolve("notify");
+        try (UnixDatagramChannel systemd = UnixDatagramChannel.open()) {
+            systemd.bind(new UnixSocketAddress(socket.toString()));
+            systemd.setOption(UnixSocketOptions.SO_RCVTIMEO, 20_000);
+            var servd = new Servd(() -> ConfigFile.load(file, Config.defaults()),
+                    Map.of("NOTIFY_SOCKET", socket.toString()), ProcessHandle.current().pid());
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(servd::run);
+            assertThat(receive(systemd)).isEqualTo("READY=1\nSTATUS=serving on http://127.0.0.1:" + first);
+
+            Files.writeString(file, "[HTTP]\nListen=127.0.0.1:" + second + "\n");
+            Signal.raise(new Signal("HUP"));
+            assertThat(receive(systemd)).matches("RELOADING=1\nMONOTONIC_USEC=[0-9]+");
+            assertThat(receive(systemd)).isEqualTo("READY=1\nSTATUS=serving on http://127.0.0.1:" + second);
+            assertThat(get(second, "/healthz")).isEqualTo(200);
+
+            Files.writeString(file, "[HTTP]\nListen=127.0.0.1:" + first + "\n[Log]\nLevel=chatty\n");
+            Signal.raise(new Signal("HUP"));
+            assertThat(receive(systemd)).startsWith("RELOADING=1\n");
+            assertThat(receive(systemd)).isEqualTo("READY=1\nSTATUS=serving on http://127.0.0.1:" + second
+                    + " (last reload refused: see the journal)");
+            assertThat(get(second, "/healthz")).as("the running configuration keeps serving").isEqualTo(200);
+
+            Signal.raise(new Signal("TERM"));
+            assertThat(receive(systemd)).startsWith("STOPPING=1\n");
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    private static int get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int freePort() throws Exception {
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 

@@ -11,7 +11,7 @@ public final class ListenFdsException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    ListenFdsException(String message) {
+    public ListenFdsException(String message) {
         super(message);
     }
 

@@ -3,6 +3,7 @@ package io.servd.daemon.lifecycle;
 import io.servd.daemon.notify.NotifyMessage;
 import io.servd.daemon.notify.Notifier;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +48,54 @@ public final class Lifecycle {
      *                     the state stays STARTING
      */
     public synchronized void ready(String status) throws IOException {
-        require(State.READY);
+        if (state != State.STARTING) {
+            throw new IllegalStateException("illegal transition [" + state + " -> " + State.READY + "] (use reloaded)");
+        }
         notifier.send(NotifyMessage.READY, new NotifyMessage.Status(status));
         state = State.READY;
         log.info("ready: {}", status);
+    }
+
+    /**
+     * READY → RELOADING: sends {@code RELOADING=1} with {@code MONOTONIC_USEC=} (what
+     * {@code Type=notify-reload} requires); a send failure is a warning.
+     */
+    public synchronized void reloading() {
+        require(State.RELOADING);
+        state = State.RELOADING;
+        try {
+            notifier.sendReloading();
+        } catch (IOException e) {
+            log.warn("telling systemd [RELOADING=1] failed via [{}]", notifier, e);
+        }
+    }
+
+    /**
+     * RELOADING → READY: sends {@code READY=1} and {@code STATUS=status}, whether or not the new
+     * configuration was taken; a send failure is a warning (the old process keeps serving).
+     */
+    public synchronized void reloaded(String status) {
+        if (state != State.RELOADING) {
+            throw new IllegalStateException("illegal transition [" + state + " -> " + State.READY + "] (not reloading)");
+        }
+        state = State.READY;
+        try {
+            notifier.send(NotifyMessage.READY, new NotifyMessage.Status(status));
+        } catch (IOException e) {
+            log.warn("telling systemd [READY=1] after reload failed via [{}]", notifier, e);
+        }
+    }
+
+    /**
+     * Sends {@code EXTEND_TIMEOUT_USEC=}: systemd lets the current state (here: stopping) run
+     * {@code by} longer than its timeout, counted from now; a send failure is a warning.
+     */
+    public synchronized void extendTimeout(Duration by) {
+        try {
+            notifier.send(new NotifyMessage.ExtendTimeout(by));
+        } catch (IOException e) {
+            log.warn("telling systemd [EXTEND_TIMEOUT_USEC] failed via [{}]", notifier, e);
+        }
     }
 
     /** READY → STOPPING: sends {@code STOPPING=1} and {@code STATUS=status}; a send failure is a warning. */

@@ -1,25 +1,41 @@
-package io.servd.daemon;
+package io.servd.daemon.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * servd's effective configuration: the embedded defaults, overridden by {@code servd.conf}, overridden
  * by command-line flags. The only place where defaults live.
  *
- * @param configFile   where the configuration file is looked for (absent is normal)
- * @param httpListen   address of the HTTP API when servd binds it itself (not socket-activated)
- * @param transport    event-loop transport: {@code auto}, {@code epoll}, {@code io_uring}, {@code kqueue} or {@code nio}
- * @param drainTimeout how long SIGTERM waits for in-flight requests before closing them
+ * @param configFile    where the configuration file is looked for (absent is normal)
+ * @param httpListen    address of the HTTP API when servd binds it itself (not socket-activated);
+ *                      {@code [HTTP] Listen=}; changes live on reload
+ * @param transport     event-loop transport: {@code auto}, {@code epoll}, {@code io_uring}, {@code kqueue} or
+ *                      {@code nio}; {@code [Agent] Transport=}; a change needs a restart
+ * @param drainTimeout  how long SIGTERM waits for in-flight requests before closing them;
+ *                      {@code [Agent] DrainTimeoutSec=}; changes live on reload
+ * @param logLevel      root log level: {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace};
+ *                      {@code [Log] Level=}; changes live on reload
+ * @param tokenFile     file holding the bearer token that allows HTTP writes; empty: HTTP is read-only;
+ *                      {@code [HTTP] TokenFile=}
+ * @param controlSocket path of the control socket when servd binds it itself; {@code [Control] Socket=}
+ * @param controlGroup  group whose members may write through the control socket (root always may);
+ *                      {@code [Control] Group=}
  */
-public record Config(Path configFile, InetSocketAddress httpListen, String transport, Duration drainTimeout) {
+public record Config(Path configFile, InetSocketAddress httpListen, String transport, Duration drainTimeout,
+                     String logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/servd/control.sock");
+    public static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 
     public Config {
         Objects.requireNonNull(configFile, "configFile");
@@ -29,12 +45,28 @@ public record Config(Path configFile, InetSocketAddress httpListen, String trans
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("negative drain timeout [" + drainTimeout + "]");
         }
+        Objects.requireNonNull(logLevel, "logLevel");
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new IllegalArgumentException("log level must be one of " + LOG_LEVELS + ", got [" + logLevel + "]");
+        }
+        Objects.requireNonNull(tokenFile, "tokenFile");
+        Objects.requireNonNull(controlSocket, "controlSocket");
+        Objects.requireNonNull(controlGroup, "controlGroup");
     }
 
-    /** The embedded defaults: loopback port 9470, automatic transport. */
+    /** The embedded defaults: loopback port 9470, automatic transport, INFO, read-only HTTP. */
     public static Config defaults() {
         return new Config(DEFAULT_CONFIG_FILE, new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_HTTP_PORT),
-                "auto", DEFAULT_DRAIN_TIMEOUT);
+                "auto", DEFAULT_DRAIN_TIMEOUT, "info", Optional.empty(), DEFAULT_CONTROL_SOCKET, "servd");
+    }
+
+    public Config withHttpListen(InetSocketAddress address) {
+        return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup);
+    }
+
+    public Config withTransport(String name) {
+        return new Config(configFile, httpListen, name.toLowerCase(Locale.ROOT), drainTimeout, logLevel, tokenFile,
+                controlSocket, controlGroup);
     }
 
     /**

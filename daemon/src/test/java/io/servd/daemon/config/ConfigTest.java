@@ -1,4 +1,4 @@
-package io.servd.daemon;
+package io.servd.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
