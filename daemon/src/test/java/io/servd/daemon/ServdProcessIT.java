@@ -74,6 +74,7 @@ class ServdProcessIT {
         // systemd's own activation helper binds the socket and passes it as fd 3 named "http".
         Process servd = start(List.of(ACTIVATE.toString(), "-l", "127.0.0.1:" + port, "--fdname=http"),
                 "--listen", "127.0.0.1:1");
+        awaitListening(port);
         var response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -91,12 +92,26 @@ class ServdProcessIT {
         int port = freePort();
         Process servd = start(List.of(ACTIVATE.toString(), "-l", "127.0.0.1:" + port, "--fdname=http"),
                 "--transport", "nio");
+        awaitListening(port); // the connection itself makes systemd-socket-activate start servd
         try (var trigger = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             assertThat(servd.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(servd.exitValue()).isEqualTo(1);
         assertThat(Files.readAllLines(dir.resolve("out"))).filteredOn(line -> line.contains("ERROR")).singleElement()
                 .asString().contains("fd [3] named [http] cannot be served on transport [nio]");
+    }
+
+    /** Waits until systemd-socket-activate listens on {@code port}: our connect probe is then accepted. */
+    private static void awaitListening(int port) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (var probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+                return;
+            } catch (java.net.ConnectException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listens on port [" + port + "]");
     }
 
     private static int freePort() throws IOException {
