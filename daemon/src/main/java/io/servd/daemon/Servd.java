@@ -12,6 +12,9 @@ import io.servd.daemon.config.ConfigSource;
 import io.servd.daemon.http.HttpApi;
 import io.servd.daemon.http.Reply;
 import io.servd.daemon.http.Routes;
+import io.servd.daemon.agent.AgentApi;
+import io.servd.daemon.agent.AgentSetup;
+import io.servd.daemon.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
 import io.servd.daemon.lifecycle.Lifecycle;
 import io.servd.daemon.lifecycle.ServiceSignals;
@@ -24,11 +27,16 @@ import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.NetpollConfig;
 import io.servd.netpoll.Preference;
 import io.servd.netpoll.Server;
+import io.servd.netpoll.ServerLimits;
 import io.servd.netpoll.Transport;
 import io.servd.netpoll.TransportSelection;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -86,11 +94,15 @@ final class Servd {
              EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus)) {
             log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
             var lifecycle = new Lifecycle(notifier);
-            var api = new HttpApi(routes(lifecycle));
+            Routes routes = routes(lifecycle, loops);
+            var api = new HttpApi(routes);
             Optional<Server> control;
             try {
                 http = listeners.http(loops, config.httpListen(), api);
-                control = listeners.control(loops, api);
+                control = listeners.control(loops, ControlSocket.initializer(routes));
+                if (control.isEmpty()) {
+                    control = ownControlSocket(loops, routes);
+                }
             } catch (BindException | ListenFdsException e) {
                 log.error("cannot listen on [{}]: {}", Config.format(config.httpListen()), e.getMessage());
                 log.debug("bind failed", e);
@@ -179,8 +191,37 @@ final class Servd {
         return "serving on http://" + Config.format((InetSocketAddress) http.localAddress());
     }
 
-    private Routes routes(Lifecycle lifecycle) {
-        return Routes.builder()
+    /**
+     * The control socket servd binds itself when systemd passed none: only where its directory exists
+     * (/run/servd, made by RuntimeDirectory= or tmpfiles.d), replacing a stale socket file left by a
+     * previous run. Failing to bind it costs the write path only, so it is a warning, not fatal.
+     */
+    private Optional<Server> ownControlSocket(EventLoops loops, Routes routes) {
+        Path path = config.controlSocket();
+        if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+            log.info("control socket off: directory [{}] does not exist", path.getParent());
+            return Optional.empty();
+        }
+        try {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.readAttributes(path,
+                    BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                Files.delete(path); // a socket left by a previous run: connecting to it would be refused
+            }
+            Server server = ControlSocket.bind(loops, path, ServerLimits.none(), routes,
+                    Optional.of(config.controlGroup()));
+            log.info("control socket on [{}] (mode 0660, group [{}])", path, config.controlGroup());
+            return Optional.of(server);
+        } catch (IOException e) {
+            log.warn("control socket off: cannot bind [{}]: {}", path, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Routes routes(Lifecycle lifecycle, EventLoops loops) {
+        // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (daemon/API.md)
+        var agent = AgentSetup.system(new AgentSetup.Settings(config.tokenFile(), Optional.of(config.controlGroup())),
+                loops::servers);
+        return AgentApi.register(Routes.builder(), agent)
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
                 .get("/readyz", request -> lifecycle.state() == State.READY
                         ? Reply.json(HttpResponseStatus.OK, Map.of("status", "ready"))

@@ -41,6 +41,11 @@ public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> h
         return json(status, members);
     }
 
+    /** A non-JSON body with its media type, e.g. the Prometheus text format. */
+    public static Reply of(HttpResponseStatus status, String contentType, byte[] body) {
+        return new Reply(status, List.of(Map.entry("Content-Type", contentType)), body);
+    }
+
     /** This reply with one more header. */
     public Reply withHeader(String name, String value) {
         var more = new java.util.ArrayList<>(headers);

@@ -41,7 +41,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         Reply reply;
         try {
-            reply = routes.dispatch(request);
+            reply = routes.dispatch(request, ctx.channel());
         } catch (RuntimeException e) {
             log.error("handling [{} {}] failed", request.method(), request.uri(), e);
             reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", e.toString());
@@ -85,7 +85,14 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
-        reply.headers().forEach(h -> response.headers().add(h.getKey(), h.getValue()));
+        // A reply's own Content-Type (e.g. /metrics' text format) replaces the JSON default.
+        reply.headers().forEach(h -> {
+            if (HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(h.getKey())) {
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, h.getValue());
+            } else {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        });
         return response;
     }
 }
