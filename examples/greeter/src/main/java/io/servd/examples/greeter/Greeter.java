@@ -3,6 +3,8 @@ package io.servd.examples.greeter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.servd.daemon.notify.Notifier;
+import io.servd.daemon.notify.NotifyMessage;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.NetpollConfig;
 import io.servd.netpoll.Preference;
@@ -10,7 +12,7 @@ import io.servd.netpoll.Server;
 import io.servd.netpoll.Transport;
 import io.servd.netpoll.TransportSelection;
 
-import java.net.BindException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +21,8 @@ import java.util.Map;
 
 /**
  * {@code java -jar greeter.jar [--port=8080] [--host=127.0.0.1] [--transport=auto]}: serves
- * {@code GET /} on loopback by default. SIGTERM drains for up to 5 s, then stops.
+ * {@code GET /} on loopback by default. Under systemd ({@code Type=notify}) it sends {@code READY=1} and a
+ * {@code STATUS=} line once it listens. SIGTERM drains for up to 5 s, then stops.
  */
 public final class Greeter {
     private Greeter() {
@@ -42,18 +45,20 @@ public final class Greeter {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(flags.get("host")),
                 Integer.parseInt(flags.get("port")));
 
+        Notifier notifier = Notifier.fromEnvironment(System.getenv()); // inactive without NOTIFY_SOCKET
         EventLoops loops = start(config, Runtime.getRuntime().availableProcessors());
         try {
             Server server = loops.bind(address, hello());
-            System.out.println("greeter: listening on [" + address.getAddress().getHostAddress() + ":"
-                    + ((InetSocketAddress) server.localAddress()).getPort() + "] transport [" + loops.transport() + "]");
+            String listening = "listening on [" + address.getAddress().getHostAddress() + ":"
+                    + ((InetSocketAddress) server.localAddress()).getPort() + "] transport [" + loops.transport() + "]";
+            System.out.println("greeter: " + listening);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.drain(Duration.ofSeconds(5)).join();
                 loops.close();
             }, "greeter-stop"));
-        } catch (BindException e) {
+            notifier.send(NotifyMessage.READY, new NotifyMessage.Status(listening));
+        } catch (IOException e) { // cannot bind, or READY=1 lost (systemd would fail the start): exit ends the loops
             System.err.println("greeter: " + e.getMessage());
-            loops.close();
             System.exit(1);
         }
     }

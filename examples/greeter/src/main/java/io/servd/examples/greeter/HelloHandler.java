@@ -55,6 +55,11 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a peer's reset or a malformed request ends its connection; nothing is logged per request
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Draining.REQUESTED) {
             draining = true; // the next response says Connection: close

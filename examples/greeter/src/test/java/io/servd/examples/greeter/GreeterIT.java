@@ -1,9 +1,13 @@
 package io.servd.examples.greeter;
 
+import jnr.unixsocket.UnixDatagramChannel;
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -11,11 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,13 +74,39 @@ class GreeterIT {
         assertThat(stderr.strip()).isEqualTo("greeter: cannot bind [127.0.0.1:" + m.group(1) + "]: Address already in use");
     }
 
+    @Test
+    void sendsReadyAndStatusToNotifySocketOnceListening(@TempDir Path dir) throws Exception {
+        String notifySocket = dir.resolve("notify.sock").toString();
+        try (UnixDatagramChannel systemd = UnixDatagramChannel.open()) { // a fake systemd is a real socket
+            systemd.bind(new UnixSocketAddress(notifySocket));
+            systemd.setOption(UnixSocketOptions.SO_RCVTIMEO, 60_000);
+            Process greeter = start(Map.of("NOTIFY_SOCKET", notifySocket), "--port=0");
+            Matcher m = LISTENING.matcher(new BufferedReader(new InputStreamReader(greeter.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+            assertThat(m.find()).isTrue();
+
+            ByteBuffer datagram = ByteBuffer.allocate(4096);
+            systemd.receive(datagram);
+
+            assertThat(new String(datagram.array(), 0, datagram.position(), StandardCharsets.UTF_8))
+                    .isEqualTo("READY=1\nSTATUS=listening on [127.0.0.1:" + m.group(1) + "] transport [epoll]");
+        }
+    }
+
     private Process start(String... flags) throws Exception {
+        return start(Map.of(), flags);
+    }
+
+    private Process start(Map<String, String> env, String... flags) throws Exception {
         Path jar = Path.of(System.getProperty("greeter.jar", "target/greeter.jar"));
         assertThat(jar).exists();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
         command.addAll(List.of(flags));
-        Process p = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("NOTIFY_SOCKET"); // never notify the service manager running the build
+        builder.environment().putAll(env);
+        Process p = builder.start();
         started.add(p);
         return p;
     }
