@@ -68,9 +68,18 @@ public record HostResources(ByteSize physicalMemory, long pageSize, long systemT
         return new HostResources(ByteSize.ofBytes(memTotal / pageSize * pageSize), pageSize, tasks);
     }
 
+    /**
+     * Reads a {@code /proc/sys/kernel} value in one {@code read(2)}: these files report size 0, and
+     * for a read at a non-zero offset the kernel answers EOF, so {@code Files.readString} (which
+     * reads one byte first when the size is 0) returned just "4" for pid_max 4194304.
+     */
     private static long sysctl(ProcFs proc, String name) throws IOException {
         Path file = proc.kernelSysctl(name);
-        return number(Files.readString(file, StandardCharsets.UTF_8).strip(), file);
+        String raw;
+        try (var in = Files.newInputStream(file)) {
+            raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return number(raw.strip(), file);
     }
 
     private static long meminfoKb(Path file, String key) throws IOException {

@@ -56,7 +56,11 @@ public record TasksMax(Value value) implements ResourceDirective {
         }
         if (Permyriad.looksLike(text)) {
             Permyriad share = Permyriad.parse("TasksMax", text, true);
-            if (share.toUint32Scale() < 1) {
+            // systemd's TasksMaxScale property takes 0 < scale < UINT32_MAX: set-property rejects 100%
+            // ("Value specified in TasksMaxScale is out of range", systemd 252, seen in the VM oracle),
+            // although MemoryMax=100% is accepted. A unit file's TasksMax=100% is taken by systemd; we
+            // refuse it everywhere, since planning follows set-property.
+            if (share.toUint32Scale() < 1 || share.toUint32Scale() >= 0xFFFF_FFFFL) {
                 throw new InvalidDirectiveException("TasksMax", text, "out of range");
             }
             return new TasksMax(new Percent(share));

@@ -123,6 +123,8 @@ class ResourceDirectivesTest {
             TasksMax      | 0           | out of range
             TasksMax      | 0%          | out of range
             TasksMax      | 101%        | percentage above 100%
+            # set-property's TasksMaxScale must stay below UINT32_MAX (systemd 252 in the VM)
+            TasksMax      | 100%        | out of range
             TasksMax      | lots        | not a number, percentage or "infinity"
             MemoryLimit   | 1G          | unsupported directive
             """)
