@@ -9,25 +9,25 @@ import java.util.List;
  * @param exitCode the guest process's exit code; 128+N when killed by signal N, 124 when it ran
  *     past its timeout (coreutils {@code timeout} wraps every command)
  */
-record GuestResult(List<String> argv, int exitCode, String stdout, String stderr) {
+public record GuestResult(List<String> argv, int exitCode, String stdout, String stderr) {
 
-    GuestResult {
+    public GuestResult {
         argv = List.copyOf(argv);
     }
 
-    boolean succeeded() {
+    public boolean succeeded() {
         return exitCode == 0;
     }
 
     /** Returns this result, or throws naming the command, its exit code and its output. */
-    GuestResult orThrow() {
+    public GuestResult orThrow() {
         if (!succeeded()) {
             throw new AssertionError(describe());
         }
         return this;
     }
 
-    String describe() {
+    public String describe() {
         return "guest command " + argv + " exited [" + exitCode + "]\n--- stdout ---\n" + stdout
                 + "\n--- stderr ---\n" + stderr;
     }

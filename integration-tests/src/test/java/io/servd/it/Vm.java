@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Boots in 25–35 s under TCG: share one instance per suite ({@link VmExtension}).
  */
-final class Vm implements AutoCloseable {
+public final class Vm implements AutoCloseable {
 
     /** Where the host share appears in the guest. */
-    static final String GUEST_SHARE = "/mnt/share";
+    public static final String GUEST_SHARE = "/mnt/share";
 
     private static final Duration SCRIPT_MARGIN = Duration.ofSeconds(60);
 
@@ -65,7 +65,7 @@ final class Vm implements AutoCloseable {
     }
 
     /** Runs a command in the guest with a 5 min timeout. */
-    GuestResult exec(String... argv) throws IOException {
+    public GuestResult exec(String... argv) throws IOException {
         return exec(Duration.ofMinutes(5), argv);
     }
 
@@ -74,7 +74,7 @@ final class Vm implements AutoCloseable {
      *
      * @throws IOException if the agent could not run it, as opposed to the command failing
      */
-    GuestResult exec(Duration timeout, String... argv) throws IOException {
+    public GuestResult exec(Duration timeout, String... argv) throws IOException {
         List<String> args = new ArrayList<>(List.of("exec", "--timeout", Long.toString(timeout.toSeconds()), "--"));
         args.addAll(List.of(argv));
         Run run = script(vmDir, stateDir, timeout.plus(SCRIPT_MARGIN), args);
@@ -85,17 +85,17 @@ final class Vm implements AutoCloseable {
     }
 
     /** Runs a shell command line in the guest ({@code sh -c}). */
-    GuestResult sh(String commandLine) throws IOException {
+    public GuestResult sh(String commandLine) throws IOException {
         return exec("sh", "-c", commandLine);
     }
 
     /** Host directory shared read-only with the guest at {@link #GUEST_SHARE}. */
-    Path share() {
+    public Path share() {
         return stateDir.resolve("share");
     }
 
     /** Copies a host file into the share; returns its path in the guest. */
-    String put(Path file) throws IOException {
+    public String put(Path file) throws IOException {
         Files.createDirectories(share());
         Path target = share().resolve(file.getFileName());
         Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);

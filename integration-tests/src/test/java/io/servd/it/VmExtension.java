@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * <p>When {@code vm/prepare.sh} found the VM unavailable on this machine (not root, no apt-get),
  * tests are skipped with its reason; with {@code CI=true} they fail instead.
  */
-final class VmExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver, TestExecutionExceptionHandler,
+public final class VmExtension implements ExecutionCondition, BeforeAllCallback, ParameterResolver, TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(VmExtension.class);
@@ -117,7 +117,7 @@ final class VmExtension implements ExecutionCondition, BeforeAllCallback, Parame
         }
     }
 
-    static String property(String name) {
+    public static String property(String name) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("system property [" + name + "] is not set (run through failsafe)");

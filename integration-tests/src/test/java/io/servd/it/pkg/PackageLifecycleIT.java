@@ -1,0 +1,244 @@
+package io.servd.it.pkg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servd.it.GuestResult;
+import io.servd.it.Vm;
+import io.servd.it.VmExtension;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The package's whole life on a clean bookworm guest, as dpkg drives it (issue 7 item 7): install
+ * an older build, edit its conffile, upgrade to the build under test, remove, purge. Every step
+ * is checked four ways: {@code systemctl}, {@code dpkg-query}, the files on disk and
+ * {@code id servd}.
+ *
+ * <p>The older build ({@code servd.it.previousDeb}) is this source at a lower version, made by
+ * {@code packaging/deb/src/build/build-previous.sh} in integration-tests' pre-integration-test
+ * phase. The steps run in order on the suite's one guest; a failed step fails the later ones too.
+ * The class starts from and leaves a guest without servd (purged), as {@code ServdPackageIT} does,
+ * so the two can run in either order.
+ */
+@ExtendWith(VmExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackageLifecycleIT {
+
+    private static final String PACKAGE = "servd";
+    private static final String UNIT = "servd.service";
+    private static final String UNIT_FILE = "/lib/systemd/system/servd.service";
+    private static final String[] UNIT_FILES = {UNIT_FILE, "/lib/systemd/system/servd.socket",
+        "/lib/systemd/system/servd-control.socket"};
+    private static final String CONFFILE = "/etc/servd/servd.conf";
+    private static final String STATE_DIR = "/var/lib/servd";
+    /** multi-user.target's want, the symlink `systemctl enable` makes. */
+    private static final String ENABLE_LINK = "/etc/systemd/system/multi-user.target.wants/servd.service";
+    /** Appended to the conffile after the first install: an operator's edit that must survive. */
+    private static final String OPERATOR_EDIT = "# edited by the operator (PackageLifecycleIT)";
+    /** dpkg -i of a 30 MB .deb under TCG takes 40–60 s, postinst's CDS dump and the start more. */
+    private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(6);
+    /** Issue 7 item 3. */
+    private static final double MAX_EXPOSURE = 2.0;
+    private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)");
+
+    /** MainPID of the older version's JVM, to tell a restart on upgrade from a survivor. */
+    private static String previousMainPid;
+    /** Guest clock when the class started, for journal queries about this class's steps only. */
+    private static String since;
+
+    @BeforeAll
+    static void startWithoutServd(Vm vm) throws IOException {
+        vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", PACKAGE).orThrow();
+        assertThat(status(vm)).as("servd before the lifecycle starts").isEmpty();
+        since = "@" + vm.exec("date", "+%s").orThrow().stdout().trim();
+    }
+
+    @Test
+    @Order(1)
+    void installOfThePreviousVersionEnablesAndStartsServd(Vm vm) throws IOException {
+        String previous = property("servd.it.previousVersion");
+        assertThat(vm.exec("dpkg", "--compare-versions", previous, "lt", property("servd.it.version")).exitCode())
+                .as("servd.it.previousVersion [%s] must be lower than the version under test", previous).isZero();
+
+        install(vm, Path.of(property("servd.it.previousDeb")));
+
+        assertThat(dpkgStatus(vm)).containsEntry("Status", "install ok installed").containsEntry("Version", previous);
+        assertRunning(vm);
+        assertThat(vm.exec("systemctl", "is-enabled", UNIT).stdout().trim()).isEqualTo("enabled");
+        assertThat(vm.exec("readlink", ENABLE_LINK).orThrow().stdout().trim()).isEqualTo(UNIT_FILE);
+        // The system user from sysusers.d: a system uid, no login shell, no home of its own.
+        String[] passwd = vm.exec("getent", "passwd", "servd").orThrow().stdout().trim().split(":");
+        assertThat(Integer.parseInt(passwd[2])).as("uid of servd").isBetween(1, 999);
+        assertThat(passwd[6]).as("shell of servd").isIn("/usr/sbin/nologin", "/sbin/nologin");
+        assertThat(vm.exec("id", "-gn", "servd").orThrow().stdout().trim()).isEqualTo("servd");
+        assertThat(vm.exec("stat", "-c", "%U:%G %a", STATE_DIR, "/run/servd").orThrow().stdout().lines())
+                .as("owner and mode of %s and /run/servd", STATE_DIR).containsExactly("servd:servd 755", "servd:servd 755");
+        // The JVM runs as servd, never root.
+        assertThat(vm.exec("ps", "-o", "user=", "-p", show(vm, "MainPID").get("MainPID")).orThrow().stdout().trim())
+                .isEqualTo("servd");
+
+        vm.sh("echo '" + OPERATOR_EDIT + "' >> " + CONFFILE).orThrow();
+        previousMainPid = show(vm, "MainPID").get("MainPID");
+    }
+
+    @Test
+    @Order(2)
+    void upgradeKeepsTheEditedConffileAndRestartsServd(Vm vm) throws IOException {
+        install(vm, Path.of(property("servd.it.deb")));
+
+        assertThat(dpkgStatus(vm)).containsEntry("Status", "install ok installed")
+                .containsEntry("Version", property("servd.it.version"));
+        assertThat(vm.exec("cat", CONFFILE).orThrow().stdout()).as("conffile after the upgrade").contains(OPERATOR_EDIT);
+        // dpkg found the edit and kept it without asking: the shipped file did not change.
+        assertThat(vm.exec("ls", "/etc/servd").orThrow().stdout().lines())
+                .as("no .dpkg-dist/.dpkg-old next to the conffile").containsExactly("servd.conf");
+        Map<String, String> state = assertRunning(vm);
+        assertThat(state.get("MainPID")).as("MainPID after the upgrade (postinst restarts)").isNotEqualTo(previousMainPid);
+        assertThat(state).containsEntry("NRestarts", "0").containsEntry("Result", "success");
+        assertThat(vm.exec("systemctl", "is-enabled", UNIT).stdout().trim()).isEqualTo("enabled");
+        // Shipped, not enabled by the package (operators opt in; see postinst).
+        for (String socket : new String[] {"servd.socket", "servd-control.socket"}) {
+            assertThat(vm.exec("systemctl", "is-enabled", socket).stdout().trim()).as(socket).isEqualTo("disabled");
+        }
+        assertThat(vm.exec("grep", "-c", "\"bomFormat\": \"CycloneDX\"", "/usr/share/doc/servd/sbom.cdx.json").stdout().trim())
+                .as("the SBOM in /usr/share/doc/servd").isEqualTo("1");
+        // The AppCDS archive made by postinst is mapped by the running JVM (a stale or missing one
+        // would be silently ignored, so this is the only way to see it works).
+        assertThat(vm.exec("grep", "-c", "servd.jsa", "/proc/" + state.get("MainPID") + "/maps").stdout().trim())
+                .as("mappings of /usr/lib/servd/runtime/lib/server/servd.jsa in servd's JVM").isNotEqualTo("0");
+        GuestResult servctl = vm.exec("servctl", "--version");
+        assertThat(servctl.exitCode()).as(servctl.describe()).isZero();
+        for (String doc : new String[] {"/usr/share/man/man1/servctl.1.gz", "/usr/share/man/man8/servd.8.gz",
+                "/usr/share/bash-completion/completions/servctl"}) {
+            assertThat(exists(vm, doc)).as(doc).isTrue();
+        }
+        GuestResult errors = vm.exec("journalctl", "-u", UNIT, "--since", since, "-p", "err", "--no-pager", "-q");
+        assertThat(errors.stdout()).as("servd's errors in the journal during install and upgrade").isBlank();
+    }
+
+    /** Issue 7 item 3, on the installed files as systemd sees them. */
+    @Test
+    @Order(3)
+    void unitPassesVerifyAndScoresAtMostTwoInSecurity(Vm vm) throws IOException {
+        String[] argv = new String[3 + UNIT_FILES.length];
+        System.arraycopy(new String[] {"systemd-analyze", "verify", "--man=no"}, 0, argv, 0, 3);
+        System.arraycopy(UNIT_FILES, 0, argv, 3, UNIT_FILES.length);
+        GuestResult verify = vm.exec(argv);
+        assertThat(verify.exitCode()).as(verify.describe()).isZero();
+        assertThat(verify.stderr()).as("systemd-analyze verify diagnostics").isBlank();
+
+        GuestResult security = vm.exec("systemd-analyze", "security", "--no-pager", UNIT);
+        Matcher exposure = EXPOSURE.matcher(security.stdout());
+        assertThat(exposure.find()).as(security.describe()).isTrue();
+        double score = Double.parseDouble(exposure.group(1));
+        System.out.printf("systemd-analyze security %s: exposure %.1f%n", UNIT, score);
+        assertThat(score).as("overall exposure of %s", UNIT).isLessThanOrEqualTo(MAX_EXPOSURE);
+    }
+
+    @Test
+    @Order(4)
+    void removeStopsServdAndKeepsConfigAndData(Vm vm) throws IOException {
+        GuestResult remove = vm.exec(DPKG_TIMEOUT, "dpkg", "--remove", PACKAGE);
+        assertThat(remove.exitCode()).as(remove.describe()).isZero();
+
+        assertThat(dpkgStatus(vm)).containsEntry("Status", "deinstall ok config-files");
+        assertThat(vm.exec("pgrep", "-u", "servd").exitCode()).as("processes of user servd left running").isEqualTo(1);
+        // The unit files went with the package; the enable link stays (dangling) until purge, so
+        // that a reinstall keeps an administrator's `systemctl disable`.
+        assertThat(show(vm, "ActiveState", "LoadState")).containsEntry("ActiveState", "inactive")
+                .containsEntry("LoadState", "not-found");
+        for (String unitFile : UNIT_FILES) {
+            assertThat(exists(vm, unitFile)).as(unitFile).isFalse();
+        }
+        assertThat(exists(vm, "/usr/share/servd/servd.jar")).as("servd.jar").isFalse();
+        assertThat(exists(vm, "/usr/lib/servd")).as("/usr/lib/servd (runtime and CDS archive)").isFalse();
+        // Conffiles and user data stay until purge (Debian policy 10.7.3).
+        assertThat(vm.exec("cat", CONFFILE).orThrow().stdout()).contains(OPERATOR_EDIT);
+        assertThat(exists(vm, STATE_DIR)).as(STATE_DIR).isTrue();
+        assertThat(vm.exec("id", "servd").exitCode()).as("id servd after remove").isZero();
+    }
+
+    @Test
+    @Order(5)
+    void purgeRemovesConfigAndDataButKeepsTheSystemUser(Vm vm) throws IOException {
+        GuestResult purge = vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", PACKAGE);
+        assertThat(purge.exitCode()).as(purge.describe()).isZero();
+
+        assertThat(status(vm)).as("dpkg's record of servd after purge").isEmpty();
+        for (String path : new String[] {"/etc/servd", STATE_DIR, "/run/servd", ENABLE_LINK,
+                "/etc/systemd/system/servd.service", "/var/lib/systemd/deb-systemd-helper-enabled/servd.service.dsh-also"}) {
+            assertThat(exists(vm, path)).as(path + " after purge").isFalse();
+        }
+        assertThat(show(vm, "LoadState").get("LoadState")).isEqualTo("not-found");
+        // Debian leaves system users in place on purge (dh_installsysusers/adduser practice,
+        // policy 9.2.2's "should not be removed"): files owned by the uid may remain elsewhere
+        // (backups, logs), and a later user given the same uid would silently own them.
+        assertThat(vm.exec("id", "servd").exitCode()).as("id servd after purge: the system user stays").isZero();
+    }
+
+    @AfterAll
+    static void leaveTheGuestWithoutServd(Vm vm) throws IOException {
+        vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", PACKAGE);
+    }
+
+    private static void install(Vm vm, Path deb) throws IOException {
+        assertThat(deb).as("the .deb (run the reactor: mvn verify from the root)").isRegularFile();
+        GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", vm.put(deb));
+        assertThat(install.exitCode()).as(install.describe()).isZero();
+    }
+
+    /** Active and running, with the JVM as the main process. */
+    private static Map<String, String> assertRunning(Vm vm) throws IOException {
+        Map<String, String> state = show(vm, "ActiveState", "SubState", "MainPID", "NRestarts", "Result");
+        assertThat(state).containsEntry("ActiveState", "active").containsEntry("SubState", "running");
+        assertThat(vm.exec("readlink", "/proc/" + state.get("MainPID") + "/exe").orThrow().stdout().trim())
+                .isEqualTo("/usr/lib/servd/runtime/bin/java");
+        return state;
+    }
+
+    /** {@code dpkg-query -s} fields, or an empty map when dpkg knows nothing of the package. */
+    private static Map<String, String> dpkgStatus(Vm vm) throws IOException {
+        return fields(vm.exec("dpkg-query", "-s", PACKAGE), ": ");
+    }
+
+    private static String status(Vm vm) throws IOException {
+        GuestResult query = vm.exec("dpkg-query", "-W", "-f", "${Status}", PACKAGE);
+        return query.succeeded() ? query.stdout().trim() : "";
+    }
+
+    private static Map<String, String> show(Vm vm, String... properties) throws IOException {
+        return fields(vm.exec("systemctl", "show", UNIT, "-p", String.join(",", properties)).orThrow(), "=");
+    }
+
+    private static Map<String, String> fields(GuestResult result, String separator) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (result.succeeded()) {
+            result.stdout().lines().filter(l -> l.contains(separator) && !l.startsWith(" ")).forEach(l -> {
+                int at = l.indexOf(separator);
+                values.putIfAbsent(l.substring(0, at), l.substring(at + separator.length()));
+            });
+        }
+        return values;
+    }
+
+    private static boolean exists(Vm vm, String path) throws IOException {
+        // -e follows symlinks; -L catches a dangling one (an enable link to a removed unit).
+        return vm.sh("test -e '" + path + "' || test -L '" + path + "'").succeeded();
+    }
+
+    private static String property(String name) {
+        return VmExtension.property(name);
+    }
+}
