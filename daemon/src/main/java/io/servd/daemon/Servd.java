@@ -63,6 +63,7 @@ final class Servd {
 
     private Config config;   // the configuration in force; replaced by a successful reload
     private Server http;     // replaced when a reload changes [HTTP] Listen=
+    private String startedTransport; // [Agent] Transport= as at start: a reload cannot change it
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -79,6 +80,7 @@ final class Servd {
         try {
             watchdogInterval = Watchdog.interval(env, pid);
             config = source.load();
+            startedTransport = config.transport();
             RootLogLevel.set(config.logLevel());
             listeners = new Listeners(ListenFds.fromEnvironment(env, pid));
             selection = Transport.detect(NetpollConfig.defaults().withTransport(Preference.parse(config.transport())));
@@ -99,6 +101,9 @@ final class Servd {
             Optional<Server> control;
             try {
                 http = listeners.http(loops, config.httpListen(), api);
+                if (listeners.httpInherited()) {
+                    warnListenIgnored(config.httpListen());
+                }
                 control = listeners.control(loops, ControlSocket.initializer(routes));
                 if (control.isEmpty()) {
                     control = ownControlSocket(loops, routes);
@@ -115,9 +120,10 @@ final class Servd {
                 log.debug("notify failed", e);
                 return 1;
             }
-            // The watchdog pings only while every event loop runs a task within a quarter interval.
+            // The watchdog pings only while every event loop runs a task: within a quarter interval, or
+            // late with a warning; each probe gives up after one interval so that probes never pile up.
             try (var watchdog = watchdogInterval
-                    .map(interval -> Watchdog.start(interval, notifier, () -> loops.ping(interval.dividedBy(4))))
+                    .map(interval -> Watchdog.start(interval, notifier, () -> loops.ping(interval)))
                     .orElse(null)) {
                 while (signals.next() == ServiceSignals.Request.RELOAD) {
                     reload(lifecycle, loops, api, listeners);
@@ -162,11 +168,13 @@ final class Servd {
             lifecycle.reloaded(status() + " (last reload refused: see the journal)");
             return;
         }
-        if (!next.transport().equals(config.transport())) {
+        if (!next.transport().equals(startedTransport)) {
             log.warn("[Transport={}] takes effect at the next restart; still on [{}]", next.transport(),
                     loops.transport());
         }
-        if (!next.httpListen().equals(config.httpListen()) && !listeners.httpInherited()) {
+        if (listeners.httpInherited()) {
+            warnListenIgnored(next.httpListen());
+        } else if (!next.httpListen().equals(config.httpListen())) {
             Server moved;
             try {
                 moved = loops.bind(next.httpListen(), api);
@@ -185,6 +193,19 @@ final class Servd {
         config = next;
         lifecycle.reloaded(status());
         log.info("reloaded [{}]", config.configFile());
+    }
+
+    /**
+     * [HTTP] Listen= does not apply while servd.socket passes the HTTP socket: say so when it names
+     * another address than the one systemd listens on (the defaults agree, so a stock install is quiet).
+     */
+    private void warnListenIgnored(InetSocketAddress listen) {
+        var inherited = (InetSocketAddress) http.localAddress();
+        if (!listen.equals(inherited)) {
+            log.warn("[Listen={}] does not apply: servd.socket passes the HTTP socket on [{}]; change its ListenStream= "
+                    + "(systemctl edit servd.socket) or disable servd.socket", Config.format(listen),
+                    Config.format(inherited));
+        }
     }
 
     private String status() {

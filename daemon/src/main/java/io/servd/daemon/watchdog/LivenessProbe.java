@@ -18,8 +18,10 @@ public interface LivenessProbe {
     /**
      * Starts one probe and returns at once.
      *
-     * @return a stage that completes normally when alive; completing exceptionally, or not within
-     *     the watchdog's deadline, counts as not alive
+     * @return a stage that completes normally when alive; completing exceptionally, or not by the
+     *     watchdog's last chance before systemd's deadline, counts as not alive (an answer after the
+     *     probe deadline but before the last chance is a warning). Bound its own lifetime, e.g. by
+     *     the watchdog interval, so that probes of a stalled loop do not pile up
      */
     CompletionStage<?> probe();
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,8 +25,13 @@ import org.slf4j.LoggerFactory;
  * {@code WatchdogSec=}.
  *
  * <p>Failure semantics: a failed ping ({@link IOException} from the notifier) is logged as a warning
- * (once per run of failures) and the next period tries again; a failed or late probe skips that ping (logged once when
- * liveness is lost and once when it returns). {@link #trigger()} reports a fatal internal error.
+ * (once per run of failures) and the next period tries again. A probe that misses its deadline is
+ * not yet a stall (logged at INFO): the watchdog keeps waiting for the same probe until its last chance, one
+ * eighth of the interval before systemd's deadline (last ping + interval), and pings late if the loops
+ * answer by then, so one slow period (a long GC pause, a loaded host) does not get a healthy service
+ * killed. A probe still unanswered at the last chance, or one that fails, withholds the ping (logged
+ * once when liveness is lost and once when it returns); systemd then acts one interval after the last
+ * ping. {@link #trigger()} reports a fatal internal error.
  *
  * @see <a href="https://www.freedesktop.org/software/systemd/man/latest/sd_watchdog_enabled.html">sd_watchdog_enabled(3)</a>
  */
@@ -41,6 +48,8 @@ public final class Watchdog implements AutoCloseable {
     private final LivenessProbe probe;
     private final Duration pingPeriod;
     private final Duration probeDeadline;
+    private final long lastChanceNanos; // after the last ping: interval - interval/8
+    private long lastPingNanos; // watchdog thread only, like the two below
     private final ScheduledExecutorService thread;
     private boolean alive = true; // these two only touched by the watchdog thread
     private boolean pingFailing;
@@ -50,6 +59,9 @@ public final class Watchdog implements AutoCloseable {
         this.probe = probe;
         this.pingPeriod = pingPeriod;
         this.probeDeadline = probeDeadline;
+        long intervalNanos = pingPeriod.toNanos() * 2;
+        this.lastChanceNanos = intervalNanos - intervalNanos / 8;
+        this.lastPingNanos = System.nanoTime(); // systemd's timer runs from the start, too
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true);
@@ -140,8 +152,9 @@ public final class Watchdog implements AutoCloseable {
         }
         Watchdog watchdog = new Watchdog(notifier, probe, period, probeDeadline);
         watchdog.thread.scheduleAtFixedRate(watchdog::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
-        log.info("watchdog enabled: interval [{}], pinging every [{}] while the liveness probe answers within [{}]",
-                interval, period, probeDeadline);
+        log.info("watchdog enabled: interval [{}], pinging every [{}] while the liveness probe answers within [{}]"
+                + " (a late answer still pings until [{}] after the last ping)",
+                interval, period, probeDeadline, Duration.ofNanos(watchdog.lastChanceNanos));
         return watchdog;
     }
 
@@ -151,7 +164,25 @@ public final class Watchdog implements AutoCloseable {
     }
 
     private void tick() {
-        Optional<String> failure = probeOnce();
+        CompletableFuture<?> answer;
+        try {
+            answer = probe.probe().toCompletableFuture();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        long asked = System.nanoTime();
+        Optional<String> failure = await(answer, probeDeadline.toNanos());
+        if (failure.isPresent() && failure.get().equals(LATE)) {
+            long remaining = lastPingNanos + lastChanceNanos - System.nanoTime();
+            failure = await(answer, remaining);
+            if (failure.isEmpty()) {
+                log.info("event loops answered the liveness probe late, after [{}] (deadline [{}]); pinging anyway",
+                        Duration.ofNanos(System.nanoTime() - asked), probeDeadline);
+            } else if (failure.get().equals(LATE)) {
+                failure = Optional.of("no answer within [" + Duration.ofNanos(System.nanoTime() - asked)
+                        + "], the last moment before systemd's deadline");
+            }
+        }
         if (failure.isPresent()) {
             if (alive) {
                 log.warn("liveness probe failed, withholding watchdog pings: {}", failure.get());
@@ -165,6 +196,7 @@ public final class Watchdog implements AutoCloseable {
         }
         try {
             notifier.send(NotifyMessage.WATCHDOG);
+            lastPingNanos = System.nanoTime();
             if (pingFailing) {
                 log.info("watchdog pings to [{}] go through again", notifier);
                 pingFailing = false;
@@ -179,18 +211,21 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
-    private Optional<String> probeOnce() {
+    private static final String LATE = "late";
+
+    /** Empty when the probe answered within {@code nanos}; {@link #LATE} or the failure otherwise. */
+    private static Optional<String> await(CompletableFuture<?> answer, long nanos) {
         try {
-            probe.probe().toCompletableFuture().get(probeDeadline.toNanos(), TimeUnit.NANOSECONDS);
+            answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
             return Optional.empty();
         } catch (TimeoutException e) {
-            return Optional.of("no answer within [" + probeDeadline + "]");
+            return Optional.of(LATE);
         } catch (ExecutionException e) {
             return Optional.of(String.valueOf(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close() is stopping us
             return Optional.of("interrupted");
-        } catch (RuntimeException e) {
+        } catch (CancellationException e) {
             return Optional.of(e.toString());
         }
     }
@@ -208,7 +243,7 @@ public final class Watchdog implements AutoCloseable {
         return notifier.send(NotifyMessage.WATCHDOG_TRIGGER);
     }
 
-    /** Stops pinging and waits up to one probe deadline for the thread to end. */
+    /** Stops pinging and waits briefly for the thread to end. */
     @Override
     public void close() {
         thread.shutdownNow();

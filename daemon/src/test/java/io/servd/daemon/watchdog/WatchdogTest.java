@@ -108,6 +108,37 @@ class WatchdogTest {
     }
 
     @Test
+    void lateAnswerBeforeTheLastChanceStillPings() throws InterruptedException {
+        // Interval 400 ms: deadline 20 ms, last chance 350 ms after the last ping. Every probe answers
+        // after 60 ms: late, but in time for systemd, so no ping is withheld.
+        var delayed = CompletableFuture.delayedExecutor(60, java.util.concurrent.TimeUnit.MILLISECONDS);
+        LivenessProbe slow = () -> CompletableFuture.runAsync(() -> { }, delayed);
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(400), Duration.ofMillis(20), recording, slow)) {
+            awaitPings(3);
+            assertThat(sent).containsOnly("WATCHDOG=1");
+        }
+    }
+
+    @Test
+    void answerAfterTheLastChanceWithholdsThePing() throws InterruptedException {
+        // Interval 200 ms: last chance 175 ms after the last ping; answers come after 300 ms.
+        AtomicBoolean slow = new AtomicBoolean(false);
+        var delayed = CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+        LivenessProbe probe = () -> slow.get()
+                ? CompletableFuture.runAsync(() -> { }, delayed) : CompletableFuture.completedFuture(null);
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(200), Duration.ofMillis(20), recording, probe)) {
+            awaitPings(2);
+            slow.set(true);
+            Thread.sleep(400); // let an in-flight tick finish
+            int before = sent.size();
+
+            Thread.sleep(800);
+
+            assertThat(sent).hasSize(before);
+        }
+    }
+
+    @Test
     void failingCheckCountsAsNotAlive() throws InterruptedException {
         AtomicBoolean healthy = new AtomicBoolean(false);
         BooleanSupplier check = healthy::get;

@@ -25,7 +25,9 @@ import java.util.Optional;
  * <p>When servd binds the socket itself it sets mode 0660 and the configured group on the socket
  * file right after binding, so only root, servd and the group can connect at all; the directory
  * ({@code /run/servd}, {@code RuntimeDirectory=servd}) should be 0755 or tighter. servd must be a
- * member of that group to hand the file to it (an owner may only chgrp to its own groups). Under
+ * member of that group to hand the file to it (an owner may only chgrp to its own groups), and
+ * under the shipped unit also allowed {@code chown(2)} ({@code SystemCallFilter=@chown}); for the
+ * default group, servd's own primary group, the file already has it and nothing is changed. Under
  * socket activation ({@code servd.socket}, fd name {@code control}) systemd creates the file with
  * {@code SocketMode=0660} and {@code SocketGroup=}; use {@link #initializer(Routes)} with
  * {@link EventLoops#adopt}. Peer credentials need the epoll transport: on NIO every write is refused.
@@ -84,6 +86,9 @@ public final class ControlSocket {
                 principal = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group.get());
             } catch (IOException e) {
                 throw new IOException("control socket group does not exist [" + group.get() + "]", e);
+            }
+            if (view.readAttributes().group().equals(principal)) {
+                return; // already ours (servd's primary group): no chown(2), which the unit's filter refuses
             }
             try {
                 view.setGroup(principal);
