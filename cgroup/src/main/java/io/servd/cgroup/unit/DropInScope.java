@@ -1,5 +1,6 @@
 package io.servd.cgroup.unit;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where {@code systemctl set-property} puts its drop-ins (systemd's {@code unit_drop_in_dir()}). */
@@ -15,6 +16,20 @@ public enum DropInScope {
 
     DropInScope(Path directory) {
         this.directory = directory;
+    }
+
+    /**
+     * The scope systemd picks for {@code unit}: {@link #TRANSIENT} when its unit file is in
+     * {@code transientDirectory} (a unit made by {@code systemd-run} or {@code StartTransientUnit}),
+     * else {@link #RUNTIME} or {@link #PERSISTENT} as asked.
+     *
+     * @param transientDirectory {@link #TRANSIENT}'s directory on a live system; another root in tests
+     */
+    public static DropInScope forUnit(String unit, boolean runtime, Path transientDirectory) {
+        if (!unit.isEmpty() && !unit.contains("/") && Files.isRegularFile(transientDirectory.resolve(unit))) {
+            return TRANSIENT;
+        }
+        return runtime ? RUNTIME : PERSISTENT;
     }
 
     /** The control directory holding {@code <unit>.d/}. */

@@ -34,6 +34,23 @@ class SetPropertyTest {
     }
 
     @Test
+    void transientUnitsGetTheirDropInsNextToTheirUnitFile(@org.junit.jupiter.api.io.TempDir Path transientDir)
+            throws java.io.IOException {
+        // systemd-run's unit file in /run/systemd/transient (only its presence matters; AgentServctlIT
+        // checks the paths against what systemd 252 writes in the test-bed VM).
+        java.nio.file.Files.writeString(transientDir.resolve("run-u7.service"), "[Service]\nExecStart=/bin/true\n");
+
+        assertThat(DropInScope.forUnit("run-u7.service", false, transientDir)).isEqualTo(DropInScope.TRANSIENT);
+        assertThat(DropInScope.forUnit("run-u7.service", true, transientDir)).isEqualTo(DropInScope.TRANSIENT);
+        assertThat(DropInScope.forUnit("web.service", false, transientDir)).isEqualTo(DropInScope.PERSISTENT);
+        assertThat(DropInScope.forUnit("web.service", true, transientDir)).isEqualTo(DropInScope.RUNTIME);
+        assertThat(SetProperty.plan("run-u7.service", List.of(ResourceDirectives.parse("MemoryMax", "64M")),
+                DropInScope.forUnit("run-u7.service", false, transientDir)))
+                .extracting(DropIn::path)
+                .containsExactly(Path.of("/run/systemd/transient/run-u7.service.d/50-MemoryMax.conf"));
+    }
+
+    @Test
     void runtimeSliceAndLastValueWins() {
         List<DropIn> plan = SetProperty.plan("user-1000.slice", List.of(
                 ResourceDirectives.parse("MemoryMax", "510M"),

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.unit.DropIn;
+import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.InvalidDirectiveException;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.daemon.agent.limits.DbusProperty;
@@ -57,7 +58,9 @@ final class LimitsResource {
         LimitsPlan plan;
         try {
             body = LimitsRequest.parse(ByteBufUtil.getBytes(request.http().content()));
-            plan = LimitsPlan.of(unit.get(), body.directives(), body.runtime(), context.host());
+            DropInScope scope = context.applier().map(a -> a.scope(unit.get(), body.runtime()))
+                    .orElse(body.runtime() ? DropInScope.RUNTIME : DropInScope.PERSISTENT);
+            plan = LimitsPlan.of(unit.get(), body.directives(), scope, context.host());
         } catch (InvalidDirectiveException e) {
             return Reply.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid value", e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -102,6 +105,7 @@ final class LimitsResource {
             json.writeStringField("unit", plan.unit().name());
             json.writeStringField("applier", context.applier().map(LimitsApplier::name).orElse("none"));
             json.writeBooleanField("runtime", plan.runtime());
+            json.writeStringField("scope", plan.scope().name().toLowerCase(java.util.Locale.ROOT));
             json.writeBooleanField("dryRun", dryRun);
             json.writeFieldName("plan");
             writePlan(json, plan);

@@ -1,5 +1,6 @@
 package io.servd.daemon.servctl;
 
+import io.servd.daemon.servctl.client.AgentAccessDeniedException;
 import io.servd.daemon.servctl.client.AgentClient;
 import io.servd.daemon.servctl.client.AgentResponse;
 import io.servd.daemon.servctl.client.AgentUnreachableException;
@@ -75,7 +76,8 @@ public final class AgentConnection {
     /**
      * Sends one request and returns the JSON answer of a 2xx status.
      *
-     * @throws ServctlException {@link ExitCodes#UNREACHABLE} without a connection; for an error status the
+     * @throws ServctlException {@link ExitCodes#UNREACHABLE} without a connection, {@link ExitCodes#REFUSED}
+     *                          when the control socket's mode keeps us out; for an error status the
      *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
      *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange or non-JSON body
      */
@@ -87,6 +89,8 @@ public final class AgentConnection {
             response = client.send(method, path, body);
         } catch (AgentUnreachableException e) {
             throw new ServctlException(ExitCodes.UNREACHABLE, e.getMessage(), e);
+        } catch (AgentAccessDeniedException e) {
+            throw new ServctlException(ExitCodes.REFUSED, e.getMessage(), e);
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "request [" + method + " " + path + "] to ["
                     + client.describe() + "] failed: " + e.getMessage(), e);

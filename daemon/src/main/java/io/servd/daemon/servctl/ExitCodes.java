@@ -12,7 +12,8 @@ package io.servd.daemon.servctl;
  *     locally or by the agent (HTTP 400)</td></tr>
  * <tr><td>3</td><td>{@link #UNREACHABLE}</td><td>no connection to the agent (not running, wrong address)</td></tr>
  * <tr><td>4</td><td>{@link #REFUSED}</td><td>the agent refused the request: not authorised to write
- *     (HTTP 401/403: no token, not root or in the control group)</td></tr>
+ *     (HTTP 401/403: no token, not root or in the control group), or the control socket's mode keeps this
+ *     user out</td></tr>
  * </table>
  */
 public final class ExitCodes {

@@ -1,6 +1,8 @@
 package io.servd.daemon.agent.limits;
 
 import io.servd.daemon.agent.units.UnitCgroup;
+import io.servd.cgroup.unit.DropInScope;
+import io.servd.cgroup.unit.UnitName;
 import java.util.Optional;
 
 /**
@@ -21,4 +23,12 @@ public interface LimitsApplier {
      * @throws LimitsException naming what failed; nothing is left half-applied where the implementation can help it
      */
     void apply(LimitsPlan plan, Optional<UnitCgroup> cgroup) throws LimitsException;
+
+    /**
+     * Where the drop-ins for {@code unit} go, as systemd's {@code unit_drop_in_dir()} decides:
+     * {@code --runtime} or not, except that a transient unit's always go next to its unit file.
+     */
+    default DropInScope scope(UnitName unit, boolean runtime) {
+        return runtime ? DropInScope.RUNTIME : DropInScope.PERSISTENT;
+    }
 }

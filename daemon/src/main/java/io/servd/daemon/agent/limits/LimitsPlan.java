@@ -18,7 +18,8 @@ import java.util.Optional;
  * writes that follow. Pure data; the same plan answers a dry run and drives both appliers.
  *
  * @param unit         the unit
- * @param scope        persistent ({@code /etc/systemd/system.control}) or runtime ({@code /run/…})
+ * @param scope        persistent ({@code /etc/systemd/system.control}), runtime ({@code /run/…}) or
+ *                     transient ({@code /run/systemd/transient}, a systemd-run unit's)
  * @param directives   the parsed directives, in request order
  * @param properties   the {@code SetUnitProperties} arguments
  * @param dropIns      the drop-in files
@@ -43,9 +44,8 @@ public record LimitsPlan(UnitName unit, DropInScope scope, List<ResourceDirectiv
      * @throws io.servd.cgroup.unit.InvalidDirectiveException when a percentage resolves out of range on {@code host}
      * @throws IllegalArgumentException when the unit's type has no cgroup settings
      */
-    public static LimitsPlan of(UnitName unit, List<ResourceDirective> directives, boolean runtime,
+    public static LimitsPlan of(UnitName unit, List<ResourceDirective> directives, DropInScope scope,
                                 Optional<HostResources> host) {
-        DropInScope scope = runtime ? DropInScope.RUNTIME : DropInScope.PERSISTENT;
         List<CgroupWrite> writes = host.map(h -> CgroupSettings.of(directives).plannedWrites(h)).orElse(List.of());
         return new LimitsPlan(unit, scope, directives, DbusProperties.of(directives),
                 SetProperty.plan(unit.name(), directives, scope), writes);

@@ -1,5 +1,7 @@
 package io.servd.daemon.agent.limits;
 
+import io.servd.cgroup.unit.DropInScope;
+import io.servd.cgroup.unit.UnitName;
 import io.servd.daemon.agent.units.UnitCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +57,16 @@ public final class SystemdLimitsApplier implements LimitsApplier {
             return Optional.of("no system bus socket [" + SYSTEM_BUS_SOCKET + "]");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Transient units (systemd-run, {@code SetUnitProperties} on a unit made by {@code StartTransientUnit})
+     * have their unit file in {@code /run/systemd/transient}, and systemd puts their drop-ins there
+     * too, whatever {@code --runtime} says.
+     */
+    @Override
+    public DropInScope scope(UnitName unit, boolean runtime) {
+        return DropInScope.forUnit(unit.name(), runtime, DropInScope.TRANSIENT.directory());
     }
 
     @Override

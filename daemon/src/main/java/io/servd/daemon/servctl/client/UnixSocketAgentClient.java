@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -61,7 +62,11 @@ public final class UnixSocketAgentClient implements AgentClient {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
             } catch (SocketException e) {
-                // ENOENT (no agent), ECONNREFUSED (stale socket), EACCES (directory not ours)
+                // connect(2) needs write permission on the socket file: EACCES there is a refusal, not absence.
+                if (Files.exists(socket) && !Files.isWritable(socket)) {
+                    throw new AgentAccessDeniedException(socket, e);
+                }
+                // ENOENT (no agent), ECONNREFUSED (stale socket), EACCES (a directory on the way not ours)
                 throw new AgentUnreachableException(describe(), e);
             }
             ByteBuffer out = ByteBuffer.allocate(head.length() * 3 + payload.length);

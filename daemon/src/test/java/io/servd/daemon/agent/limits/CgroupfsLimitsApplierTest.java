@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CgroupWriter;
 import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.DropInWriter;
 import io.servd.cgroup.unit.HostResources;
 import io.servd.cgroup.unit.ResourceDirectives;
@@ -54,7 +55,8 @@ class CgroupfsLimitsApplierTest {
     private LimitsPlan plan(String unit, boolean runtime, String... directives) {
         var parsed = Stream.of(directives).map(d -> ResourceDirectives.parse(d.substring(0, d.indexOf('=')),
                 d.substring(d.indexOf('=') + 1))).toList();
-        return LimitsPlan.of(UnitName.of(unit), List.copyOf(parsed), runtime, Optional.of(HOST));
+        return LimitsPlan.of(UnitName.of(unit), List.copyOf(parsed),
+                runtime ? DropInScope.RUNTIME : DropInScope.PERSISTENT, Optional.of(HOST));
     }
 
     @Test
