@@ -86,7 +86,7 @@ trap cleanup EXIT
 started=$SECONDS
 
 # --- 1. root file system ---------------------------------------------------------------------
-packages=systemd,systemd-sysv,dbus,udev,linux-image-amd64,initramfs-tools,iproute2,procps,kmod,qemu-guest-agent,curl
+packages=systemd,systemd-sysv,dbus,udev,linux-image-amd64,initramfs-tools,iproute2,procps,kmod,qemu-guest-agent,curl,polkitd,libpam-systemd
 timeout 1800 debootstrap --variant=minbase --components=main --include="$packages" \
   "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 \
   || { log "debootstrap failed; last lines of its log:"; tail -n 30 "$work/debootstrap.log" >&2

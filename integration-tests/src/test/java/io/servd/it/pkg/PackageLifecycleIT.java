@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +46,11 @@ class PackageLifecycleIT {
     private static final String STATE_DIR = "/var/lib/servd";
     /** multi-user.target's want, the symlink `systemctl enable` makes. */
     private static final String ENABLE_LINK = "/etc/systemd/system/multi-user.target.wants/servd.service";
+    /** The socket units, enabled and started alongside servd (issue 7 item 2). */
+    private static final String[] SOCKETS = {"servd.socket", "servd-control.socket"};
+    private static final String[] SOCKET_LINKS = {"/etc/systemd/system/sockets.target.wants/servd.socket",
+        "/etc/systemd/system/sockets.target.wants/servd-control.socket"};
+    private static final String CONTROL_SOCKET = "/run/servd/control.sock";
     /** Appended to the conffile after the first install: an operator's edit that must survive. */
     private static final String OPERATOR_EDIT = "# edited by the operator (PackageLifecycleIT)";
     /** dpkg -i of a 30 MB .deb under TCG takes 40–60 s, postinst's CDS dump and the start more. */
@@ -55,6 +61,8 @@ class PackageLifecycleIT {
 
     /** MainPID of the older version's JVM, to tell a restart on upgrade from a survivor. */
     private static String previousMainPid;
+    /** When servd.socket started listening (monotonic µs), to tell it kept listening across the upgrade. */
+    private static String socketListeningSince;
     /** Guest clock when the class started, for journal queries about this class's steps only. */
     private static String since;
 
@@ -91,27 +99,48 @@ class PackageLifecycleIT {
 
         vm.sh("echo '" + OPERATOR_EDIT + "' >> " + CONFFILE).orThrow();
         previousMainPid = show(vm, "MainPID").get("MainPID");
+        // The older build is the last commit: it may predate servd.socket being enabled by default.
+        if (vm.exec("systemctl", "is-active", "servd.socket").stdout().trim().equals("active")) {
+            socketListeningSince = socketListeningSince(vm);
+        }
     }
 
     @Test
     @Order(2)
     void upgradeKeepsTheEditedConffileAndRestartsServd(Vm vm) throws IOException {
-        install(vm, Path.of(property("servd.it.deb")));
+        String previousDeb = vm.put(Path.of(property("servd.it.previousDeb")));
+        String deb = vm.put(Path.of(property("servd.it.deb")));
+        // Did the shipped conffile change between the two builds? (The older one is the last commit.)
+        GuestResult shipped = vm.sh("for d in " + previousDeb + " " + deb + "; do dpkg-deb --fsys-tarfile $d"
+                + " | tar -xOf - ." + CONFFILE + " | md5sum; done");
+        boolean conffileChanged = shipped.orThrow().stdout().lines().distinct().count() > 1;
+
+        // --force-confold (as unattended-upgrades runs dpkg): an edited conffile is kept without a
+        // prompt; when the shipped one changed too, dpkg puts it next to it as .dpkg-dist.
+        GuestResult upgrade = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", "--force-confold", deb);
+        assertThat(upgrade.exitCode()).as(upgrade.describe()).isZero();
 
         assertThat(dpkgStatus(vm)).containsEntry("Status", "install ok installed")
                 .containsEntry("Version", property("servd.it.version"));
         assertThat(vm.exec("cat", CONFFILE).orThrow().stdout()).as("conffile after the upgrade").contains(OPERATOR_EDIT);
-        // dpkg found the edit and kept it without asking: the shipped file did not change.
         assertThat(vm.exec("ls", "/etc/servd").orThrow().stdout().lines())
-                .as("no .dpkg-dist/.dpkg-old next to the conffile").containsExactly("servd.conf");
+                .as("files next to the conffile (shipped conffile changed: %s)", conffileChanged)
+                .containsExactlyElementsOf(conffileChanged ? List.of("servd.conf", "servd.conf.dpkg-dist")
+                        : List.of("servd.conf"));
         Map<String, String> state = assertRunning(vm);
         assertThat(state.get("MainPID")).as("MainPID after the upgrade (postinst restarts)").isNotEqualTo(previousMainPid);
         assertThat(state).containsEntry("NRestarts", "0").containsEntry("Result", "success");
         assertThat(vm.exec("systemctl", "is-enabled", UNIT).stdout().trim()).isEqualTo("enabled");
-        // Shipped, not enabled by the package (operators opt in; see postinst).
-        for (String socket : new String[] {"servd.socket", "servd-control.socket"}) {
-            assertThat(vm.exec("systemctl", "is-enabled", socket).stdout().trim()).as(socket).isEqualTo("disabled");
+        // From an older version with servd.socket active, the upgrade restarted servd only: systemd
+        // kept listening on 127.0.0.1:9470 throughout. From one whose servd bound the port itself,
+        // postinst stopped it, started the sockets, then servd. Either way the new JVM adopted them.
+        if (socketListeningSince != null) {
+            assertThat(socketListeningSince(vm)).as("servd.socket's ActiveEnterTimestampMonotonic across the upgrade")
+                    .isEqualTo(socketListeningSince);
         }
+        System.out.printf("upgrade from %s: servd.socket %s%n", property("servd.it.previousVersion"),
+                socketListeningSince == null ? "started by the upgrade" : "kept listening");
+        assertServesOnTheSockets(vm);
         assertThat(vm.exec("grep", "-c", "\"bomFormat\": \"CycloneDX\"", "/usr/share/doc/servd/sbom.cdx.json").stdout().trim())
                 .as("the SBOM in /usr/share/doc/servd").isEqualTo("1");
         // The AppCDS archive made by postinst is mapped by the running JVM (a stale or missing one
@@ -162,6 +191,13 @@ class PackageLifecycleIT {
         for (String unitFile : UNIT_FILES) {
             assertThat(exists(vm, unitFile)).as(unitFile).isFalse();
         }
+        for (String socket : SOCKETS) {
+            assertThat(vm.exec("systemctl", "is-active", socket).stdout().trim()).as(socket).isEqualTo("inactive");
+        }
+        // (the test bed's own forwarder listens on the guest's 10.0.2.15:9470, so only loopback counts)
+        assertThat(vm.exec("ss", "-Hltn", "src 127.0.0.1:9470").orThrow().stdout()).as("listeners on 127.0.0.1:9470")
+                .isBlank();
+        assertThat(exists(vm, CONTROL_SOCKET)).as(CONTROL_SOCKET + " (RemoveOnStop=yes)").isFalse();
         assertThat(exists(vm, "/usr/share/servd/servd.jar")).as("servd.jar").isFalse();
         assertThat(exists(vm, "/usr/lib/servd")).as("/usr/lib/servd (runtime and CDS archive)").isFalse();
         // Conffiles and user data stay until purge (Debian policy 10.7.3).
@@ -177,7 +213,8 @@ class PackageLifecycleIT {
         assertThat(purge.exitCode()).as(purge.describe()).isZero();
 
         assertThat(status(vm)).as("dpkg's record of servd after purge").isEmpty();
-        for (String path : new String[] {"/etc/servd", STATE_DIR, "/run/servd", ENABLE_LINK,
+        for (String path : new String[] {"/etc/servd", STATE_DIR, "/run/servd", ENABLE_LINK, SOCKET_LINKS[0],
+                SOCKET_LINKS[1],
                 "/etc/systemd/system/servd.service", "/var/lib/systemd/deb-systemd-helper-enabled/servd.service.dsh-also"}) {
             assertThat(exists(vm, path)).as(path + " after purge").isFalse();
         }
@@ -197,6 +234,34 @@ class PackageLifecycleIT {
         assertThat(deb).as("the .deb (run the reactor: mvn verify from the root)").isRegularFile();
         GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", vm.put(deb));
         assertThat(install.exitCode()).as(install.describe()).isZero();
+    }
+
+    /**
+     * Both socket units enabled and listening, and the running servd serving on the fds systemd
+     * passed (its journal says so), not on sockets of its own; the control socket made by systemd
+     * with servd-control.socket's owner, group and mode.
+     */
+    private static void assertServesOnTheSockets(Vm vm) throws IOException {
+        for (int i = 0; i < SOCKETS.length; i++) {
+            assertThat(vm.exec("systemctl", "is-enabled", SOCKETS[i]).stdout().trim()).as(SOCKETS[i]).isEqualTo("enabled");
+            assertThat(vm.exec("systemctl", "is-active", SOCKETS[i]).stdout().trim()).as(SOCKETS[i]).isEqualTo("active");
+            assertThat(vm.exec("readlink", SOCKET_LINKS[i]).orThrow().stdout().trim())
+                    .isEqualTo("/lib/systemd/system/" + SOCKETS[i]);
+        }
+        assertThat(vm.exec("stat", "-c", "%F %U:%G %a", CONTROL_SOCKET).orThrow().stdout().trim())
+                .isEqualTo("socket root:servd 660");
+        String pid = show(vm, "MainPID").get("MainPID");
+        GuestResult journal = vm.exec("journalctl", "_PID=" + pid, "-o", "cat", "--no-pager", "-q");
+        assertThat(journal.stdout().lines()).as("servd's journal, pid %s", pid)
+                .anyMatch(l -> l.contains("serving http on inherited fd"))
+                .anyMatch(l -> l.contains("serving control on inherited fd"));
+        GuestResult healthz = vm.exec("curl", "-fsS", "http://127.0.0.1:9470/healthz");
+        assertThat(healthz.exitCode()).as(healthz.describe()).isZero();
+    }
+
+    private static String socketListeningSince(Vm vm) throws IOException {
+        return fields(vm.exec("systemctl", "show", "servd.socket", "-p", "ActiveEnterTimestampMonotonic").orThrow(), "=")
+                .get("ActiveEnterTimestampMonotonic");
     }
 
     /** Active and running, with the JVM as the main process. */

@@ -1,0 +1,403 @@
+package io.servd.it.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.servd.it.GuestResult;
+import io.servd.it.Vm;
+import io.servd.it.VmExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The servd agent and servctl on a real systemd 252 (issue 6 item 6), from the installed .deb: limits
+ * through the control socket equal {@code systemctl set-property}'s, the polkit rule lets the servd user
+ * set properties and nothing else, unprivileged users and bad unit names are refused with nothing
+ * changed, {@code servctl top --batch} agrees with {@code systemd-cgtop}, and {@code /metrics} is well
+ * formed over the hostfwd.
+ *
+ * <p>Each step is one guest script (a servctl call costs 5–10 s of JVM start under TCG). Sections of a
+ * script's output start with a line {@code ==name}; {@link #sections} splits them. The class installs
+ * the .deb in setup and purges it in teardown, like the other package-installing classes.
+ */
+@ExtendWith(VmExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentServctlIT {
+
+    private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
+    /** CPU% of servctl top and systemd-cgtop are measured over different 2 s windows a few seconds apart. */
+    private static final double CPU_TOLERANCE_POINTS = 10.0;
+    /** Memory of an idle unit read a few seconds apart: a few pages. */
+    private static final long MEMORY_TOLERANCE_BYTES = 16 * 4096;
+
+    private static final String AS_NOBODY = "setpriv --reuid=nobody --regid=nogroup --clear-groups";
+    private static final String AS_SERVD = "setpriv --reuid=servd --regid=servd --clear-groups";
+    private static final String MANAGER = "busctl call org.freedesktop.systemd1 /org/freedesktop/systemd1"
+            + " org.freedesktop.systemd1.Manager";
+
+    @BeforeAll
+    static void installServdAndStartUnits(Vm vm) throws IOException {
+        vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", "servd").orThrow();
+        Path deb = Path.of(VmExtension.property("servd.it.deb"));
+        assertThat(deb).as("the .deb (run the reactor: mvn install from the root)").isRegularFile();
+        GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", vm.put(deb));
+        assertThat(install.exitCode()).as(install.describe()).isZero();
+        GuestResult setup = script(vm, """
+                for u in demo ref pk burn; do systemctl stop $u.service 2>/dev/null; systemctl reset-failed $u.service 2>/dev/null; done
+                rm -rf /etc/systemd/system.control/*.service.d /run/systemd/system.control/*.service.d
+                systemctl daemon-reload
+                systemd-run --unit=demo sleep infinity
+                systemd-run --unit=ref sleep infinity
+                systemd-run --unit=pk sleep infinity
+                systemd-run --unit=burn -p CPUQuota=30% sh -c 'while :; do :; done'
+                # The package enables and starts servd-control.socket (0660 root:servd) with servd.service.
+                for i in $(seq 120); do systemctl is-active -q servd && [ -S /run/servd/control.sock ] && break; sleep 1; done
+                systemctl is-active servd
+                ls -l /run/servd/control.sock
+                """);
+        assertThat(setup.exitCode()).as(setup.describe()).isZero();
+        System.out.println("setup: " + setup.stdout());
+    }
+
+    @AfterAll
+    static void purge(Vm vm) throws IOException {
+        script(vm, """
+                for u in demo ref pk burn; do systemctl stop $u.service; systemctl reset-failed $u.service; done 2>/dev/null
+                rm -rf /etc/systemd/system.control/*.service.d /run/systemd/system.control/*.service.d
+                systemctl daemon-reload
+                """);
+        vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", "servd");
+    }
+
+    /** Item 1: servctl set (root, control socket, D-Bus) and systemctl set-property leave the same state. */
+    @Test
+    @Order(1)
+    void servctlSetEqualsSystemctlSetProperty(Vm vm) throws IOException {
+        GuestResult run = script(vm, """
+                echo ==dryrun; servctl set --dry-run --output json demo.service MemoryMax=64M CPUQuota=50% 2>&1
+                echo ==servctl; servctl set demo.service MemoryMax=64M CPUQuota=50% 2>&1; rc=$?; echo "==servctl.rc"; echo $rc
+                echo ==files.demo; ls -1 /etc/systemd/system.control/demo.service.d/* /run/systemd/system.control/demo.service.d/* /run/systemd/transient/demo.service.d/* 2>/dev/null
+                echo ==systemctl; systemctl set-property ref.service MemoryMax=64M CPUQuota=50% 2>&1; rc=$?; echo "==systemctl.rc"; echo $rc
+                """ + STATE_OF_DEMO_AND_REF);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("servctl set output:\n" + s.get("servctl"));
+        assertThat(s.get("servctl.rc")).as(run.describe()).isEqualTo("0");
+        assertThat(s.get("systemctl.rc")).as(run.describe()).isEqualTo("0");
+
+        assertThat(s.get("show.demo")).as("systemctl show demo").isEqualTo(s.get("show.ref"))
+                .contains("MemoryMax=67108864").contains("CPUQuotaPerSecUSec=500ms");
+        assertThat(s.get("cg.demo")).as("memory.max, cpu.max of demo").isEqualTo(s.get("cg.ref"))
+                .isEqualTo("67108864\n50000 100000");
+        assertThat(s.get("dropin.demo")).as("drop-ins of demo").isEqualTo(s.get("dropin.ref")).isNotBlank();
+        // The dry run named the files systemd then wrote: a transient unit's drop-ins live in
+        // /run/systemd/transient, whatever --runtime says.
+        List<String> planned = new java.util.ArrayList<>();
+        Matcher path = Pattern.compile("\"path\"\\s*:\\s*\"([^\"]+)\"").matcher(s.get("dryrun"));
+        while (path.find()) {
+            planned.add(path.group(1));
+        }
+        assertThat(planned).as("drop-ins in the dry run's plan:\n" + s.get("dryrun"))
+                .containsExactlyInAnyOrderElementsOf(s.get("files.demo").lines().toList())
+                .allMatch(p -> p.startsWith("/run/systemd/transient/demo.service.d/"));
+        System.out.println("show: " + s.get("show.demo") + "\ncgroup: " + s.get("cg.demo") + "\ndrop-ins:\n" + s.get("dropin.demo"));
+    }
+
+    /** The shipped polkit rule: user servd may set unit properties and nothing else; nobody may not even that. */
+    @Test
+    @Order(2)
+    void polkitRuleLetsServdSetPropertiesAndNothingElse(Vm vm) throws IOException {
+        GuestResult run = script(vm, """
+                echo ==servd.setprop; %1$s %2$s SetUnitProperties 'sba(sv)' pk.service true 1 TasksMax t 77 2>&1; rc=$?; echo "==servd.setprop.rc"; echo $rc
+                echo ==servd.setprop.systemctl; %1$s systemctl --no-ask-password set-property --runtime pk.service MemoryHigh=48M 2>&1; rc=$?; echo "==servd.setprop.systemctl.rc"; echo $rc
+                echo ==servd.stop; %1$s systemctl --no-ask-password stop pk.service 2>&1; rc=$?; echo "==servd.stop.rc"; echo $rc
+                echo ==servd.kill; %1$s systemctl --no-ask-password kill pk.service 2>&1; rc=$?; echo "==servd.kill.rc"; echo $rc
+                echo ==servd.start; %1$s %2$s StartTransientUnit 'ssa(sv)a(sa(sv))' evil.service fail 1 ExecStart 'a(sasb)' 1 /bin/true 1 /bin/true false 0 2>&1; rc=$?; echo "==servd.start.rc"; echo $rc
+                echo ==servd.reload; %1$s systemctl --no-ask-password daemon-reload 2>&1; rc=$?; echo "==servd.reload.rc"; echo $rc
+                echo ==nobody.setprop; %3$s %2$s SetUnitProperties 'sba(sv)' pk.service true 1 TasksMax t 5 2>&1; rc=$?; echo "==nobody.setprop.rc"; echo $rc
+                echo ==show; systemctl show pk.service -p TasksMax -p MemoryHigh -p ActiveState
+                echo ==evil; systemctl show evil.service -p LoadState
+                echo ==polkitd; systemctl is-active polkit.service; ls /usr/share/polkit-1/rules.d/
+                """.formatted(AS_SERVD, MANAGER, AS_NOBODY));
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("polkit: " + s);
+        assertThat(s.get("polkitd")).as(run.describe()).startsWith("active").contains("50-servd.rules");
+        assertThat(s.get("servd.setprop.rc")).as("servd: SetUnitProperties\n" + run.describe()).isEqualTo("0");
+        assertThat(s.get("servd.setprop.systemctl.rc")).as("servd: systemctl set-property\n" + run.describe()).isEqualTo("0");
+        for (String denied : List.of("servd.stop", "servd.kill", "servd.start", "servd.reload", "nobody.setprop")) {
+            assertThat(s.get(denied + ".rc")).as(denied + "\n" + run.describe()).isNotEqualTo("0");
+            assertThat(s.get(denied)).as(denied).containsAnyOf("Access denied", "Interactive authentication required",
+                    "not authorized", "Permission denied");
+        }
+        assertThat(s.get("show")).as("pk.service after all that")
+                .contains("TasksMax=77", "MemoryHigh=50331648", "ActiveState=active");
+        assertThat(s.get("evil")).isEqualTo("LoadState=not-found");
+    }
+
+    /** Item 2: an unprivileged local user is refused (exit 4) and nothing changes. */
+    @Test
+    @Order(3)
+    void unprivilegedUserIsRefusedAndNothingChanges(Vm vm) throws IOException {
+        GuestResult before = script(vm, STATE_OF_DEMO_AND_REF);
+        GuestResult run = script(vm, """
+                echo ==http; %1$s servctl set demo.service MemoryMax=32M CPUQuota=10%% 2>&1; rc=$?; echo "==http.rc"; echo $rc
+                echo ==socket; %1$s servctl set --socket /run/servd/control.sock demo.service MemoryMax=32M 2>&1; rc=$?; echo "==socket.rc"; echo $rc
+                echo ==curl.socket; %1$s curl -sS --unix-socket /run/servd/control.sock -X PUT -H 'Content-Type: application/json' -d '{"MemoryMax":"32M"}' -w '\\n%%{http_code}\\n' http://localhost/v1/units/demo.service/limits 2>&1
+                echo ==curl.http; %1$s curl -sS -X PUT -H 'Content-Type: application/json' -d '{"MemoryMax":"32M"}' -w '\\n%%{http_code}\\n' http://127.0.0.1:9470/v1/units/demo.service/limits 2>&1
+                """.formatted(AS_NOBODY) + STATE_OF_DEMO_AND_REF);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("unprivileged: " + s);
+        // Over HTTP (the control socket is 0660 root/servd, so servctl falls back to HTTP): no token configured → 403 → 4.
+        assertThat(s.get("http.rc")).as(run.describe()).isEqualTo("4");
+        assertThat(s.get("http")).contains("403");
+        assertThat(s.get("curl.http")).endsWith("403");
+        // Forcing the socket: connect(2) itself is refused by the file mode.
+        assertThat(s.get("socket.rc")).as(run.describe()).isEqualTo("4");
+        assertThat(s.get("socket")).as(run.describe()).contains("not allowed to connect to the servd control socket");
+        Map<String, String> was = sections(before.stdout());
+        for (String key : List.of("show.demo", "cg.demo", "dropin.demo")) {
+            assertThat(s.get(key)).as(key + " after nobody's attempts").isEqualTo(was.get(key));
+        }
+    }
+
+    /** Item 3: traversal and over-long names: exit 2 from servctl, HTTP 400 from the agent, nothing written. */
+    @Test
+    @Order(4)
+    void badUnitNamesAreRefusedWithNothingWritten(Vm vm) throws IOException {
+        String longName = "a".repeat(256) + ".service";
+        GuestResult run = script(vm, """
+                snap() { md5sum /etc/passwd; find /etc/systemd /run/systemd/system.control /run/systemd/transient -newer /tmp/agent-it.marker 2>/dev/null | sort; }
+                touch /tmp/agent-it.marker; sleep 1
+                echo ==before; snap
+                for n in '../../etc/passwd' 'a/b.service' '%1$s' 'foo.bogus'; do
+                  echo "==servctl.$n"; servctl set "$n" MemoryMax=1M 2>&1; echo "rc=$?"
+                done
+                for p in '..%%2F..%%2Fetc%%2Fpasswd' 'a%%2Fb.service' '%1$s' 'a%%00.service'; do
+                  echo "==curl.$p"; curl -sS --unix-socket /run/servd/control.sock -X PUT -H 'Content-Type: application/json' -d '{"MemoryMax":"1M"}' -w '\\n%%{http_code}\\n' "http://localhost/v1/units/$p/limits" 2>&1
+                done
+                echo ==curl.pathasis; curl -sS --path-as-is --unix-socket /run/servd/control.sock -X PUT -H 'Content-Type: application/json' -d '{"MemoryMax":"1M"}' -w '\\n%%{http_code}\\n' "http://localhost/v1/units/../../etc/passwd/limits" 2>&1
+                echo ==after; snap
+                """.formatted(longName));
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("bad names: " + s);
+        for (String name : List.of("../../etc/passwd", "a/b.service", longName, "foo.bogus")) {
+            assertThat(s.get("servctl." + name)).as("servctl set [%s]\n%s", name, run.describe()).endsWith("rc=2");
+        }
+        for (String path : List.of("..%2F..%2Fetc%2Fpasswd", "a%2Fb.service", longName, "a%00.service")) {
+            assertThat(s.get("curl." + path)).as("PUT /v1/units/%s/limits", path).endsWith("\n400");
+        }
+        assertThat(s.get("curl.pathasis")).as("PUT /v1/units/../../etc/passwd/limits, not normalised")
+                .matches("(?s).*\\n(400|404)");
+        assertThat(s.get("after")).as("/etc/passwd checksum and files written under systemd's directories")
+                .isEqualTo(s.get("before"));
+    }
+
+    /** Item 4: servctl top --batch lists the cgroups systemd-cgtop lists, memory equal, CPU% close. */
+    @Test
+    @Order(5)
+    void topAgreesWithCgtop(Vm vm) throws IOException {
+        GuestResult run = script(vm, """
+                echo ==top; servctl top --batch -n 2 -d 2 --output json 2>&1; rc=$?; echo "==top.rc"; echo $rc
+                echo ==cgtop; systemd-cgtop -b -p -n 2 -d 2 --raw 2>&1
+                """);
+        Map<String, String> s = sections(run.stdout());
+        assertThat(s.get("top.rc")).as(run.describe()).isEqualTo("0");
+        Map<String, double[]> top = topRows(s.get("top"));
+        Map<String, double[]> cgtop = cgtopRows(s.get("cgtop"));
+        System.out.println("servctl top (last iteration): " + show(top));
+        System.out.println("systemd-cgtop (last iteration): " + show(cgtop));
+        System.out.println("systemd-cgtop raw output:\n" + s.get("cgtop"));
+        TreeSet<String> onlyTop = new TreeSet<>(unitPaths(top.keySet()));
+        onlyTop.removeAll(cgtop.keySet());
+        TreeSet<String> onlyCgtop = new TreeSet<>(unitPaths(cgtop.keySet()));
+        onlyCgtop.removeAll(top.keySet());
+        System.out.println("only in servctl top: " + onlyTop + "; only in systemd-cgtop: " + onlyCgtop);
+        assertThat(onlyCgtop).as("units systemd-cgtop lists and servctl top does not\n" + run.describe()).isEmpty();
+        // systemd-cgtop hides cgroups with nothing to show (no tasks, memory.current 0), servctl top does not
+        for (String extra : onlyTop) {
+            assertThat(top.get(extra)[1]).as("memory of %s, listed by servctl top only", extra).isEqualTo(0.0);
+        }
+        long maxMemoryDiff = 0;
+        double maxCpuDiff = 0;
+        for (String unit : List.of("/system.slice/demo.service", "/system.slice/ref.service",
+                "/system.slice/pk.service", "/system.slice/burn.service")) {
+            long diff = Math.abs((long) top.get(unit)[1] - (long) cgtop.get(unit)[1]);
+            maxMemoryDiff = Math.max(maxMemoryDiff, diff);
+            assertThat(diff).as("memory of %s: top %s cgtop %s", unit, top.get(unit)[1], cgtop.get(unit)[1])
+                    .isLessThanOrEqualTo(MEMORY_TOLERANCE_BYTES);
+            // systemd-cgtop prints "-" for a cgroup that used no CPU in the interval
+            double cgtopCpu = Double.isNaN(cgtop.get(unit)[0]) ? 0.0 : cgtop.get(unit)[0];
+            assertThat(top.get(unit)[0]).as("CPU%% of %s", unit).isCloseTo(cgtopCpu, within(CPU_TOLERANCE_POINTS));
+            maxCpuDiff = Math.max(maxCpuDiff, Math.abs(top.get(unit)[0] - cgtopCpu));
+        }
+        assertThat(top.get("/system.slice/burn.service")[0]).as("burn.service CPU%% (CPUQuota=30%%)").isBetween(5.0, 35.0);
+        System.out.printf("top vs cgtop: max memory diff %d bytes, max CPU diff %.1f points (tolerance %.0f)%n",
+                maxMemoryDiff, maxCpuDiff, CPU_TOLERANCE_POINTS);
+    }
+
+    /** Item 5: /metrics over the hostfwd, from this JVM. */
+    @Test
+    @Order(6)
+    void metricsOverTheHostfwd(Vm vm) throws Exception {
+        int port = httpPort();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        HttpResponse<byte[]> proto = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited")
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        System.out.println("/metrics with Accept protobuf: " + proto.statusCode() + " "
+                + proto.headers().firstValue("Content-Type").orElse("?"));
+        HttpResponse<String> text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        String current = vm.exec("cat", "/sys/fs/cgroup/system.slice/demo.service/memory.current").orThrow().stdout().trim();
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        Map<String, String> types = new TreeMap<>();
+        Double demoMemory = null;
+        for (String line : text.body().split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] w = line.split(" ");
+                types.put(w[2], w[3]);
+            } else if (!line.startsWith("#") && !line.isEmpty()) {
+                Matcher m = SAMPLE.matcher(line);
+                assertThat(m.matches()).as("sample line [%s]", line).isTrue();
+                if (line.startsWith("servd_unit_memory_current_bytes{") && line.contains("unit=\"demo.service\"")) {
+                    demoMemory = Double.parseDouble(m.group(3));
+                }
+            }
+        }
+        assertThat(types).containsEntry("servd_unit_memory_current_bytes", "gauge")
+                .containsEntry("servd_unit_cpu_usage_seconds_total", "counter");
+        assertThat(demoMemory).as("servd_unit_memory_current_bytes{unit=demo.service}").isNotNull();
+        assertThat(Math.abs(demoMemory - Long.parseLong(current))).as("metric %s vs memory.current %s", demoMemory, current)
+                .isLessThanOrEqualTo((double) MEMORY_TOLERANCE_BYTES);
+        System.out.printf("/metrics: %d families; demo.service memory %s vs memory.current %s%n", types.size(), demoMemory, current);
+    }
+
+    /** Prometheus text format 0.0.4 sample: name, optional labels, value, optional timestamp. */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})? "
+                    + "([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))( -?[0-9]+)?");
+
+    /** systemctl show, cgroupfs values and the drop-ins (both directories) of demo and ref. */
+    private static final String STATE_OF_DEMO_AND_REF = """
+            for u in demo ref; do
+              echo "==show.$u"; systemctl show $u.service -p MemoryMax -p CPUQuotaPerSecUSec
+              echo "==cg.$u"; cat /sys/fs/cgroup/system.slice/$u.service/memory.max /sys/fs/cgroup/system.slice/$u.service/cpu.max
+              echo "==dropin.$u"
+              for f in /etc/systemd/system.control/$u.service.d/* /run/systemd/system.control/$u.service.d/* /run/systemd/transient/$u.service.d/*; do
+                [ -f "$f" ] || continue; echo "--- ${f%%/systemd/*} $(basename "$f")"; cat "$f"
+              done
+            done
+            """;
+
+    private static GuestResult script(Vm vm, String body) throws IOException {
+        return vm.exec(SCRIPT_TIMEOUT, "sh", "-c", body);
+    }
+
+    /** Splits output at lines {@code ==name}; values are the lines in between, trimmed. */
+    static Map<String, String> sections(String out) {
+        Map<String, String> map = new LinkedHashMap<>();
+        String key = null;
+        StringBuilder b = new StringBuilder();
+        for (String line : out.split("\n", -1)) {
+            if (line.startsWith("==")) {
+                if (key != null) {
+                    map.put(key, b.toString().strip());
+                }
+                key = line.substring(2);
+                b.setLength(0);
+            } else {
+                b.append(line).append('\n');
+            }
+        }
+        if (key != null) {
+            map.put(key, b.toString().strip());
+        }
+        return map;
+    }
+
+    private static final Pattern TOP_ROW = Pattern.compile("\\{\"cgroup\":\"([^\"]*)\"([^{}]*)\\}");
+
+    /** Last iteration of {@code servctl top --output json}: cgroup → {cpu%, memory bytes}. */
+    static Map<String, double[]> topRows(String json) {
+        String compact = json.replaceAll("\\s+", "");
+        int last = compact.lastIndexOf("{\"layout\"");
+        Matcher m = TOP_ROW.matcher(compact.substring(Math.max(last, 0)));
+        Map<String, double[]> rows = new TreeMap<>();
+        while (m.find()) {
+            rows.put(m.group(1).replace("\\\\", "\\"), new double[] {number(m.group(2), "cpuPercent"), number(m.group(2), "memoryBytes")});
+        }
+        return rows;
+    }
+
+    private static double number(String members, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.Ee+]+)").matcher(members);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** Last iteration of {@code systemd-cgtop -b --raw}: path → {cpu%, memory bytes}; "-" is NaN. */
+    static Map<String, double[]> cgtopRows(String text) {
+        Map<String, double[]> rows = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            // batch mode prints the root as "/" and every other path without its leading slash
+            if (w.length < 4 || !w[3].matches("-|[0-9]+")) {
+                continue;
+            }
+            w[0] = w[0].startsWith("/") ? w[0] : "/" + w[0];
+            if (rows.containsKey(w[0])) {
+                rows.clear();   // a path seen again: the next iteration starts
+            }
+            rows.put(w[0], new double[] {dash(w[2]), dash(w[3])});
+        }
+        return rows;
+    }
+
+    private static double dash(String s) {
+        return s.equals("-") ? Double.NaN : Double.parseDouble(s);
+    }
+
+    /** The {@code *.service} and {@code *.slice} paths (and the root), what both tools show. */
+    static List<String> unitPaths(java.util.Collection<String> paths) {
+        return paths.stream().filter(p -> p.equals("/") || p.endsWith(".service") || p.endsWith(".slice")).toList();
+    }
+
+    private static String show(Map<String, double[]> rows) {
+        StringBuilder b = new StringBuilder();
+        rows.forEach((k, v) -> b.append(String.format("%n  %-50s cpu %6.1f%% mem %.0f", k, v[0], v[1])));
+        return b.toString();
+    }
+
+    /** The host port forwarded to the guest's 9470 ({@code vm.sh port}; {@code Vm#httpPort} is package-private). */
+    private static int httpPort() throws IOException, InterruptedException {
+        Path vmSh = Path.of(VmExtension.property("servd.it.vmDir")).resolve("vm.sh");
+        ProcessBuilder pb = new ProcessBuilder(vmSh.toString(), "port").redirectErrorStream(false);
+        pb.environment().put("SERVD_VM_STATE", VmExtension.property("servd.it.stateDir"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("vm.sh port: " + out).isZero();
+        return Integer.parseInt(out);
+    }
+}
