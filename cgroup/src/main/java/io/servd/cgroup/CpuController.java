@@ -47,10 +47,21 @@ public final class CpuController {
     /**
      * The weight ({@code cpu.weight}). On v1, {@code cpu.shares} converted as systemd does:
      * {@code clamp(shares * 100 / 1024, 1, 10000)}.
+     *
+     * <p>An idle cgroup ({@code cpu.idle} 1, systemd's {@code CPUWeight=idle}) has no weight: the
+     * kernel schedules it SCHED_IDLE and shows {@code cpu.weight} as 0 (its idle shares, 3 of 1024,
+     * rounded; seen on Linux 6.1 in the test-bed VM). Empty then, as {@link #readIdle()} says why.
+     *
+     * @throws MalformedCgroupFileException for 0 without {@code cpu.idle} 1, or any other value outside 1..10000
      */
     public Optional<CpuWeight> readWeight() throws IOException {
         if (version == CgroupVersion.V2) {
-            return CgroupParser.read(dir, CgroupFile.CPU_WEIGHT, CpuWeight::parseCgroup);
+            Optional<String> raw = dir.read(CgroupFile.CPU_WEIGHT);
+            if (raw.isPresent() && raw.get().strip().equals("0") && readIdle().orElse(false)) {
+                return Optional.empty();
+            }
+            return raw.isPresent()
+                    ? Optional.of(CpuWeight.parseCgroup(raw.get(), dir.file(CgroupFile.CPU_WEIGHT))) : Optional.empty();
         }
         return CgroupParser.read(dir, CgroupFile.CPU_SHARES, (raw, file) -> {
             long shares = ByteSize.parseCount(raw.strip(), raw, file);

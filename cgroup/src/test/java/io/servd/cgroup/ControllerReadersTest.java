@@ -30,6 +30,26 @@ class ControllerReadersTest {
         assertThat(pressure.full().orElseThrow().total()).isEqualTo(Duration.ofNanos(24_230_125_000L));
     }
 
+    /**
+     * CPUWeight=idle: Linux 6.1 shows cpu.weight 0 next to cpu.idle 1 (seen in the test-bed VM on a
+     * systemd-run unit while AgentServctlIT was written). No weight then; 0 without idle is broken.
+     */
+    @Test
+    void idleCgroupHasNoWeight(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve("system.slice/idle.service"));
+        java.nio.file.Files.writeString(dir.resolve("cpu.weight"), "0\n");
+        java.nio.file.Files.writeString(dir.resolve("cpu.idle"), "1\n");
+        CpuController idle = CpuController.of(new io.servd.cgroup.fs.CgroupRoot(tmp).resolve("/system.slice/idle.service"));
+
+        assertThat(idle.readIdle()).contains(true);
+        assertThat(idle.readWeight()).isEmpty();
+
+        java.nio.file.Files.writeString(dir.resolve("cpu.idle"), "0\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(idle::readWeight)
+                .isInstanceOf(MalformedCgroupFileException.class)
+                .hasMessageContaining("cpu.weight").hasMessageContaining("out of range 1..10000");
+    }
+
     @Test
     void readsMemoryFiles() throws IOException {
         MemoryController memory = MemoryController.of(WEB);

@@ -25,9 +25,11 @@ import java.util.function.Supplier;
  */
 public abstract sealed class Transport permits EpollTransport, IoUringTransport, KQueueTransport, NioTransport {
     /**
-     * Order in which {@code auto} tries transports. epoll first: it is the most mature native
-     * transport on Linux and measured 6–14 % more requests per CPU-second than NIO on these machines
-     * (DESIGN §8); io_uring next until bench/ shows it ahead; kqueue on BSD/macOS; NIO everywhere.
+     * Order in which {@code auto} tries transports. epoll first: it alone adopts inherited
+     * (socket-activated) fds, and bench/results/2026-11-26.md measured it 7 % ahead of NIO in
+     * requests per CPU-second; io_uring was 10 % ahead of epoll with C1 but level with C2, and peaks
+     * ~2.4 MB higher, so it comes next, before NIO, which it beats either way; kqueue on BSD/macOS;
+     * NIO everywhere.
      */
     public static final List<Preference> AUTO_ORDER =
             List.of(Preference.EPOLL, Preference.IO_URING, Preference.KQUEUE, Preference.NIO);

@@ -31,9 +31,8 @@ public final class UnitReader {
         PidsController pids = PidsController.of(dir);
         IoController io = IoController.of(dir);
         Optional<Boolean> idle = attempt(errors, cpu::readIdle);
-        // With cpu.idle=1 (CPUWeight=idle) Linux 6.1 shows cpu.weight as 0, outside the 1..10000 a weight
-        // may take (seen in the test VM): the weight means nothing then, so it is not read.
-        Optional<io.servd.cgroup.CpuWeight> weight = idle.orElse(false) ? Optional.empty() : attempt(errors, cpu::readWeight);
+        // empty for an idle cgroup (cpu.weight shows 0 then): CpuController.readWeight
+        Optional<io.servd.cgroup.CpuWeight> weight = attempt(errors, cpu::readWeight);
         var limits = new UnitStatus.Limits(
                 attempt(errors, () -> memory.readMax().map(MemoryMax::limit)),
                 attempt(errors, () -> memory.readHigh().map(MemoryHigh::limit)),
