@@ -38,6 +38,7 @@ final class ChildInitializer extends ChannelInitializer<Channel> {
             p.addLast("servd-refuse", new Refuse(limits.refusalBytes()));
             return;
         }
+        p.addLast(DrainOnFirstRead.NAME, new DrainOnFirstRead());
         if (limits.readTimeout().isPresent() || limits.idleTimeout().isPresent()) {
             // one IdleStateHandler for both: reader-idle is the read timeout, all-idle the idle timeout
             long readNanos = limits.readTimeout().map(Duration::toNanos).orElse(0L);

@@ -66,24 +66,48 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Drains: stops accepting, fires {@link Draining#REQUESTED} on every open connection so its
-     * protocol handler closes it once idle, and at {@code deadline} closes whatever is still open.
-     *
-     * @param deadline how long in-flight work may take, from now; zero closes everything at once
-     * @return completes, never exceptionally, when no connection is open, with the number closed by
-     *         the deadline rather than by their handlers
+     * How long a connection that has sent nothing yet gets to send its first request once a drain
+     * began, as Go's {@code http.Server.Shutdown} allows a connection in {@code StateNew}.
+     */
+    public static final Duration NEW_CONNECTION_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * {@link #drain(Duration, Duration)} with {@link #NEW_CONNECTION_GRACE} (at most {@code deadline}).
      */
     public CompletableFuture<DrainResult> drain(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
-        if (deadline.isNegative()) {
-            throw new IllegalArgumentException("negative drain deadline [" + deadline + "]");
+        return drain(deadline, deadline.compareTo(NEW_CONNECTION_GRACE) < 0 ? deadline : NEW_CONNECTION_GRACE);
+    }
+
+    /**
+     * Drains: stops accepting, fires {@link Draining#REQUESTED} on every open connection so its
+     * protocol handler closes it once idle, and at {@code deadline} closes whatever is still open.
+     * A connection that has not sent anything yet (accepted just before, or still in the accept
+     * backlog when the drain began: its request is on the way) gets {@link Draining#REQUESTED} after
+     * its first read has been handled, or after {@code newConnectionGrace} if nothing arrives.
+     *
+     * @param deadline how long in-flight work may take, from now; zero closes everything at once
+     * @param newConnectionGrace how long a silent new connection may take to send its first bytes
+     * @return completes, never exceptionally, when no connection is open, with the number closed by
+     *         the deadline rather than by their handlers
+     */
+    public CompletableFuture<DrainResult> drain(Duration deadline, Duration newConnectionGrace) {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(newConnectionGrace, "newConnectionGrace");
+        if (deadline.isNegative() || newConnectionGrace.isNegative()) {
+            throw new IllegalArgumentException("negative drain deadline [" + deadline + "] or grace ["
+                    + newConnectionGrace + "]");
         }
         long started = System.nanoTime();
         int atStart = connections.count();
         CompletableFuture<Integer> forced = new CompletableFuture<>();
         stopAccepting().whenComplete((v, e) -> {
             for (Channel c : connections.snapshot()) {
-                c.pipeline().fireUserEventTriggered(Draining.REQUESTED);
+                if (c.pipeline().get(DrainOnFirstRead.NAME) instanceof DrainOnFirstRead first) {
+                    first.requestDrain(newConnectionGrace);
+                } else {
+                    c.pipeline().fireUserEventTriggered(Draining.REQUESTED);
+                }
             }
             var timeout = timer.schedule(() -> {
                 List<Channel> left = connections.snapshot();

@@ -69,6 +69,54 @@ class DrainTest {
         }
     }
 
+    /**
+     * A client that connected just before the drain and sends its request after it began (on a busy
+     * host the request is simply still on its way) is served, then closed: not reset as idle.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void connectionThatHasNotSentYetIsServedWhenItsRequestArrives(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), echoClosingOnDrain());
+            try (Socket late = connect((InetSocketAddress) server.localAddress())) {
+                awaitOpen(server, 1);
+
+                var drained = server.drain(Duration.ofSeconds(10));
+                Thread.sleep(100); // the drain has begun; the request is still "on its way"
+                assertThat(drained).as("a silent new connection holds the drain").isNotDone();
+
+                assertThat(exchange(late, "hi")).isEqualTo("hi");
+                assertThat(late.getInputStream().read()).as("closed after its request").isEqualTo(-1);
+                DrainResult result = drained.get(5, TimeUnit.SECONDS);
+                assertThat(result.forced()).isZero();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void silentNewConnectionIsClosedByItsHandlerAfterTheGrace(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), echoClosingOnDrain());
+            try (Socket silent = connect((InetSocketAddress) server.localAddress())) {
+                awaitOpen(server, 1);
+
+                DrainResult result = server.drain(Duration.ofSeconds(30), Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
+
+                assertThat(result.forced()).as("closed by the handler after the grace, not at the deadline").isZero();
+                assertThat(silent.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    private static void awaitOpen(Server server, int count) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.openConnections() < count && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(server.openConnections()).isEqualTo(count);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void drainWithNoConnectionsCompletesAtOnce(Transport transport) throws Exception {

@@ -17,8 +17,9 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The options that choose how to reach the agent, mixed into every command that talks to it, and the
- * one call those commands make. Without {@code --agent} or {@code --socket}, the control socket is used
+ * The options that choose how to reach the agent, mixed into {@code servctl} itself and into every
+ * command that talks to it (so {@code servctl --socket S status} and {@code servctl status --socket S}
+ * both work, the command's own winning), and the one call those commands make. Without {@code --agent} or {@code --socket}, the control socket is used
  * when we may connect to it (it exists and is writable for us: root or the socket's group; writes are
  * authorised by peer credentials there), else HTTP on 127.0.0.1:9470, where reads are open to everyone.
  */
@@ -37,16 +38,29 @@ public final class AgentConnection {
             description = "file holding the bearer token for writes over HTTP (the agent's [HTTP] TokenFile=)")
     Path tokenFile;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "give up on the agent after this many seconds (default: ${DEFAULT-VALUE})")
-    double timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "give up on the agent after this many seconds (default: 10)")
+    Double timeoutSeconds;
+
+    private static final double DEFAULT_TIMEOUT_SECONDS = 10;
+
+    /** These options where given, else {@code outer}'s ({@code servctl}'s, before the command name). */
+    AgentConnection over(AgentConnection outer) {
+        AgentConnection merged = new AgentConnection();
+        merged.agent = agent != null ? agent : outer.agent;
+        merged.socket = socket != null ? socket : outer.socket;
+        merged.tokenFile = tokenFile != null ? tokenFile : outer.tokenFile;
+        merged.timeoutSeconds = timeoutSeconds != null ? timeoutSeconds : outer.timeoutSeconds;
+        return merged;
+    }
 
     /** The client the options ask for, given where the control socket and HTTP listener are by default. */
     AgentClient client(ServctlDefaults defaults) throws ServctlException {
-        if (!(timeoutSeconds > 0) || timeoutSeconds > 3600) {
-            throw new ServctlException(ExitCodes.USAGE, "--timeout must be in (0, 3600] seconds [" + timeoutSeconds + "]");
+        double seconds = timeoutSeconds != null ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new ServctlException(ExitCodes.USAGE, "--timeout must be in (0, 3600] seconds [" + seconds + "]");
         }
-        Duration timeout = Duration.ofMillis((long) (timeoutSeconds * 1000));
+        Duration timeout = Duration.ofMillis((long) (seconds * 1000));
         if (agent != null && socket != null) {
             throw new ServctlException(ExitCodes.USAGE, "give --agent [" + agent + "] or --socket [" + socket
                     + "], not both");
@@ -81,9 +95,9 @@ public final class AgentConnection {
      *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
      *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange or non-JSON body
      */
-    JsonTree call(ServctlDefaults defaults, String method, String path, Optional<String> body)
+    JsonTree call(ServctlMain servctl, String method, String path, Optional<String> body)
             throws ServctlException {
-        AgentClient client = client(defaults);
+        AgentClient client = over(servctl.connection()).client(servctl.defaults());
         AgentResponse response;
         try {
             response = client.send(method, path, body);

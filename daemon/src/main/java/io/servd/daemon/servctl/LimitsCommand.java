@@ -33,7 +33,7 @@ final class LimitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree limits = agent.call(parent.defaults(), "GET", unitPath(unit), Optional.empty());
+        JsonTree limits = agent.call(parent, "GET", unitPath(unit), Optional.empty());
         ServctlMain.print(spec.commandLine(), output.isJson() ? limits.formatPretty() : PlainText.format(limits.value()));
         return ExitCodes.OK;
     }

@@ -31,6 +31,10 @@ public final class ServctlMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Connection options given before the command name; a command's own take precedence. */
+    @CommandLine.Mixin
+    AgentConnection connection;
+
     public ServctlMain(ServctlDefaults defaults) {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
     }
@@ -64,6 +68,11 @@ public final class ServctlMain implements Runnable {
         cl.setExitCodeExceptionMapper(e -> e instanceof ServctlException s ? s.exitCode()
                 : e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return cl;
+    }
+
+    /** The connection options given before the command name. */
+    AgentConnection connection() {
+        return connection;
     }
 
     /** Where servctl looks when no flag says otherwise. */

@@ -67,7 +67,7 @@ final class SetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ServctlException {
         Map<String, String> properties = parseAssignments(unit, assignments);
-        JsonTree result = agent.call(parent.defaults(), "PUT", LimitsCommand.unitPath(unit) + "/limits",
+        JsonTree result = agent.call(parent, "PUT", LimitsCommand.unitPath(unit) + "/limits",
                 Optional.of(body(properties, runtime, dryRun)));
         ServctlMain.print(spec.commandLine(), output.isJson() ? result.formatPretty() : PlainText.format(result.value()));
         return ExitCodes.OK;

@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree self = agent.call(parent.defaults(), "GET", "/v1/self", Optional.empty());
+        JsonTree self = agent.call(parent, "GET", "/v1/self", Optional.empty());
         ServctlMain.print(spec.commandLine(), output.isJson() ? self.formatPretty() : PlainText.format(self.value()));
         return ExitCodes.OK;
     }

@@ -27,7 +27,7 @@ final class UnitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree units = agent.call(parent.defaults(), "GET", "/v1/units", Optional.empty());
+        JsonTree units = agent.call(parent, "GET", "/v1/units", Optional.empty());
         String text = output.isJson() ? units.formatPretty() : UnitsTable.format(units);
         ServctlMain.print(spec.commandLine(), text);
         return ExitCodes.OK;

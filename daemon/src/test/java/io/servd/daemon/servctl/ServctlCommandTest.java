@@ -181,6 +181,23 @@ class ServctlCommandTest {
         assertThat(run.err()).startsWith("servctl: servd agent unreachable at [unix:" + tmp.resolve("control.sock") + "]");
     }
 
+    @Test
+    void connectionOptionsWorkBeforeTheCommandAndTheCommandsOwnWin() {
+        agent.answer("GET /v1/self", 200, "{\"layout\":\"unified\"}");
+        Run before = Run.of(Run.isolated(tmp), "--agent", agent.url(), "--timeout", "5", "status");
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.out()).isEqualTo("layout: unified\n");
+
+        // servctl's --socket points nowhere, the command's --agent at the agent: the command's wins
+        // (both given at one level would be a usage error; across levels the inner one replaces)
+        Run inner = Run.of(Run.isolated(tmp), "--agent", "http://127.0.0.1:9", "status", "--agent", agent.url());
+        assertThat(inner.exitCode()).as(inner.err()).isZero();
+        Run outer = Run.of(Run.isolated(tmp), "--socket", tmp.resolve("control.sock").toString(), "units");
+        assertThat(outer.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(outer.err()).startsWith("servctl: servd agent unreachable at [unix:" + tmp.resolve("control.sock") + "]");
+        assertThat(agent.requests).hasSize(2);
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
             # arguments                            | stderr contains
