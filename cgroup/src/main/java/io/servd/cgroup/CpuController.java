@@ -57,11 +57,10 @@ public final class CpuController {
     public Optional<CpuWeight> readWeight() throws IOException {
         if (version == CgroupVersion.V2) {
             Optional<String> raw = dir.read(CgroupFile.CPU_WEIGHT);
-            if (raw.isPresent() && raw.get().strip().equals("0") && readIdle().orElse(false)) {
+            if (raw.isEmpty() || (raw.get().strip().equals("0") && readIdle().orElse(false))) {
                 return Optional.empty();
             }
-            return raw.isPresent()
-                    ? Optional.of(CpuWeight.parseCgroup(raw.get(), dir.file(CgroupFile.CPU_WEIGHT))) : Optional.empty();
+            return Optional.of(CpuWeight.parseCgroup(raw.get(), dir.file(CgroupFile.CPU_WEIGHT)));
         }
         return CgroupParser.read(dir, CgroupFile.CPU_SHARES, (raw, file) -> {
             long shares = ByteSize.parseCount(raw.strip(), raw, file);

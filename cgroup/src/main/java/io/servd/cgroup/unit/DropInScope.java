@@ -18,6 +18,11 @@ public enum DropInScope {
         this.directory = directory;
     }
 
+    /** What {@code systemctl set-property} asks for: {@link #RUNTIME} with {@code --runtime}, else {@link #PERSISTENT}. */
+    public static DropInScope requested(boolean runtime) {
+        return runtime ? RUNTIME : PERSISTENT;
+    }
+
     /**
      * The scope systemd picks for {@code unit}: {@link #TRANSIENT} when its unit file is in
      * {@code transientDirectory} (a unit made by {@code systemd-run} or {@code StartTransientUnit}),
@@ -29,7 +34,7 @@ public enum DropInScope {
         if (!unit.isEmpty() && !unit.contains("/") && Files.isRegularFile(transientDirectory.resolve(unit))) {
             return TRANSIENT;
         }
-        return runtime ? RUNTIME : PERSISTENT;
+        return requested(runtime);
     }
 
     /** The control directory holding {@code <unit>.d/}. */

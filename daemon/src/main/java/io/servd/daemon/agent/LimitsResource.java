@@ -59,7 +59,7 @@ final class LimitsResource {
         try {
             body = LimitsRequest.parse(ByteBufUtil.getBytes(request.http().content()));
             DropInScope scope = context.applier().map(a -> a.scope(unit.get(), body.runtime()))
-                    .orElse(body.runtime() ? DropInScope.RUNTIME : DropInScope.PERSISTENT);
+                    .orElse(DropInScope.requested(body.runtime()));
             plan = LimitsPlan.of(unit.get(), body.directives(), scope, context.host());
         } catch (InvalidDirectiveException e) {
             return Reply.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid value", e.getMessage());

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * The options that choose how to reach the agent, mixed into {@code servctl} itself and into every
  * command that talks to it (so {@code servctl --socket S status} and {@code servctl status --socket S}
- * both work, the command's own winning), and the one call those commands make. Without {@code --agent} or {@code --socket}, the control socket is used
- * when we may connect to it (it exists and is writable for us: root or the socket's group; writes are
+ * both work, the command's own winning), and the one call those commands make. Without
+ * {@code --agent} or {@code --socket}, the control socket is used when we may connect to it (it exists and is writable for us: root or the socket's group; writes are
  * authorised by peer credentials there), else HTTP on 127.0.0.1:9470, where reads are open to everyone.
  */
 public final class AgentConnection {
@@ -44,7 +44,7 @@ public final class AgentConnection {
 
     private static final double DEFAULT_TIMEOUT_SECONDS = 10;
 
-    /** These options where given, else {@code outer}'s ({@code servctl}'s, before the command name). */
+    /** These options as given here, else {@code outer}'s ({@code servctl}'s, before the command name). */
     AgentConnection over(AgentConnection outer) {
         AgentConnection merged = new AgentConnection();
         merged.agent = agent != null ? agent : outer.agent;

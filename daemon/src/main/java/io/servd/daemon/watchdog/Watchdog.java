@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -164,25 +163,7 @@ public final class Watchdog implements AutoCloseable {
     }
 
     private void tick() {
-        CompletableFuture<?> answer;
-        try {
-            answer = probe.probe().toCompletableFuture();
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        long asked = System.nanoTime();
-        Optional<String> failure = await(answer, probeDeadline.toNanos());
-        if (failure.isPresent() && failure.get().equals(LATE)) {
-            long remaining = lastPingNanos + lastChanceNanos - System.nanoTime();
-            failure = await(answer, remaining);
-            if (failure.isEmpty()) {
-                log.info("event loops answered the liveness probe late, after [{}] (deadline [{}]); pinging anyway",
-                        Duration.ofNanos(System.nanoTime() - asked), probeDeadline);
-            } else if (failure.get().equals(LATE)) {
-                failure = Optional.of("no answer within [" + Duration.ofNanos(System.nanoTime() - asked)
-                        + "], the last moment before systemd's deadline");
-            }
-        }
+        Optional<String> failure = probeOnce();
         if (failure.isPresent()) {
             if (alive) {
                 log.warn("liveness probe failed, withholding watchdog pings: {}", failure.get());
@@ -211,22 +192,41 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
-    private static final String LATE = "late";
-
-    /** Empty when the probe answered within {@code nanos}; {@link #LATE} or the failure otherwise. */
-    private static Optional<String> await(CompletableFuture<?> answer, long nanos) {
+    /**
+     * One probe: empty when the loops answered within the probe deadline, or later but by the last
+     * chance before systemd's deadline (logged); otherwise why not.
+     */
+    private Optional<String> probeOnce() {
+        long asked = System.nanoTime();
         try {
-            answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            CompletableFuture<?> answer = probe.probe().toCompletableFuture();
+            if (!answered(answer, probeDeadline.toNanos())) {
+                if (!answered(answer, lastPingNanos + lastChanceNanos - System.nanoTime())) {
+                    return Optional.of("no answer within [" + Duration.ofNanos(System.nanoTime() - asked)
+                            + "], the last moment before systemd's deadline");
+                }
+                log.info("event loops answered the liveness probe late, after [{}] (deadline [{}]); pinging anyway",
+                        Duration.ofNanos(System.nanoTime() - asked), probeDeadline);
+            }
             return Optional.empty();
-        } catch (TimeoutException e) {
-            return Optional.of(LATE);
         } catch (ExecutionException e) {
             return Optional.of(String.valueOf(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close() is stopping us
             return Optional.of("interrupted");
-        } catch (CancellationException e) {
+        } catch (RuntimeException e) { // the probe itself threw, or its stage was cancelled
             return Optional.of(e.toString());
+        }
+    }
+
+    /** Whether {@code answer} completed normally within {@code nanos} (none left: only if already done). */
+    private static boolean answered(CompletableFuture<?> answer, long nanos)
+            throws ExecutionException, InterruptedException {
+        try {
+            answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 

@@ -1,8 +1,8 @@
 package io.servd.daemon.agent.limits;
 
-import io.servd.daemon.agent.units.UnitCgroup;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.UnitName;
+import io.servd.daemon.agent.units.UnitCgroup;
 import java.util.Optional;
 
 /**
@@ -29,6 +29,6 @@ public interface LimitsApplier {
      * {@code --runtime} or not, except that a transient unit's always go next to its unit file.
      */
     default DropInScope scope(UnitName unit, boolean runtime) {
-        return runtime ? DropInScope.RUNTIME : DropInScope.PERSISTENT;
+        return DropInScope.requested(runtime);
     }
 }

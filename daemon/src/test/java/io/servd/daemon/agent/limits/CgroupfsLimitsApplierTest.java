@@ -56,7 +56,7 @@ class CgroupfsLimitsApplierTest {
         var parsed = Stream.of(directives).map(d -> ResourceDirectives.parse(d.substring(0, d.indexOf('=')),
                 d.substring(d.indexOf('=') + 1))).toList();
         return LimitsPlan.of(UnitName.of(unit), List.copyOf(parsed),
-                runtime ? DropInScope.RUNTIME : DropInScope.PERSISTENT, Optional.of(HOST));
+                DropInScope.requested(runtime), Optional.of(HOST));
     }
 
     @Test
