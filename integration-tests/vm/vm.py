@@ -37,6 +37,10 @@ DEAD_BOOT = re.compile(
     r"Kernel panic - not syncing|ALERT! .* does not exist|Dropping to a shell|"
     r"You are in emergency mode|Give root password for maintenance|"
     r"Cannot open access to console, the root account is locked")
+# A guest kernel that reports an RCU stall twice (~60 s apart) has wedged a vCPU: seen under TCG,
+# where that boot then made no progress for minutes. A fresh qemu boots normally.
+RCU_STALL = re.compile(r"rcu: INFO: rcu_\w+ detected stalls")
+BOOT_ATTEMPTS = 2
 
 
 def log(msg):
@@ -45,6 +49,10 @@ def log(msg):
 
 class VmError(Exception):
     pass
+
+
+class DeadBoot(VmError):
+    """The guest cannot finish booting (panic, emergency shell, stalled kernel): worth one more try."""
 
 
 # --- state ----------------------------------------------------------------------------------
@@ -292,20 +300,41 @@ def cmd_start(state, args):
             raise VmError(f"no [{f}] in image directory [{image}]; run build-image.sh")
     share = os.path.abspath(args.share or state.path("share"))
     os.makedirs(share, exist_ok=True)
-    for f in ("overlay.qcow2", "console.log", "qemu.log", "qemu.pid", "info.json"):
-        if os.path.exists(state.path(f)):
-            os.remove(state.path(f))
     # unix socket paths are limited to 107 bytes: fall back to a short private directory.
+    for attempt in range(1, BOOT_ATTEMPTS):  # a failed attempt's console, from an earlier start
+        if os.path.exists(state.path(f"console.attempt{attempt}.log")):
+            os.remove(state.path(f"console.attempt{attempt}.log"))
     sock_dir = state.dir if len(state.dir) < 90 else tempfile.mkdtemp(prefix="servd-vm-")
     qmp_sock, agent_sock = os.path.join(sock_dir, "qmp.sock"), os.path.join(sock_dir, "qga.sock")
-    for s in (qmp_sock, agent_sock):
-        if os.path.exists(s):
-            os.remove(s)
+    port = args.http_port or free_port()
+    started = time.monotonic()
+    deadline = started + args.boot_timeout  # for all attempts together
+    for attempt in range(1, BOOT_ATTEMPTS + 1):
+        try:
+            proc, info = launch(state, args, image, share, qmp_sock, agent_sock, port, deadline)
+            break
+        except DeadBoot as e:
+            if attempt == BOOT_ATTEMPTS:
+                raise
+            os.replace(state.path("console.log"), state.path(f"console.attempt{attempt}.log"))
+            log(f"{e}; booting a fresh VM (attempt {attempt + 1} of {BOOT_ATTEMPTS}), "
+                f"first console kept in [{state.path(f'console.attempt{attempt}.log')}]")
+    info["boot_seconds"] = round(time.monotonic() - started, 1)
+    state.write_info(info)
+    spawn_watchdog(state, proc.pid, args.ttl, args.owner_pid)
+    log(f"up in {info['boot_seconds']} s ({info['accel']}), pid {proc.pid}, "
+        f"host 127.0.0.1:{port} -> guest :{GUEST_PORT}, share [{share}] -> guest /mnt/share")
+    print(f"http_port={port}")
 
+
+def launch(state, args, image, share, qmp_sock, agent_sock, port, deadline):
+    """One qemu on a fresh overlay, booted to the guest agent by deadline; killed again if the boot fails."""
+    for f in ("overlay.qcow2", "console.log", "qemu.log", "qemu.pid", "info.json", qmp_sock, agent_sock):
+        if os.path.exists(state.path(f)):  # (absolute socket paths pass through state.path unchanged)
+            os.remove(state.path(f))
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
                     os.path.join(image, "rootfs.img"), state.path("overlay.qcow2")],
                    check=True, timeout=60)
-    port = args.http_port or free_port()
     acc = accel()
     cmdline = ("root=/dev/vda rw console=ttyS0 systemd.unified_cgroup_hierarchy=1 "
                "net.ifnames=0 panic=-1 mitigations=off")
@@ -329,7 +358,6 @@ def cmd_start(state, args):
             "-qmp", f"unix:{qmp_sock},server=on,wait=off",
             "-pidfile", state.path("qemu.pid"), "-no-reboot",
             "-S"]  # paused until QMP listens, so the agent port's open event cannot be missed
-    started = time.monotonic()
     with open(state.path("qemu.log"), "wb") as qlog:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=qlog, stderr=qlog,
                                 start_new_session=True)
@@ -337,19 +365,14 @@ def cmd_start(state, args):
             "qmp_socket": qmp_sock, "agent_socket": agent_sock, "argv": argv}
     state.write_info(info)
     try:
-        boot(state, proc, qmp_sock, args.boot_timeout)
+        boot(state, proc, qmp_sock, max(1, deadline - time.monotonic()))
     except BaseException:
         tail(state.path("console.log"), 40)
         tail(state.path("qemu.log"), 20)
         if is_alive(proc.pid, state.path("qemu.pid")):
             kill_ours(proc.pid, state.path("qemu.pid"), 5)
         raise
-    info["boot_seconds"] = round(time.monotonic() - started, 1)
-    state.write_info(info)
-    spawn_watchdog(state, proc.pid, args.ttl, args.owner_pid)
-    log(f"up in {info['boot_seconds']} s ({acc}), pid {proc.pid}, "
-        f"host 127.0.0.1:{port} -> guest :{GUEST_PORT}, share [{share}] -> guest /mnt/share")
-    print(f"http_port={port}")
+    return proc, info
 
 
 def boot(state, proc, qmp_sock, boot_timeout):
@@ -364,17 +387,23 @@ def boot(state, proc, qmp_sock, boot_timeout):
     try:
         qmp.command("cont")
         console_pos = 0
+        stalls = 0
         while True:
             if proc.poll() is not None:
                 raise VmError(f"qemu exited with {proc.returncode} during boot")
             if time.monotonic() > deadline:
-                raise VmError(f"guest agent not up after {boot_timeout} s")
+                raise VmError(f"guest agent not up after {boot_timeout:.0f} s")
             with open(state.path("console.log"), "rb") as f:
                 f.seek(console_pos)
                 new = f.read()
             console_pos += len(new)
-            if DEAD_BOOT.search(new.decode(errors="replace")):
-                raise VmError("dead boot: " + DEAD_BOOT.search(new.decode(errors="replace")).group(0))
+            text = new.decode(errors="replace")
+            dead = DEAD_BOOT.search(text)
+            if dead:
+                raise DeadBoot("dead boot: " + dead.group(0))
+            stalls += len(RCU_STALL.findall(text))
+            if stalls >= 2:
+                raise DeadBoot("dead boot: the guest kernel reported an RCU stall twice")
             ev = qmp.next_event(1.0)
             if ev and ev["event"] == "VSERPORT_CHANGE" and ev["data"].get("id") == AGENT_PORT_ID \
                     and ev["data"].get("open"):

@@ -107,7 +107,7 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
         try {
             Files.createDirectories(dir);
             Path state = Path.of(property("servd.it.stateDir"));
-            for (String name : new String[] {"console.log", "qemu.log"}) {
+            for (String name : new String[] {"console.log", "console.attempt1.log", "qemu.log"}) {
                 if (Files.exists(state.resolve(name))) {
                     Files.copy(state.resolve(name), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
