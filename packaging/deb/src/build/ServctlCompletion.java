@@ -1,5 +1,5 @@
-import io.servd.daemon.servctl.ServctlDefaults;
-import io.servd.daemon.servctl.ServctlMain;
+import io.servd.servctl.ServctlDefaults;
+import io.servd.servctl.ServctlMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.AutoComplete;

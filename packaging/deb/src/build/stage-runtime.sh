@@ -5,14 +5,16 @@
 # arguments. Deterministic: the same JDK and the same jars give byte-identical output.
 set -euo pipefail
 
-if [ $# -ne 4 ]; then
-  echo "usage: [EXTRA_MODULES=m1,m2] $0 JDK_HOME LIB_DIR MAIN_JAR OUT_DIR" >&2
+if [ $# -lt 4 ]; then
+  echo "usage: [EXTRA_MODULES=m1,m2] $0 JDK_HOME LIB_DIR OUT_DIR MAIN_JAR..." >&2
   exit 2
 fi
 jdk=$1          # JDK whose jlink, jdeps and jmods build the runtime
-lib=$2          # the daemon's runtime jars (copy-dependencies)
-main_jar=$3     # servd.jar (servd-daemon)
-out=$4          # staging directory (target/stage)
+lib=$2          # the runtime jars of every main jar, one lib/ (copy-dependencies)
+out=$3          # staging directory (target/stage)
+shift 3
+main_jars=("$@") # servd.jar (servd-agent) first, then servctl.jar (servd-servctl)
+main_jar=${main_jars[0]}
 extra=${EXTRA_MODULES:-}   # modules jdeps cannot see (reflection, service loading), comma-separated
 
 fail() { echo "[stage-runtime] ERROR: $*" >&2; exit 1; }
@@ -24,22 +26,29 @@ done
 [ -f "$jdk/jmods/java.base.jmod" ] || fail "no jmods in [$jdk/jmods]: jlink needs them (Debian 12: openjdk-17-jdk-headless has them; Debian 13: apt-get install openjdk-17-jmods), or pass -Dservd.jlink.jdk=<JDK home with jmods>"
 command -v strip >/dev/null || fail "no strip on PATH: apt-get install binutils"
 
-# --- 2. The manifest Class-Path of servd.jar must name exactly the jars in LIB_DIR --------------
+# --- 2. The main jars' manifest Class-Paths must name exactly the jars in LIB_DIR -----------------
+# Each name it has must be there, and each jar there must be named by one of them (the union: lib/ is
+# shared, servctl needs no D-Bus or Prometheus jar and servd no JLine).
 manifest_dir=$(mktemp -d)
 trap 'rm -rf "$manifest_dir"' EXIT
-(cd "$manifest_dir" && "$jdk/bin/jar" xf "$main_jar" META-INF/MANIFEST.MF) || fail "cannot read the manifest of [$main_jar]"
-# Manifest lines are wrapped at 72 bytes; a continuation line starts with one space.
-classpath=$(tr -d '\r' < "$manifest_dir/META-INF/MANIFEST.MF" | awk '
-  cp && /^ / { line = line substr($0, 2); next }
-  cp { exit }
-  /^Class-Path: / { cp = 1; line = substr($0, 13) }
-  END { print line }')
-[ -n "$classpath" ] || fail "no Class-Path in the manifest of [$main_jar]"
-for entry in $classpath; do
-  [ -f "$lib/${entry#lib/}" ] || fail "servd.jar's Class-Path names [$entry], which is not in [$lib]"
+all_classpaths=
+for main in "${main_jars[@]}"; do
+  rm -rf "$manifest_dir/META-INF"
+  (cd "$manifest_dir" && "$jdk/bin/jar" xf "$main" META-INF/MANIFEST.MF) || fail "cannot read the manifest of [$main]"
+  # Manifest lines are wrapped at 72 bytes; a continuation line starts with one space.
+  classpath=$(tr -d '\r' < "$manifest_dir/META-INF/MANIFEST.MF" | awk '
+    cp && /^ / { line = line substr($0, 2); next }
+    cp { exit }
+    /^Class-Path: / { cp = 1; line = substr($0, 13) }
+    END { print line }')
+  [ -n "$classpath" ] || fail "no Class-Path in the manifest of [$main]"
+  for entry in $classpath; do
+    [ -f "$lib/${entry#lib/}" ] || fail "$(basename "$main")'s Class-Path names [$entry], which is not in [$lib]"
+  done
+  all_classpaths="$all_classpaths $classpath"
 done
 for jar in "$lib"/*.jar; do
-  case " $classpath " in *" lib/$(basename "$jar") "*) ;; *) fail "[$jar] is not on servd.jar's Class-Path";; esac
+  case " $all_classpaths " in *" lib/$(basename "$jar") "*) ;; *) fail "[$jar] is on no main jar's Class-Path";; esac
 done
 
 # --- 3. Module set: what jdeps finds in the jars, plus the declared extras -----------------------
@@ -47,7 +56,7 @@ done
 # libraries (e.g. Logback's Jakarta Servlet support, Netty's BlockHound) are not on the class path
 # and are never loaded by servd.
 modules=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps \
-            "$main_jar" "$lib"/*.jar) || fail "jdeps failed on [$main_jar] and [$lib]"
+            "${main_jars[@]}" "$lib"/*.jar) || fail "jdeps failed on [${main_jars[*]}] and [$lib]"
 if [ -n "$extra" ]; then
   modules="$modules,$extra"
 fi
@@ -111,3 +120,8 @@ echo "[stage-runtime] native libraries: $(cd "$native" && ls | paste -sd' ' -)"
 version=$("$runtime/bin/java" -Djava.library.path="$native" -jar "$main_jar" --version 2>&1) \
   || fail "the linked runtime cannot start servd: [$runtime/bin/java -jar $main_jar --version] said [$version]"
 echo "[stage-runtime] smoke test: $version"
+for main in "${main_jars[@]:1}"; do
+  version=$("$runtime/bin/java" -jar "$main" --version 2>&1) \
+    || fail "the linked runtime cannot start [$main]: [$runtime/bin/java -jar $main --version] said [$version]"
+  echo "[stage-runtime] smoke test: $version"
+done

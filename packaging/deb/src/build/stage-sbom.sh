@@ -1,6 +1,6 @@
 #!/bin/bash
 # Writes the CycloneDX 1.5 SBOM shipped as /usr/share/doc/servd/sbom.cdx.json: every jar in the
-# package (servd.jar and /usr/share/servd/lib, with Maven coordinates, purl and the SHA-256 of the
+# package (servd.jar, servctl.jar and /usr/share/servd/lib, with Maven coordinates, purl and the SHA-256 of the
 # staged file) and the jlink'd Java runtime (its JDK release and module list).
 #
 # Why not cyclonedx-maven-plugin (2.9.3): its goals are declared requiresOnline, and Maven skips
@@ -45,8 +45,10 @@ while IFS= read -r line; do
     6) group=${f[0]} artifact=${f[1]} type=${f[2]} classifier=${f[3]} ver=${f[4]} ;;
     *) fail "unexpected line in [$list]: [$line]" ;;
   esac
-  if [ "$group:$artifact" = "io.servd:servd-daemon" ]; then
+  if [ "$group:$artifact" = "io.servd:servd-agent" ]; then
     file="$stage/servd.jar" installed=/usr/share/servd/servd.jar
+  elif [ "$group:$artifact" = "io.servd:servd-servctl" ]; then
+    file="$stage/servctl.jar" installed=/usr/share/servd/servctl.jar
   else
     name="$artifact-$ver${classifier:+-$classifier}.$type"
     file="$stage/lib/$name" installed="/usr/share/servd/lib/$name"

@@ -14,14 +14,18 @@ import java.util.regex.Pattern;
  *
  * @see <a href="https://systemd.io/JOURNAL_NATIVE_PROTOCOL/">Native Journal Protocol</a>
  */
-final class JournalEntry {
+public final class JournalEntry {
 
     private static final Pattern FIELD = Pattern.compile("[A-Z0-9][A-Z0-9_]{0,63}");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-    /** Appends a field; a {@code null} value is skipped. */
-    JournalEntry field(String name, String value) {
+    /**
+     * Appends a field; a {@code null} value is skipped.
+     *
+     * @throws IllegalArgumentException naming a field name journald would refuse
+     */
+    public JournalEntry field(String name, String value) {
         if (!FIELD.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid journal field name [" + name + "]");
         }
@@ -43,11 +47,12 @@ final class JournalEntry {
     }
 
     /** Whether {@code name} may be used as a field name. */
-    static boolean isValidName(String name) {
+    public static boolean isValidName(String name) {
         return FIELD.matcher(name).matches();
     }
 
-    byte[] toBytes() {
+    /** The entry as journald reads it from one datagram (or a memfd). */
+    public byte[] toBytes() {
         return out.toByteArray();
     }
 }

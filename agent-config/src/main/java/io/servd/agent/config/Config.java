@@ -1,0 +1,121 @@
+package io.servd.agent.config;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * servd's effective configuration: the embedded defaults, overridden by {@code servd.conf}, overridden
+ * by command-line flags. The only place where defaults live.
+ *
+ * @param configFile    where the configuration file is looked for (absent is normal)
+ * @param httpListen    address of the HTTP API when servd binds it itself (not socket-activated);
+ *                      {@code [HTTP] Listen=}; changes live on reload
+ * @param transport     event-loop transport: {@code auto}, {@code epoll}, {@code io_uring}, {@code kqueue} or
+ *                      {@code nio}; {@code [Agent] Transport=}; a change needs a restart
+ * @param drainTimeout  how long SIGTERM waits for in-flight requests before closing them;
+ *                      {@code [Agent] DrainTimeoutSec=}; changes live on reload
+ * @param logLevel      root log level: {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace};
+ *                      {@code [Log] Level=}; changes live on reload
+ * @param tokenFile     file holding the bearer token that allows HTTP writes; empty: HTTP is read-only;
+ *                      {@code [HTTP] TokenFile=}
+ * @param controlSocket path of the control socket when servd binds it itself; {@code [Control] Socket=}
+ * @param controlGroup  group whose members may write through the control socket (root always may);
+ *                      {@code [Control] Group=}
+ */
+public record Config(Path configFile, InetSocketAddress httpListen, String transport, Duration drainTimeout,
+                     String logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
+    public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
+    public static final int DEFAULT_HTTP_PORT = 9470;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/servd/control.sock");
+    public static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+
+    public Config {
+        Objects.requireNonNull(configFile, "configFile");
+        Objects.requireNonNull(httpListen, "httpListen");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative drain timeout [" + drainTimeout + "]");
+        }
+        Objects.requireNonNull(logLevel, "logLevel");
+        if (!LOG_LEVELS.contains(logLevel)) {
+            throw new IllegalArgumentException("log level must be one of " + LOG_LEVELS + ", got [" + logLevel + "]");
+        }
+        Objects.requireNonNull(tokenFile, "tokenFile");
+        Objects.requireNonNull(controlSocket, "controlSocket");
+        Objects.requireNonNull(controlGroup, "controlGroup");
+    }
+
+    /** The embedded defaults: loopback port 9470, automatic transport, INFO, read-only HTTP. */
+    public static Config defaults() {
+        return new Config(DEFAULT_CONFIG_FILE, new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_HTTP_PORT),
+                "auto", DEFAULT_DRAIN_TIMEOUT, "info", Optional.empty(), DEFAULT_CONTROL_SOCKET, "servd");
+    }
+
+    public Config withHttpListen(InetSocketAddress address) {
+        return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup);
+    }
+
+    public Config withTransport(String name) {
+        return new Config(configFile, httpListen, name.toLowerCase(Locale.ROOT), drainTimeout, logLevel, tokenFile,
+                controlSocket, controlGroup);
+    }
+
+    /**
+     * Parses {@code host:port}, {@code [v6]:port} or {@code :port} (loopback) into a socket address
+     * without a DNS lookup: only literal addresses and {@code localhost} are accepted.
+     *
+     * @param origin where the value came from, for the error message (e.g. {@code --listen})
+     * @throws IllegalArgumentException naming the value and its origin
+     */
+    public static InetSocketAddress parseListen(String value, String origin) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException(origin + ": expected host:port, got [" + value + "]");
+        }
+        String host = value.substring(0, colon);
+        String portText = value.substring(colon + 1);
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(origin + ": port is not a number in [" + value + "]");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(origin + ": port out of range 0-65535 in [" + value + "]");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty() || host.equals("localhost")) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+        if (!isLiteral(host)) {
+            throw new IllegalArgumentException(origin + ": host must be a literal IP address or localhost in [" + value + "]");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port); // a literal: no lookup happens
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(origin + ": not an IP address in [" + value + "]");
+        }
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+                && (host.contains(".") || host.contains(":"));
+    }
+
+    /** {@code host:port} as servd prints it, with IPv6 in brackets. */
+    public static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

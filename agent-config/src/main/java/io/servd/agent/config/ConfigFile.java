@@ -1,0 +1,131 @@
+package io.servd.agent.config;
+
+import io.servd.cgroup.unit.Diagnostic;
+import io.servd.cgroup.unit.InvalidDirectiveException;
+import io.servd.cgroup.unit.TimeSpan;
+import io.servd.cgroup.unit.UnitFile;
+import io.servd.cgroup.unit.UnitOption;
+import io.servd.netpoll.Preference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code servd.conf} over the defaults. Strict: any problem — an unknown section or directive, a
+ * value that does not parse — rejects the whole file with every problem listed, so that a reload never
+ * half-applies a file (systemd is lenient with unit files; a daemon's own file is better refused whole,
+ * as {@code nginx -t} does). A missing file is normal and yields the defaults.
+ *
+ * <pre>
+ * [HTTP]    Listen=127.0.0.1:9470   TokenFile=/etc/servd/token
+ * [Agent]   Transport=auto          DrainTimeoutSec=10s
+ * [Log]     Level=info
+ * [Control] Socket=/run/servd/control.sock   Group=servd
+ * </pre>
+ */
+public final class ConfigFile {
+    private static final Map<String, Set<String>> KNOWN = Map.of(
+            "HTTP", Set.of("Listen", "TokenFile"),
+            "Agent", Set.of("Transport", "DrainTimeoutSec"),
+            "Log", Set.of("Level"),
+            "Control", Set.of("Socket", "Group"));
+
+    private ConfigFile() {}
+
+    /**
+     * The configuration in {@code file} over {@code defaults}; {@code defaults} itself (with
+     * {@code configFile} set) when the file does not exist.
+     *
+     * @throws ConfigException when the file cannot be read or has any problem; nothing is applied then
+     */
+    public static Config load(Path file, Config defaults) throws ConfigException {
+        String content;
+        try {
+            content = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return withFile(defaults, file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read [" + file + "]: " + e, List.of());
+        }
+        return parse(file, content, defaults);
+    }
+
+    /** As {@link #load}, from text already read; {@code file} names it in messages. */
+    public static Config parse(Path file, String content, Config defaults) throws ConfigException {
+        var parsed = UnitFile.parse(file.toString(), content);
+        List<Diagnostic> problems = new ArrayList<>(parsed.diagnostics());
+        UnitFile unit = parsed.value();
+        for (UnitOption option : unit.options()) {
+            if (!KNOWN.getOrDefault(option.section(), Set.of()).contains(option.name())) {
+                problems.add(new Diagnostic(unit.file(), option.line(), option.name(), option.value(),
+                        KNOWN.containsKey(option.section())
+                                ? "unknown directive in [" + option.section() + "]"
+                                : "unknown section [" + option.section() + "]"));
+            }
+        }
+        var values = new Values(unit, problems);
+        Config config = withFile(defaults, file);
+        config = new Config(config.configFile(),
+                values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
+                values.get("Agent", "Transport", v -> Preference.parse(v).configValue()).orElse(config.transport()),
+                values.get("Agent", "DrainTimeoutSec", v -> TimeSpan.parse("DrainTimeoutSec", v).duration())
+                        .orElse(config.drainTimeout()),
+                values.get("Log", "Level", ConfigFile::logLevel).orElse(config.logLevel()),
+                values.get("HTTP", "TokenFile", ConfigFile::absolutePath).or(config::tokenFile),
+                values.get("Control", "Socket", ConfigFile::absolutePath).orElse(config.controlSocket()),
+                values.get("Control", "Group", v -> v).orElse(config.controlGroup()));
+        if (!problems.isEmpty()) {
+            throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
+                    + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
+        }
+        return config;
+    }
+
+    private static Config withFile(Config c, Path file) {
+        return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
+                c.controlSocket(), c.controlGroup());
+    }
+
+    private static String logLevel(String value) {
+        String level = value.toLowerCase(Locale.ROOT);
+        if (!Config.LOG_LEVELS.contains(level)) {
+            throw new IllegalArgumentException("expected one of " + Config.LOG_LEVELS.stream().sorted().toList());
+        }
+        return level;
+    }
+
+    private static Path absolutePath(String value) {
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("expected an absolute path");
+        }
+        return path;
+    }
+
+    /** Reads single-valued directives (last assignment wins), turning parse failures into diagnostics. */
+    private record Values(UnitFile unit, List<Diagnostic> problems) {
+        <T> Optional<T> get(String section, String name, java.util.function.Function<String, T> parser) {
+            Optional<UnitOption> option = unit.last(section, name);
+            if (option.isEmpty() || option.get().value().isEmpty()) {
+                return Optional.empty(); // empty assignment resets to the default, as in unit files
+            }
+            try {
+                return Optional.of(parser.apply(option.get().value()));
+            } catch (InvalidDirectiveException e) {
+                problems.add(new Diagnostic(unit.file(), option.get().line(), name, option.get().value(), e.reason()));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Diagnostic(unit.file(), option.get().line(), name, option.get().value(),
+                        e.getMessage()));
+            }
+            return Optional.empty();
+        }
+    }
+}

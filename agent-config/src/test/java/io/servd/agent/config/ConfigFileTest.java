@@ -1,0 +1,106 @@
+package io.servd.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigFileTest {
+    private static final Path FILE = Path.of("/etc/servd/servd.conf");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void missingFileMeansDefaults() throws Exception {
+        Path absent = dir.resolve("servd.conf");
+        Config config = ConfigFile.load(absent, Config.defaults());
+        assertThat(config.configFile()).isEqualTo(absent);
+        assertThat(config.httpListen()).isEqualTo(Config.defaults().httpListen());
+    }
+
+    @Test
+    void everyDirectiveIsRead() throws Exception {
+        Config config = ConfigFile.parse(FILE, """
+                # comments and blank lines as in unit files
+                [HTTP]
+                Listen=[::1]:9471
+                TokenFile=/etc/servd/token
+
+                [Agent]
+                Transport=NIO
+                DrainTimeoutSec=1min 30s
+                [Log]
+                Level=DEBUG
+                [Control]
+                Socket=/run/servd/ctl.sock
+                Group=adm
+                """, Config.defaults());
+        assertThat(Config.format(config.httpListen())).isEqualTo("[0:0:0:0:0:0:0:1]:9471");
+        assertThat(config.tokenFile()).contains(Path.of("/etc/servd/token"));
+        assertThat(config.transport()).isEqualTo("nio");
+        assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.logLevel()).isEqualTo("debug");
+        assertThat(config.controlSocket()).isEqualTo(Path.of("/run/servd/ctl.sock"));
+        assertThat(config.controlGroup()).isEqualTo("adm");
+    }
+
+    @Test
+    void theShippedFileIsAllDefaults() throws Exception {
+        Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
+        Config config = ConfigFile.load(shipped, Config.defaults());
+        assertThat(config).isEqualTo(new Config(shipped, Config.defaults().httpListen(), "auto",
+                Config.DEFAULT_DRAIN_TIMEOUT, "info", Optional.empty(), Config.DEFAULT_CONTROL_SOCKET, "servd"));
+    }
+
+    @Test
+    void lastAssignmentWinsAndEmptyResetsToTheDefault() throws Exception {
+        Config config = ConfigFile.parse(FILE, "[HTTP]\nListen=127.0.0.1:1\nListen=127.0.0.1:2\n[Log]\nLevel=debug\nLevel=\n",
+                Config.defaults());
+        assertThat(config.httpListen().getPort()).isEqualTo(2);
+        assertThat(config.logLevel()).isEqualTo("info");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # file content (\\n = newline)            | diagnostic fragment
+        [HTTP]\\nListen=9470                       | /etc/servd/servd.conf:2: Listen: expected host:port, got [9470]: Listen=[9470]
+        [HTTP]\\nListen=example.com:80             | host must be a literal IP address or localhost
+        [Agent]\\nTransport=dpdk                   | servd.conf:2: unknown transport [dpdk]
+        [Agent]\\nDrainTimeoutSec=soon             | servd.conf:2: expected a number: DrainTimeoutSec=[soon]
+        [Log]\\nLevel=loud                         | servd.conf:2: expected one of [debug, error, info, trace, warn]: Level=[loud]
+        [HTTP]\\nTokenFile=token                   | expected an absolute path: TokenFile=[token]
+        [HTTP]\\nListne=127.0.0.1:1                | servd.conf:2: unknown directive in [HTTP]: Listne=[127.0.0.1:1]
+        [Htpp]\\nListen=127.0.0.1:1                | servd.conf:2: unknown section [Htpp]: Listen=[127.0.0.1:1]
+        # an assignment outside any section
+        Listen=127.0.0.1:1                        | servd.conf:1:
+        """)
+    void problemsRejectTheWholeFileNamingFileLineAndValue(String content, String fragment) {
+        assertThatThrownBy(() -> ConfigFile.parse(FILE, content.replace("\\n", "\n"), Config.defaults()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("[/etc/servd/servd.conf] has ")
+                .hasMessageContaining(fragment);
+    }
+
+    @Test
+    void everyProblemIsListedNotJustTheFirst() {
+        assertThatThrownBy(() -> ConfigFile.parse(FILE, "[HTTP]\nListen=x\n[Log]\nLevel=y\n", Config.defaults()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.diagnostics()).hasSize(2))
+                .hasMessageContaining("has 2 problem(s)");
+    }
+
+    @Test
+    void unreadableFileIsAnErrorNotDefaults() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("servd.conf"));
+        assertThatThrownBy(() -> ConfigFile.load(directory, Config.defaults()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read [" + directory + "]");
+    }
+}

@@ -1,0 +1,291 @@
+package io.servd.agent;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.servd.cgroup.Cgroups;
+import io.servd.cgroup.EffectiveLimits;
+import io.servd.cgroup.ProcessCgroup;
+import io.servd.daemon.activation.ListenFds;
+import io.servd.daemon.activation.ListenFdsException;
+import io.servd.agent.config.Config;
+import io.servd.agent.config.ConfigException;
+import io.servd.agent.config.ConfigSource;
+import io.servd.agent.http.HttpApi;
+import io.servd.agent.http.Reply;
+import io.servd.agent.http.Routes;
+import io.servd.agent.api.AgentApi;
+import io.servd.agent.api.AgentSetup;
+import io.servd.agent.access.ControlSocket;
+import io.servd.daemon.lifecycle.DrainWatch;
+import io.servd.daemon.lifecycle.Lifecycle;
+import io.servd.daemon.lifecycle.ServiceSignals;
+import io.servd.daemon.lifecycle.State;
+import io.servd.daemon.logback.RootLogLevel;
+import io.servd.daemon.notify.Notifier;
+import io.servd.daemon.watchdog.Watchdog;
+import io.servd.netpoll.EventLoops;
+import io.servd.netpoll.LoopSizing;
+import io.servd.netpoll.NetpollConfig;
+import io.servd.netpoll.Preference;
+import io.servd.netpoll.Server;
+import io.servd.netpoll.ServerLimits;
+import io.servd.netpoll.Transport;
+import io.servd.netpoll.TransportSelection;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the servd agent: load the configuration, discover limits, pick the transport, serve
+ * (on inherited or own sockets), tell systemd, keep the watchdog fed, reload on SIGHUP, drain on
+ * SIGTERM. {@link #run()} returns the process exit code.
+ */
+final class Servd {
+    private static final Logger log = LoggerFactory.getLogger(Servd.class);
+    /** After draining nothing is in flight, so the event loops need no quiet period to stop. */
+    private static final Duration LOOPS_QUIET_PERIOD = Duration.ZERO;
+    private static final Duration LOOPS_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ConfigSource source;
+    private final Map<String, String> env;
+    private final long pid;
+
+    private Config config;   // the configuration in force; replaced by a successful reload
+    private Server http;     // replaced when a reload changes [HTTP] Listen=
+    private String startedTransport; // [Agent] Transport= as at start: a reload cannot change it
+
+    Servd(ConfigSource source, Map<String, String> env, long pid) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.env = Map.copyOf(env);
+        this.pid = pid;
+    }
+
+    int run() {
+        log.info("servd [{}] starting: pid [{}], java [{}]", ServdMain.Version.current(), pid, Runtime.version());
+        ServiceSignals signals = ServiceSignals.install();
+        Listeners listeners;
+        TransportSelection selection;
+        Optional<Duration> watchdogInterval;
+        try {
+            watchdogInterval = Watchdog.interval(env, pid);
+            config = source.load();
+            startedTransport = config.transport();
+            RootLogLevel.set(config.logLevel());
+            listeners = new Listeners(ListenFds.fromEnvironment(env, pid));
+            selection = Transport.detect(NetpollConfig.defaults().withTransport(Preference.parse(config.transport())));
+            logSelection(selection);
+            listeners.requireAdoptable(selection.transport());
+        } catch (ConfigException | ListenFdsException | RuntimeException e) {
+            log.error("cannot start: {}", e.getMessage());
+            log.debug("start-up failed", e);
+            return 1;
+        }
+        double cpus = availableCpus();
+        try (Notifier notifier = Notifier.fromEnvironment(env);
+             EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus)) {
+            log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
+            var lifecycle = new Lifecycle(notifier);
+            Routes routes = routes(lifecycle, loops);
+            var api = new HttpApi(routes);
+            Optional<Server> control;
+            try {
+                http = listeners.http(loops, config.httpListen(), api);
+                if (listeners.httpInherited()) {
+                    warnListenIgnored(config.httpListen());
+                }
+                control = listeners.control(loops, ControlSocket.initializer(routes));
+                if (control.isEmpty()) {
+                    control = ownControlSocket(loops, routes);
+                }
+            } catch (BindException | ListenFdsException e) {
+                log.error("cannot listen on [{}]: {}", Config.format(config.httpListen()), e.getMessage());
+                log.debug("bind failed", e);
+                return 1;
+            }
+            try {
+                lifecycle.ready(status());
+            } catch (IOException e) {
+                log.error("telling systemd [READY=1] failed via [{}]: {}", notifier, e.getMessage());
+                log.debug("notify failed", e);
+                return 1;
+            }
+            // The watchdog pings only while every event loop runs a task: within a quarter interval, or
+            // late with a warning; each probe gives up after one interval so that probes never pile up.
+            try (var watchdog = watchdogInterval
+                    .map(interval -> Watchdog.start(interval, notifier, () -> loops.ping(interval)))
+                    .orElse(null)) {
+                while (signals.next() == ServiceSignals.Request.RELOAD) {
+                    reload(lifecycle, loops, api, listeners);
+                }
+                lifecycle.stopping("stopping after " + signals.stopSignal() + ": draining");
+                control.ifPresent(Server::stopAccepting);
+                var drained = DrainWatch.await(http.drain(config.drainTimeout()), config.drainTimeout(), lifecycle,
+                        System::nanoTime);
+                log.info("drained: [{}] connections open at start, [{}] closed at the deadline, took [{}]",
+                        drained.openAtStart(), drained.forced(), drained.took());
+            }
+            loops.shutdownGracefully(LOOPS_QUIET_PERIOD, LOOPS_STOP_TIMEOUT).join();
+            lifecycle.stopped();
+            log.info("stopped");
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("interrupted while serving");
+            return 1;
+        } catch (ExecutionException e) {
+            log.error("draining failed: {}", e.getCause().toString());
+            return 1;
+        } catch (IOException e) {
+            log.error("closing the notify socket failed: {}", e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * SIGHUP: RELOADING=1, read the configuration again, apply what can change live ([HTTP] Listen=,
+     * [Agent] DrainTimeoutSec=, [Log] Level=), READY=1. A configuration that does not load, or a new
+     * address that cannot be bound, is refused as a whole with one error line; the running one stays.
+     */
+    private void reload(Lifecycle lifecycle, EventLoops loops, HttpApi api, Listeners listeners)
+            throws ListenFdsException {
+        lifecycle.reloading();
+        Config next;
+        try {
+            next = source.load();
+        } catch (ConfigException e) {
+            log.error("reload refused, keeping the running configuration: {}", e.getMessage());
+            lifecycle.reloaded(status() + " (last reload refused: see the journal)");
+            return;
+        }
+        if (!next.transport().equals(startedTransport)) {
+            log.warn("[Transport={}] takes effect at the next restart; still on [{}]", next.transport(),
+                    loops.transport());
+        }
+        if (listeners.httpInherited()) {
+            warnListenIgnored(next.httpListen());
+        } else if (!next.httpListen().equals(config.httpListen())) {
+            Server moved;
+            try {
+                moved = loops.bind(next.httpListen(), api);
+            } catch (BindException e) {
+                log.error("reload refused, keeping the running configuration: cannot listen on [{}]: {}",
+                        Config.format(next.httpListen()), e.getMessage());
+                lifecycle.reloaded(status() + " (last reload refused: see the journal)");
+                return;
+            }
+            Server old = http;
+            http = moved;
+            old.drain(next.drainTimeout());
+            log.info("http moved from [{}] to [{}]", old.localAddress(), moved.localAddress());
+        }
+        RootLogLevel.set(next.logLevel());
+        config = next;
+        lifecycle.reloaded(status());
+        log.info("reloaded [{}]", config.configFile());
+    }
+
+    /**
+     * [HTTP] Listen= does not apply while servd.socket passes the HTTP socket: say so when it names
+     * another address than the one systemd listens on (the defaults agree, so a stock install is quiet).
+     */
+    private void warnListenIgnored(InetSocketAddress listen) {
+        var inherited = (InetSocketAddress) http.localAddress();
+        if (!listen.equals(inherited)) {
+            log.warn("[Listen={}] does not apply: servd.socket passes the HTTP socket on [{}]; change its ListenStream= "
+                    + "(systemctl edit servd.socket) or disable servd.socket", Config.format(listen),
+                    Config.format(inherited));
+        }
+    }
+
+    private String status() {
+        return "serving on http://" + Config.format((InetSocketAddress) http.localAddress());
+    }
+
+    /**
+     * The control socket servd binds itself when systemd passed none: only where its directory exists
+     * (/run/servd, made by RuntimeDirectory= or tmpfiles.d), replacing a stale socket file left by a
+     * previous run. Failing to bind it costs the write path only, so it is a warning, not fatal.
+     */
+    private Optional<Server> ownControlSocket(EventLoops loops, Routes routes) {
+        Path path = config.controlSocket();
+        if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+            log.info("control socket off: directory [{}] does not exist", path.getParent());
+            return Optional.empty();
+        }
+        try {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && Files.readAttributes(path,
+                    BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                Files.delete(path); // a socket left by a previous run: connecting to it would be refused
+            }
+            Server server = ControlSocket.bind(loops, path, ServerLimits.none(), routes,
+                    Optional.of(config.controlGroup()));
+            log.info("control socket on [{}] (mode 0660, group [{}])", path, config.controlGroup());
+            return Optional.of(server);
+        } catch (IOException e) {
+            log.warn("control socket off: cannot bind [{}]: {}", path, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Routes routes(Lifecycle lifecycle, EventLoops loops) {
+        // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
+        var agent = AgentSetup.system(new AgentSetup.Settings(config.tokenFile(), Optional.of(config.controlGroup())),
+                loops::servers);
+        return AgentApi.register(Routes.builder(), agent)
+                .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
+                .get("/readyz", request -> lifecycle.state() == State.READY
+                        ? Reply.json(HttpResponseStatus.OK, Map.of("status", "ready"))
+                        : Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready",
+                                "servd is [" + lifecycle.state().name().toLowerCase(Locale.ROOT) + "]"))
+                .build();
+    }
+
+    /** Our cgroup and its effective limits, logged once; the CPUs to size event loops for. */
+    private static double availableCpus() {
+        int hostCpus = Runtime.getRuntime().availableProcessors();
+        EffectiveLimits limits;
+        try {
+            ProcessCgroup self = Cgroups.self();
+            limits = self.effectiveLimits();
+            log.info("cgroup [{}] on [{}] hierarchy: {}", self.path(),
+                    self.layout().name().toLowerCase(Locale.ROOT), limits.describe());
+        } catch (IOException e) {
+            log.warn("cgroup discovery failed, sizing for the host's [{}] cpus: {}", hostCpus, e.getMessage());
+            log.debug("cgroup discovery failed", e);
+            return hostCpus;
+        }
+        return limits.availableCpus(hostCpus);
+    }
+
+    /**
+     * One INFO line for the choice, one per native transport tried first and unavailable. Transports
+     * after the chosen one in the auto order are named but not probed: probing loads their native
+     * library, which costs start-up time for nothing.
+     */
+    private static void logSelection(TransportSelection selection) {
+        Transport chosen = selection.transport();
+        if (selection.requested() == Preference.AUTO) {
+            var order = Transport.AUTO_ORDER.stream().map(Preference::configValue).toList();
+            var notProbed = order.subList(order.indexOf(chosen.name()) + 1, order.size());
+            log.info("transport [{}] (auto, order {}{})", chosen, order,
+                    notProbed.isEmpty() ? "" : "; not probed: " + notProbed);
+        } else {
+            log.info("transport [{}] (configured)", chosen);
+        }
+        for (var skipped : selection.skipped()) {
+            log.info("transport [{}] skipped: {}", skipped.transport(), skipped.reason());
+            log.debug("transport [{}] unavailable", skipped.transport(), skipped.cause());
+        }
+    }
+}

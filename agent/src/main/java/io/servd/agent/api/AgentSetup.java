@@ -1,0 +1,126 @@
+package io.servd.agent.api;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.servd.cgroup.CgroupWriter;
+import io.servd.cgroup.Cgroups;
+import io.servd.cgroup.ProcessCgroup;
+import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.cgroup.fs.ProcFs;
+import io.servd.cgroup.unit.DropInWriter;
+import io.servd.cgroup.unit.HostResources;
+import io.servd.agent.access.BearerToken;
+import io.servd.agent.access.ControlGroup;
+import io.servd.agent.access.WriteAccess;
+import io.servd.agent.limits.CgroupfsLimitsApplier;
+import io.servd.agent.limits.LimitsApplier;
+import io.servd.agent.limits.SystemdLimitsApplier;
+import io.servd.agent.metrics.NetpollMetrics;
+import io.servd.agent.metrics.UnitMetrics;
+import io.servd.agent.units.UnitTree;
+import io.servd.netpoll.Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the production {@link AgentContext}, logging each decision once. */
+public final class AgentSetup {
+    private static final Logger log = LoggerFactory.getLogger(AgentSetup.class);
+
+    /**
+     * The agent's settings from servd's configuration.
+     *
+     * @param tokenFile    file holding the HTTP bearer token; empty disables HTTP writes
+     * @param controlGroup group whose members may write through the control socket (besides root)
+     */
+    public record Settings(Optional<Path> tokenFile, Optional<String> controlGroup) {
+        public Settings {
+            Objects.requireNonNull(tokenFile, "tokenFile");
+            Objects.requireNonNull(controlGroup, "controlGroup");
+        }
+
+        /** No token (HTTP read-only), control-socket writes for root only. */
+        public static Settings defaults() {
+            return new Settings(Optional.empty(), Optional.empty());
+        }
+    }
+
+    private AgentSetup() {
+    }
+
+    /**
+     * The context for this host: units from the cgroup v2 tree, limits through systemd's D-Bus API when
+     * systemd runs, else through cgroupfs on a unified host, else none.
+     *
+     * @param servers servd's open listeners, for the netpoll metrics
+     */
+    public static AgentContext system(Settings settings, Supplier<List<Server>> servers) {
+        CgroupRoot root = unifiedRoot();
+        Optional<String> self = Optional.empty();
+        String layout = "unknown";
+        try {
+            ProcessCgroup cgroup = Cgroups.self();
+            self = Optional.of(cgroup.path());
+            layout = cgroup.layout().name().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
+            log.warn("own cgroup unknown, /v1/self will answer 503: {}", e.getMessage());
+        }
+        Optional<HostResources> host;
+        try {
+            host = Optional.of(HostResources.read(ProcFs.system(), root));
+        } catch (IOException | RuntimeException e) {
+            log.warn("host resources unknown, percentages cannot be planned: {}", e.getMessage());
+            host = Optional.empty();
+        }
+        Optional<LimitsApplier> applier = applier(root);
+        log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
+                applier.map(LimitsApplier::name).orElse("nothing: read-only"));
+        var access = new WriteAccess(token(settings.tokenFile()), ControlGroup.system(settings.controlGroup()));
+        var registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        registry.register(new UnitMetrics(new UnitTree(root)));
+        registry.register(new NetpollMetrics(servers));
+        return new AgentContext(new UnitTree(root), self, layout, applier, host, access, registry);
+    }
+
+    /** {@code /sys/fs/cgroup} on a unified host, its {@code unified/} mount on a hybrid one. */
+    static CgroupRoot unifiedRoot() {
+        Path system = CgroupRoot.SYSTEM_MOUNT_POINT;
+        if (!Files.exists(system.resolve("cgroup.controllers")) && Files.exists(system.resolve("unified/cgroup.controllers"))) {
+            return new CgroupRoot(system.resolve("unified"));
+        }
+        return CgroupRoot.system();
+    }
+
+    private static Optional<LimitsApplier> applier(CgroupRoot root) {
+        Optional<String> noDbus = SystemdLimitsApplier.unavailabilityCause();
+        if (noDbus.isEmpty()) {
+            return Optional.of(new SystemdLimitsApplier());
+        }
+        log.info("limits not via D-Bus: {}", noDbus.get());
+        if (root.equals(CgroupRoot.system()) && Files.exists(root.mountPoint().resolve("cgroup.controllers"))) {
+            return Optional.of(new CgroupfsLimitsApplier(new CgroupWriter(), new DropInWriter(Path.of("/"))));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<BearerToken> token(Optional<Path> file) {
+        if (file.isEmpty()) {
+            log.info("no token file: writes over HTTP are disabled");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BearerToken.read(file.get()));
+        } catch (IOException e) {
+            log.error("token file unusable, writes over HTTP are disabled: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.servd.agent.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.unit.DropIn;
+import io.servd.cgroup.unit.DropInScope;
+import io.servd.cgroup.unit.InvalidDirectiveException;
+import io.servd.cgroup.unit.UnitName;
+import io.servd.agent.limits.DbusProperty;
+import io.servd.agent.limits.LimitsApplier;
+import io.servd.agent.limits.LimitsException;
+import io.servd.agent.limits.LimitsPlan;
+import io.servd.agent.limits.LimitsRequest;
+import io.servd.agent.units.UnitCgroup;
+import io.servd.agent.units.UnitJson;
+import io.servd.agent.units.UnitReader;
+import io.servd.agent.http.Reply;
+import io.servd.agent.http.Routes;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code PUT /v1/units/{unit}/limits}: access check, unit name, media type, body, plan; then either
+ * the plan (dry run) or apply and read the kernel's values back. Each refusal happens before anything
+ * is written.
+ */
+final class LimitsResource {
+    private static final Logger log = LoggerFactory.getLogger(LimitsResource.class);
+
+    private final AgentContext context;
+
+    LimitsResource(AgentContext context) {
+        this.context = context;
+    }
+
+    Reply put(Routes.Request request) {
+        Optional<Reply> refused = context.access().refusal(request);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Optional<UnitName> unit = AgentApi.unitName(request);
+        if (unit.isEmpty()) {
+            return AgentApi.invalidUnitName(request);
+        }
+        CharSequence mime = HttpUtil.getMimeType(request.http());
+        if (mime == null || !"application/json".contentEquals(mime.toString().toLowerCase(java.util.Locale.ROOT))) {
+            return Reply.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported media type",
+                    "expected [application/json], got [" + request.http().headers().get(HttpHeaderNames.CONTENT_TYPE) + "]");
+        }
+        LimitsRequest body;
+        LimitsPlan plan;
+        try {
+            body = LimitsRequest.parse(ByteBufUtil.getBytes(request.http().content()));
+            DropInScope scope = context.applier().map(a -> a.scope(unit.get(), body.runtime()))
+                    .orElse(DropInScope.requested(body.runtime()));
+            plan = LimitsPlan.of(unit.get(), body.directives(), scope, context.host());
+        } catch (InvalidDirectiveException e) {
+            return Reply.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid value", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage());
+        }
+        if (body.dryRun()) {
+            return answer(plan, null, true);
+        }
+        if (context.applier().isEmpty()) {
+            return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable",
+                    "no way to apply limits on this host: no systemd and no writable cgroup v2 tree");
+        }
+        LimitsApplier applier = context.applier().get();
+        Optional<UnitCgroup> cgroup;
+        try {
+            cgroup = context.units().find(unit.get());
+            applier.apply(plan, cgroup);
+            cgroup = context.units().find(unit.get()); // systemd may have just created it
+        } catch (LimitsException e) {
+            log.warn("applying {} to [{}] via [{}] failed: {}", plan.properties(), unit.get(), applier.name(), e.getMessage());
+            return failure(e);
+        } catch (IOException e) {
+            return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
+        }
+        log.info("applied {} to [{}] via [{}]{}", plan.properties(), unit.get(), applier.name(), plan.runtime() ? " (runtime)" : "");
+        return answer(plan, cgroup.orElse(null), false);
+    }
+
+    private static Reply failure(LimitsException e) {
+        return switch (e.reason()) {
+            case DENIED -> Reply.error(HttpResponseStatus.FORBIDDEN, "forbidden", e.getMessage());
+            case NO_SUCH_UNIT -> Reply.error(HttpResponseStatus.NOT_FOUND, "unknown unit", e.getMessage());
+            case CONTROLLER_NOT_ENABLED -> Reply.error(HttpResponseStatus.CONFLICT, "controller not enabled", e.getMessage());
+            case UNAVAILABLE -> Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable", e.getMessage());
+            case FAILED -> Reply.error(HttpResponseStatus.BAD_GATEWAY, "systemd error", e.getMessage());
+        };
+    }
+
+    private Reply answer(LimitsPlan plan, UnitCgroup appliedTo, boolean dryRun) {
+        return Json.reply(HttpResponseStatus.OK, json -> {
+            json.writeStartObject();
+            json.writeStringField("unit", plan.unit().name());
+            json.writeStringField("applier", context.applier().map(LimitsApplier::name).orElse("none"));
+            json.writeBooleanField("runtime", plan.runtime());
+            json.writeStringField("scope", plan.scope().name().toLowerCase(java.util.Locale.ROOT));
+            json.writeBooleanField("dryRun", dryRun);
+            json.writeFieldName("plan");
+            writePlan(json, plan);
+            if (appliedTo != null) {
+                json.writeFieldName("applied");
+                UnitJson.writeLimits(json, UnitReader.read(appliedTo).limits());
+            }
+            json.writeEndObject();
+        });
+    }
+
+    static void writePlan(JsonGenerator json, LimitsPlan plan) throws IOException {
+        json.writeStartObject();
+        json.writeArrayFieldStart("properties");
+        for (DbusProperty p : plan.properties()) {
+            json.writeStartObject();
+            json.writeStringField("name", p.name());
+            json.writeStringField("signature", p.signature());
+            json.writeFieldName("value");
+            json.writeNumber(new BigInteger(p.unsignedValue()));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("dropIns");
+        for (DropIn d : plan.dropIns()) {
+            json.writeStartObject();
+            json.writeStringField("path", d.path().toString());
+            json.writeStringField("content", d.content());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("cgroupWrites");
+        for (CgroupWrite w : plan.cgroupWrites()) {
+            json.writeStartObject();
+            json.writeStringField("file", w.file().fileName());
+            json.writeStringField("content", w.content());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+}

@@ -1,0 +1,144 @@
+package io.servd.agent.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CpuController;
+import io.servd.cgroup.Limit;
+import io.servd.cgroup.MemoryController;
+import io.servd.cgroup.MemoryMax;
+import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.unit.UnitName;
+import io.servd.agent.units.UnitCgroup;
+import io.servd.agent.units.UnitJson;
+import io.servd.agent.units.UnitReader;
+import io.servd.agent.units.UnitStatus;
+import io.servd.agent.units.UnitTree;
+import io.servd.agent.http.Reply;
+import io.servd.agent.http.Routes;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** {@code GET /v1/self}, {@code GET /v1/units}, {@code GET /v1/units/{unit}} (agent/API.md). */
+final class UnitsResource {
+    private final AgentContext context;
+
+    UnitsResource(AgentContext context) {
+        this.context = context;
+    }
+
+    Reply list(Routes.Request request) {
+        List<UnitCgroup> units;
+        try {
+            units = context.units().list();
+        } catch (IOException e) {
+            return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable",
+                    "listing [" + context.units().root().mountPoint() + "] failed: " + e.getMessage());
+        }
+        return Json.reply(HttpResponseStatus.OK, json -> {
+            json.writeStartObject();
+            json.writeStringField("root", context.units().root().mountPoint().toString());
+            json.writeArrayFieldStart("units");
+            for (UnitCgroup unit : units) {
+                UnitJson.writeUnit(json, UnitReader.read(unit));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    Reply one(Routes.Request request) {
+        Optional<UnitName> name = AgentApi.unitName(request);
+        if (name.isEmpty()) {
+            return AgentApi.invalidUnitName(request);
+        }
+        Optional<UnitCgroup> unit;
+        try {
+            unit = context.units().find(name.get());
+        } catch (IOException e) {
+            return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
+        }
+        if (unit.isEmpty()) {
+            return AgentApi.unknownUnit(name.get());
+        }
+        UnitStatus status = UnitReader.read(unit.get());
+        return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, status));
+    }
+
+    Reply self(Routes.Request request) {
+        if (context.selfGroup().isEmpty()) {
+            return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "own cgroup unknown",
+                    "cgroup discovery failed at start-up; see the log");
+        }
+        String group = context.selfGroup().get();
+        CgroupDir dir = context.units().root().resolve(group);
+        Optional<String> unitName = UnitTree.unitOf(group);
+        UnitStatus status = UnitReader.read(new UnitCgroup(unitName.orElse(group), dir));
+        return Json.reply(HttpResponseStatus.OK, json -> {
+            json.writeStartObject();
+            if (unitName.isPresent()) {
+                json.writeStringField("unit", unitName.get());
+            }
+            json.writeStringField("cgroup", group);
+            json.writeStringField("layout", context.layout());
+            json.writeFieldName("limits");
+            UnitJson.writeLimits(json, status.limits());
+            json.writeObjectFieldStart("effective");
+            writeEffective(json, dir);
+            json.writeEndObject();
+            json.writeFieldName("usage");
+            // the usage object of the unit shape, without repeating unit/cgroup/limits
+            UnitJson.writeUsage(json, status.usage());
+            if (!status.errors().isEmpty()) {
+                json.writeArrayFieldStart("errors");
+                for (String e : status.errors()) {
+                    json.writeString(e);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        });
+    }
+
+    /** The strictest CPU and memory limits from {@code dir} up to the root, as they bind servd. */
+    private static void writeEffective(JsonGenerator json, CgroupDir dir) throws IOException {
+        OptionalDouble cpus = OptionalDouble.empty();
+        Optional<Limit<ByteSize>> memory = Optional.empty();
+        for (Optional<CgroupDir> d = Optional.of(dir); d.isPresent(); d = d.get().parent()) {
+            Optional<io.servd.cgroup.CpuMax> max;
+            Optional<Limit<ByteSize>> m;
+            try {
+                max = CpuController.of(d.get()).readMax();
+                m = MemoryController.of(d.get()).readMax().map(MemoryMax::limit);
+            } catch (IOException e) {
+                continue; // an unreadable ancestor is listed in the unit's own errors when it matters
+            }
+            if (max.isPresent() && max.get().cpus().isPresent()) {
+                double c = max.get().cpus().getAsDouble();
+                cpus = OptionalDouble.of(cpus.isPresent() ? Math.min(cpus.getAsDouble(), c) : c);
+            }
+            if (m.isPresent() && (memory.isEmpty() || stricter(m.get(), memory.get()))) {
+                memory = m;
+            }
+        }
+        if (cpus.isPresent()) {
+            json.writeNumberField("cpus", cpus.getAsDouble());
+        }
+        if (memory.isPresent()) {
+            if (memory.get() instanceof Limit.AtMost<ByteSize> a) {
+                json.writeNumberField("memoryMaxBytes", a.value().bytes());
+            } else {
+                json.writeStringField("memoryMaxBytes", "max");
+            }
+        }
+    }
+
+    private static boolean stricter(Limit<ByteSize> a, Limit<ByteSize> b) {
+        if (a instanceof Limit.AtMost<ByteSize> x) {
+            return !(b instanceof Limit.AtMost<ByteSize> y) || x.value().bytes() < y.value().bytes();
+        }
+        return false;
+    }
+}

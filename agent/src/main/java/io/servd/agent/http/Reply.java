@@ -1,0 +1,71 @@
+package io.servd.agent.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An HTTP answer: status, extra headers and a JSON body. Bodies are written with Jackson's
+ * streaming generator, which escapes whatever a request path or an OS error message contains.
+ *
+ * @param status  the status line
+ * @param headers extra response headers (name, value), e.g. {@code Allow} on a 405
+ * @param body    UTF-8 JSON, newline-terminated
+ */
+public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> headers, byte[] body) {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public Reply {
+        Objects.requireNonNull(status, "status");
+        headers = List.copyOf(headers);
+        Objects.requireNonNull(body, "body");
+    }
+
+    /** A JSON object of string members, in the given order. */
+    public static Reply json(HttpResponseStatus status, Map<String, String> members) {
+        return new Reply(status, List.of(), object(members));
+    }
+
+    /** The DESIGN §3 error shape {@code {"error": "...", "detail": "..."}}. */
+    public static Reply error(HttpResponseStatus status, String error, String detail) {
+        var members = new LinkedHashMap<String, String>(4);
+        members.put("error", error);
+        members.put("detail", detail);
+        return json(status, members);
+    }
+
+    /** A non-JSON body with its media type, e.g. the Prometheus text format. */
+    public static Reply of(HttpResponseStatus status, String contentType, byte[] body) {
+        return new Reply(status, List.of(Map.entry("Content-Type", contentType)), body);
+    }
+
+    /** This reply with one more header. */
+    public Reply withHeader(String name, String value) {
+        var more = new java.util.ArrayList<>(headers);
+        more.add(Map.entry(name, value));
+        return new Reply(status, more, body);
+    }
+
+    private static byte[] object(Map<String, String> members) {
+        var out = new ByteArrayOutputStream(64 + 32 * members.size());
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            for (var member : members.entrySet()) {
+                json.writeStringField(member.getKey(), member.getValue());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail; a failure here is a bug, not an input problem.
+            throw new UncheckedIOException("writing json to memory failed", e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,98 @@
+package io.servd.agent.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each aggregated request through {@link Routes}. A request the codec could not decode
+ * (bad request line, oversized headers) answers 400 / 431 / 414 and closes the connection; a
+ * handler failure answers 500 with the failure named, never a stack trace on the wire.
+ */
+final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
+
+    private final Routes routes;
+
+    RequestHandler(Routes routes) {
+        this.routes = routes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            writeAndClose(ctx, undecodable(cause));
+            return;
+        }
+        Reply reply;
+        try {
+            reply = routes.dispatch(request, ctx.channel());
+        } catch (RuntimeException e) {
+            log.error("handling [{} {}] failed", request.method(), request.uri(), e);
+            reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", e.toString());
+        }
+        FullHttpResponse response = toResponse(reply);
+        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
+        ctx.writeAndFlush(response);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("connection [{}] failed", ctx.channel().remoteAddress(), cause); // peer reset: normal
+        } else {
+            log.warn("connection [{}] failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    private static Reply undecodable(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Reply.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large",
+                    "header block exceeds [" + HttpApi.MAX_HEADER_BYTES + "] bytes");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return Reply.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long",
+                    "request line exceeds [" + HttpApi.MAX_INITIAL_LINE_BYTES + "] bytes");
+        }
+        return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", String.valueOf(cause.getMessage()));
+    }
+
+    private static void writeAndClose(ChannelHandlerContext ctx, Reply reply) {
+        FullHttpResponse response = toResponse(reply);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static FullHttpResponse toResponse(Reply reply) {
+        var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
+                Unpooled.wrappedBuffer(reply.body()));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        // A reply's own Content-Type (e.g. /metrics' text format) replaces the JSON default.
+        reply.headers().forEach(h -> {
+            if (HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(h.getKey())) {
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, h.getValue());
+            } else {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        });
+        return response;
+    }
+}

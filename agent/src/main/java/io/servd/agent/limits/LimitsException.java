@@ -1,0 +1,32 @@
+package io.servd.agent.limits;
+
+import java.util.Objects;
+
+/** Applying limits failed; {@link #reason()} says how, for the HTTP status. The message names the value. */
+public final class LimitsException extends Exception {
+
+    /** Why applying failed. */
+    public enum Reason {
+        /** systemd/polkit or the file system refused: 403. */
+        DENIED,
+        /** The unit is unknown or has no cgroup: 404. */
+        NO_SUCH_UNIT,
+        /** The cgroup lacks the controller: 409. */
+        CONTROLLER_NOT_ENABLED,
+        /** No way to apply limits on this host: 503. */
+        UNAVAILABLE,
+        /** Anything else (D-Bus error, write failure): 502. */
+        FAILED
+    }
+
+    private final Reason reason;
+
+    public LimitsException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

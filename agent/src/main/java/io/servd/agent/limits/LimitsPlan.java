@@ -1,0 +1,58 @@
+package io.servd.agent.limits;
+
+import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.unit.CgroupSettings;
+import io.servd.cgroup.unit.DropIn;
+import io.servd.cgroup.unit.DropInScope;
+import io.servd.cgroup.unit.HostResources;
+import io.servd.cgroup.unit.ResourceDirective;
+import io.servd.cgroup.unit.SetProperty;
+import io.servd.cgroup.unit.UnitName;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a change of limits does, computed before anything is done: the D-Bus properties
+ * {@code systemctl set-property} would send, the drop-ins systemd writes for them, and the cgroup
+ * writes that follow. Pure data; the same plan answers a dry run and drives both appliers.
+ *
+ * @param unit         the unit
+ * @param scope        persistent ({@code /etc/systemd/system.control}), runtime ({@code /run/…}) or
+ *                     transient ({@code /run/systemd/transient}, a systemd-run unit's)
+ * @param directives   the parsed directives, in request order
+ * @param properties   the {@code SetUnitProperties} arguments
+ * @param dropIns      the drop-in files
+ * @param cgroupWrites the cgroup v2 writes; empty when the host's resources are unknown
+ */
+public record LimitsPlan(UnitName unit, DropInScope scope, List<ResourceDirective> directives,
+                         List<DbusProperty> properties, List<DropIn> dropIns, List<CgroupWrite> cgroupWrites) {
+
+    public LimitsPlan {
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(scope, "scope");
+        directives = List.copyOf(directives);
+        properties = List.copyOf(properties);
+        dropIns = List.copyOf(dropIns);
+        cgroupWrites = List.copyOf(cgroupWrites);
+    }
+
+    /**
+     * Plans {@code directives} for {@code unit}.
+     *
+     * @param host the base for percentages; empty leaves {@link #cgroupWrites()} empty
+     * @throws io.servd.cgroup.unit.InvalidDirectiveException when a percentage resolves out of range on {@code host}
+     * @throws IllegalArgumentException when the unit's type has no cgroup settings
+     */
+    public static LimitsPlan of(UnitName unit, List<ResourceDirective> directives, DropInScope scope,
+                                Optional<HostResources> host) {
+        List<CgroupWrite> writes = host.map(h -> CgroupSettings.of(directives).plannedWrites(h)).orElse(List.of());
+        return new LimitsPlan(unit, scope, directives, DbusProperties.of(directives),
+                SetProperty.plan(unit.name(), directives, scope), writes);
+    }
+
+    /** Whether this is a {@code --runtime} change. */
+    public boolean runtime() {
+        return scope == DropInScope.RUNTIME;
+    }
+}

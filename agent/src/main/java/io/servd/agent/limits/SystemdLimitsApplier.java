@@ -1,0 +1,153 @@
+package io.servd.agent.limits;
+
+import io.servd.cgroup.unit.DropInScope;
+import io.servd.cgroup.unit.UnitName;
+import io.servd.agent.units.UnitCgroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.freedesktop.dbus.Struct;
+import org.freedesktop.dbus.annotations.DBusInterfaceName;
+import org.freedesktop.dbus.annotations.Position;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
+import org.freedesktop.dbus.types.Variant;
+
+/**
+ * Applies limits as {@code systemctl set-property} does: one
+ * {@code org.freedesktop.systemd1.Manager.SetUnitProperties(name, runtime, a(sv))} call on the system
+ * bus, which makes systemd write the drop-ins and realize the cgroup before it answers. servd runs
+ * unprivileged; the shipped polkit rule grants its user this call (action
+ * {@code org.freedesktop.systemd1.manage-units}, verb {@code set-property}) and nothing else. One
+ * connection per call: changes are rare, and no connection state outlives a failure.
+ *
+ * <p>The call blocks the calling thread for the D-Bus round trip (milliseconds with a healthy systemd).
+ */
+public final class SystemdLimitsApplier implements LimitsApplier {
+
+    /** Where systemd says it runs ({@code sd_booted()}). */
+    static final Path SYSTEMD_RUNTIME = Path.of("/run/systemd/system");
+    /** The system bus socket ({@code DBUS_SYSTEM_BUS_DEFAULT_ADDRESS}). */
+    static final Path SYSTEM_BUS_SOCKET = Path.of("/run/dbus/system_bus_socket");
+
+    @Override
+    public String name() {
+        return "dbus";
+    }
+
+    /** Whether systemd runs here and the system bus socket exists. */
+    public static boolean isAvailable() {
+        return unavailabilityCause().isEmpty();
+    }
+
+    /** Why this applier cannot work here, or empty. */
+    public static Optional<String> unavailabilityCause() {
+        if (!Files.isDirectory(SYSTEMD_RUNTIME)) {
+            return Optional.of("systemd is not running: no [" + SYSTEMD_RUNTIME + "]");
+        }
+        if (!Files.exists(SYSTEM_BUS_SOCKET)) {
+            return Optional.of("no system bus socket [" + SYSTEM_BUS_SOCKET + "]");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Transient units (systemd-run, {@code SetUnitProperties} on a unit made by {@code StartTransientUnit})
+     * have their unit file in {@code /run/systemd/transient}, and systemd puts their drop-ins there
+     * too, whatever {@code --runtime} says.
+     */
+    @Override
+    public DropInScope scope(UnitName unit, boolean runtime) {
+        return DropInScope.forUnit(unit.name(), runtime, DropInScope.TRANSIENT.directory());
+    }
+
+    @Override
+    public void apply(LimitsPlan plan, Optional<UnitCgroup> cgroup) throws LimitsException {
+        List<Property> properties = new ArrayList<>(plan.properties().size());
+        for (DbusProperty p : plan.properties()) {
+            properties.add(new Property(p.name(), p.signature().equals("u")
+                    ? new Variant<>(new UInt32(p.value())) : new Variant<>(new UInt64(p.unsignedValue()))));
+        }
+        try (DBusConnection bus = DBusConnectionBuilder.forSystemBus().withShared(false).build()) {
+            Manager manager = bus.getRemoteObject("org.freedesktop.systemd1", "/org/freedesktop/systemd1", Manager.class);
+            manager.SetUnitProperties(plan.unit().name(), plan.runtime(), properties);
+        } catch (DBusExecutionException e) {
+            String type = errorName(e, plan.unit().name());
+            throw new LimitsException(reason(type), "SetUnitProperties [" + plan.unit() + "] " + plan.properties()
+                    + " failed: [" + type + "] " + e.getMessage(), e);
+        } catch (DBusException | IOException e) {
+            throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The D-Bus error name. dbus-java 5.2 maps standard errors to classes ({@code errors.AccessDenied})
+     * and other names only to a class of that exact name, if one exists; otherwise the name is lost
+     * ({@code getType()} says only the class name, seen in the test VM). systemd's "no such unit" is then recognised by
+     * its fixed message, {@code "Unit %s not found."} (src/core/manager.c, systemd 252).
+     */
+    @SuppressWarnings("removal")
+    static String errorName(DBusExecutionException e, String unit) {
+        if (e instanceof org.freedesktop.dbus.errors.AccessDenied) {
+            return "org.freedesktop.DBus.Error.AccessDenied";
+        }
+        // getType() is the D-Bus error name when dbus-java kept it, else just the exception's class name
+        if (e.getType() != null && !e.getType().equals(e.getClass().getName())) {
+            return e.getType();
+        }
+        if (("Unit " + unit + " not found.").equals(e.getMessage())) {
+            return "org.freedesktop.systemd1.NoSuchUnit";
+        }
+        return e.getClass().getName();
+    }
+
+    /** systemd's and dbus' error names, as the HTTP API reports them. */
+    static LimitsException.Reason reason(String dbusError) {
+        if (dbusError == null) {
+            return LimitsException.Reason.FAILED;
+        }
+        return switch (dbusError) {
+            case "org.freedesktop.DBus.Error.AccessDenied", "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired" ->
+                    LimitsException.Reason.DENIED;
+            case "org.freedesktop.systemd1.NoSuchUnit", "org.freedesktop.systemd1.LoadFailed" ->
+                    LimitsException.Reason.NO_SUCH_UNIT;
+            default -> LimitsException.Reason.FAILED;
+        };
+    }
+
+    /** The part of systemd's manager interface servd calls. */
+    @DBusInterfaceName("org.freedesktop.systemd1.Manager")
+    public interface Manager extends DBusInterface {
+        @SuppressWarnings("checkstyle:MethodName") // D-Bus member names are PascalCase
+        void SetUnitProperties(String name, boolean runtime, List<Property> properties);
+    }
+
+    /** One {@code (sv)} argument. dbus-java reads the struct's signature from the positioned fields. */
+    public static final class Property extends Struct {
+        @Position(0)
+        private final String name;
+        @Position(1)
+        private final Variant<?> value;
+
+        public Property(String name, Variant<?> value) {
+            this.name = name;
+            this.value = value;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public Variant<?> getValue() {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.servd.agent.metrics;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.Limit;
+import io.servd.cgroup.Pressure;
+import io.servd.agent.units.UnitCgroup;
+import io.servd.agent.units.UnitReader;
+import io.servd.agent.units.UnitStatus;
+import io.servd.agent.units.UnitTree;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every unit's cgroup counters and limits, read from cgroupfs when Prometheus scrapes (no timer, no
+ * cache: a scrape sees the kernel's values of that moment). Label {@code unit}; PSI adds
+ * {@code resource} and {@code kind}. Unlimited limits are {@code +Inf}; absent files give no sample.
+ */
+public final class UnitMetrics implements MultiCollector {
+    private static final Logger log = LoggerFactory.getLogger(UnitMetrics.class);
+
+    private final UnitTree tree;
+
+    public UnitMetrics(UnitTree tree) {
+        this.tree = Objects.requireNonNull(tree, "tree");
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Families f = declare();
+        List<UnitCgroup> units;
+        try {
+            units = tree.list();
+            f.add("servd_units_scrape_success", Labels.EMPTY, 1);
+        } catch (IOException e) {
+            log.warn("listing units under [{}] failed: {}", tree.root().mountPoint(), e.getMessage());
+            f.add("servd_units_scrape_success", Labels.EMPTY, 0);
+            return f.build();
+        }
+        for (UnitCgroup unit : units) {
+            add(f, UnitReader.read(unit));
+        }
+        return f.build();
+    }
+
+    private static Families declare() {
+        Families f = new Families();
+        f.gauge("servd_units_scrape_success", "1 when the unit tree could be listed during this scrape", null);
+        f.counter("servd_unit_cpu_usage_seconds", "CPU time consumed (cpu.stat usage_usec)", Unit.SECONDS);
+        f.counter("servd_unit_cpu_throttled_seconds", "time throttled by the CPU quota (cpu.stat throttled_usec)",
+                Unit.SECONDS);
+        f.counter("servd_unit_cpu_throttled_periods", "enforcement periods in which the quota ran out (nr_throttled)", null);
+        f.gauge("servd_unit_cpu_quota_cpus", "CPU quota in CPUs (cpu.max quota/period); no sample when unlimited", null);
+        f.gauge("servd_unit_memory_current_bytes", "memory in use (memory.current)", Unit.BYTES);
+        f.gauge("servd_unit_memory_max_bytes", "hard memory limit (memory.max), +Inf when unlimited", Unit.BYTES);
+        f.gauge("servd_unit_memory_high_bytes", "memory throttling limit (memory.high), +Inf when unlimited", Unit.BYTES);
+        f.gauge("servd_unit_pids_current", "tasks in the cgroup (pids.current)", null);
+        f.gauge("servd_unit_pids_max", "task limit (pids.max), +Inf when unlimited", null);
+        f.counter("servd_unit_io_read_bytes", "bytes read, all devices (io.stat rbytes)", Unit.BYTES);
+        f.counter("servd_unit_io_write_bytes", "bytes written, all devices (io.stat wbytes)", Unit.BYTES);
+        f.counter("servd_unit_pressure_stalled_seconds", "PSI total stall time (cpu/memory/io.pressure total)",
+                Unit.SECONDS);
+        f.counter("servd_unit_oom_kills", "processes killed by the OOM killer (memory.events oom_kill)", null);
+        f.gauge("servd_unit_read_errors", "files of the unit that could not be read or parsed in this scrape", null);
+        return f;
+    }
+
+    private static void add(Families f, UnitStatus s) {
+        Labels unit = Labels.of("unit", s.unit());
+        var usage = s.usage();
+        var limits = s.limits();
+        usage.cpu().ifPresent(cpu -> {
+            f.add("servd_unit_cpu_usage_seconds", unit, seconds(cpu.usage()));
+            cpu.throttling().ifPresent(t -> {
+                f.add("servd_unit_cpu_throttled_seconds", unit, seconds(t.throttledTime()));
+                f.add("servd_unit_cpu_throttled_periods", unit, t.throttledPeriods());
+            });
+        });
+        limits.cpuMax().flatMap(max -> {
+            var cpus = max.cpus();
+            return cpus.isPresent() ? Optional.of(cpus.getAsDouble()) : Optional.<Double>empty();
+        }).ifPresent(cpus -> f.add("servd_unit_cpu_quota_cpus", unit, cpus));
+        usage.memoryCurrent().ifPresent(m -> f.add("servd_unit_memory_current_bytes", unit, m.bytes()));
+        limits.memoryMax().ifPresent(m -> f.add("servd_unit_memory_max_bytes", unit, bytes(m)));
+        limits.memoryHigh().ifPresent(m -> f.add("servd_unit_memory_high_bytes", unit, bytes(m)));
+        usage.pidsCurrent().ifPresent(p -> f.add("servd_unit_pids_current", unit, p));
+        limits.pidsMax().ifPresent(p -> f.add("servd_unit_pids_max", unit,
+                p instanceof Limit.AtMost<Long> a ? a.value() : Double.POSITIVE_INFINITY));
+        usage.io().ifPresent(io -> {
+            f.add("servd_unit_io_read_bytes", unit, io.readBytes());
+            f.add("servd_unit_io_write_bytes", unit, io.writeBytes());
+        });
+        pressure(f, s.unit(), "cpu", usage.cpuPressure());
+        pressure(f, s.unit(), "memory", usage.memoryPressure());
+        pressure(f, s.unit(), "io", usage.ioPressure());
+        usage.memoryEvents().ifPresent(e -> f.add("servd_unit_oom_kills", unit, e.oomKill()));
+        if (!s.errors().isEmpty()) {
+            f.add("servd_unit_read_errors", unit, s.errors().size());
+        }
+    }
+
+    private static void pressure(Families f, String unit, String resource, Optional<Pressure> pressure) {
+        pressure.ifPresent(p -> {
+            f.add("servd_unit_pressure_stalled_seconds", Labels.of("kind", "some", "resource", resource, "unit", unit),
+                    seconds(p.some().total()));
+            p.full().ifPresent(full -> f.add("servd_unit_pressure_stalled_seconds",
+                    Labels.of("kind", "full", "resource", resource, "unit", unit), seconds(full.total())));
+        });
+    }
+
+    private static double bytes(Limit<ByteSize> limit) {
+        return limit instanceof Limit.AtMost<ByteSize> a ? a.value().bytes() : Double.POSITIVE_INFINITY;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+}

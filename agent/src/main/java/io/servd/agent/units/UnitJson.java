@@ -1,0 +1,141 @@
+package io.servd.agent.units;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CpuStat;
+import io.servd.cgroup.Limit;
+import io.servd.cgroup.Pressure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The JSON shapes of agent/API.md for {@link UnitStatus}: a limit is a number or {@code "max"}; an
+ * absent file is an absent key; durations are integer microseconds ({@code …Usec}), sizes bytes.
+ */
+public final class UnitJson {
+
+    private UnitJson() {
+    }
+
+    /** {@code {"unit", "cgroup", "limits", "usage", "errors"?}}. */
+    public static void writeUnit(JsonGenerator json, UnitStatus unit) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("unit", unit.unit());
+        json.writeStringField("cgroup", unit.cgroup());
+        json.writeFieldName("limits");
+        writeLimits(json, unit.limits());
+        json.writeFieldName("usage");
+        writeUsage(json, unit.usage());
+        if (!unit.errors().isEmpty()) {
+            json.writeArrayFieldStart("errors");
+            for (String e : unit.errors()) {
+                json.writeString(e);
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    /** The Limits object. */
+    public static void writeLimits(JsonGenerator json, UnitStatus.Limits limits) throws IOException {
+        json.writeStartObject();
+        limit(json, "memoryMaxBytes", limits.memoryMax().map(l -> map(l, ByteSize::bytes)));
+        limit(json, "memoryHighBytes", limits.memoryHigh().map(l -> map(l, ByteSize::bytes)));
+        if (limits.cpuMax().isPresent()) {
+            var cpuMax = limits.cpuMax().get();
+            json.writeObjectFieldStart("cpuMax");
+            limit(json, "quotaUsec", Optional.of(map(cpuMax.quota(), UnitJson::micros)));
+            json.writeNumberField("periodUsec", micros(cpuMax.period()));
+            json.writeEndObject();
+        }
+        if (limits.cpuWeight().isPresent()) {
+            json.writeNumberField("cpuWeight", limits.cpuWeight().get().weight());
+        }
+        if (limits.cpuIdle().isPresent()) {
+            json.writeBooleanField("cpuIdle", limits.cpuIdle().get());
+        }
+        limit(json, "pidsMax", limits.pidsMax());
+        json.writeEndObject();
+    }
+
+    /** The Usage object. */
+    public static void writeUsage(JsonGenerator json, UnitStatus.Usage usage) throws IOException {
+        json.writeStartObject();
+        if (usage.cpu().isPresent()) {
+            CpuStat cpu = usage.cpu().get();
+            json.writeNumberField("cpuUsageUsec", micros(cpu.usage()));
+            json.writeNumberField("cpuUserUsec", micros(cpu.user()));
+            json.writeNumberField("cpuSystemUsec", micros(cpu.system()));
+            if (cpu.throttling().isPresent()) {
+                var t = cpu.throttling().get();
+                json.writeNumberField("cpuPeriods", t.periods());
+                json.writeNumberField("cpuThrottledPeriods", t.throttledPeriods());
+                json.writeNumberField("cpuThrottledUsec", micros(t.throttledTime()));
+            }
+        }
+        number(json, "memoryCurrentBytes", usage.memoryCurrent().map(ByteSize::bytes));
+        number(json, "memoryPeakBytes", usage.memoryPeak().map(ByteSize::bytes));
+        number(json, "pidsCurrent", usage.pidsCurrent());
+        if (usage.io().isPresent()) {
+            json.writeNumberField("ioReadBytes", usage.io().get().readBytes());
+            json.writeNumberField("ioWriteBytes", usage.io().get().writeBytes());
+        }
+        if (usage.memoryEvents().isPresent()) {
+            json.writeNumberField("oom", usage.memoryEvents().get().oom());
+            json.writeNumberField("oomKills", usage.memoryEvents().get().oomKill());
+        }
+        if (usage.cpuPressure().isPresent() || usage.memoryPressure().isPresent() || usage.ioPressure().isPresent()) {
+            json.writeObjectFieldStart("pressure");
+            pressure(json, "cpu", usage.cpuPressure());
+            pressure(json, "memory", usage.memoryPressure());
+            pressure(json, "io", usage.ioPressure());
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    private static void pressure(JsonGenerator json, String name, Optional<Pressure> pressure) throws IOException {
+        if (pressure.isEmpty()) {
+            return;
+        }
+        json.writeObjectFieldStart(name);
+        line(json, "some", pressure.get().some());
+        if (pressure.get().full().isPresent()) {
+            line(json, "full", pressure.get().full().get());
+        }
+        json.writeEndObject();
+    }
+
+    private static void line(JsonGenerator json, String kind, Pressure.Line line) throws IOException {
+        json.writeNumberField(kind + "Avg10", line.avg10());
+        json.writeNumberField(kind + "Avg60", line.avg60());
+        json.writeNumberField(kind + "Avg300", line.avg300());
+        json.writeNumberField(kind + "TotalUsec", micros(line.total()));
+    }
+
+    private static <T> Limit<Long> map(Limit<T> limit, java.util.function.Function<T, Long> f) {
+        return limit instanceof Limit.AtMost<T> atMost ? new Limit.AtMost<>(f.apply(atMost.value())) : new Limit.Unlimited<>();
+    }
+
+    private static void limit(JsonGenerator json, String name, Optional<Limit<Long>> limit) throws IOException {
+        if (limit.isEmpty()) {
+            return;
+        }
+        if (limit.get() instanceof Limit.AtMost<Long> atMost) {
+            json.writeNumberField(name, atMost.value());
+        } else {
+            json.writeStringField(name, "max");
+        }
+    }
+
+    private static void number(JsonGenerator json, String name, Optional<Long> value) throws IOException {
+        if (value.isPresent()) {
+            json.writeNumberField(name, value.get());
+        }
+    }
+
+    private static long micros(Duration d) {
+        return d.toNanos() / 1000L;
+    }
+}

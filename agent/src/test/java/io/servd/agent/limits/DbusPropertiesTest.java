@@ -1,0 +1,59 @@
+package io.servd.agent.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.servd.cgroup.unit.ResourceDirectives;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Golden: what {@code systemctl set-property UNIT Directive=value} puts on the bus, per systemd 252's
+ * bus_append_unit_property_assignment() (src/shared/bus-unit-util.c), in {@code busctl} argument form.
+ */
+class DbusPropertiesTest {
+
+    /** The first line of the VM capture is what the applier sent; the rest shows systemd took it as systemctl's. */
+    @org.junit.jupiter.api.Test
+    void matchesTheVmCapture() throws java.io.IOException {
+        var capture = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                "src/test/resources/dbus-oracle/debian12-systemd252/probe.out"));
+        var directives = java.util.List.of(ResourceDirectives.parse("MemoryMax", "64M"),
+                ResourceDirectives.parse("CPUQuota", "50%"), ResourceDirectives.parse("TasksMax", "40%"),
+                ResourceDirectives.parse("CPUWeight", "idle"), ResourceDirectives.parse("MemoryHigh", "50%"));
+        assertThat(capture.get(0)).isEqualTo("properties " + DbusProperties.of(directives));
+        int demo = capture.indexOf("== demo");
+        int demo2 = capture.indexOf("== demo2");
+        assertThat(capture.subList(demo + 1, demo + 12)).isEqualTo(capture.subList(demo2 + 1, demo2 + 12));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # directive | value     | busctl form
+        MemoryMax   | 64M       | MemoryMax t 67108864
+        MemoryMax   | 1.5G      | MemoryMax t 1610612736
+        MemoryMax   | infinity  | MemoryMax t 18446744073709551615
+        # empty resets: CGROUP_LIMIT_MAX for Max/High, as systemctl sends it
+        MemoryMax   | ''        | MemoryMax t 18446744073709551615
+        MemoryHigh  | 48M       | MemoryHigh t 50331648
+        # percentages go as a share of UINT32_MAX, scaled server-side: UINT32_SCALE_FROM_PERMYRIAD
+        MemoryMax   | 50%       | MemoryMaxScale u 2147483648
+        MemoryHigh  | 12.5%     | MemoryHighScale u 536870912
+        MemoryMax   | 100%      | MemoryMaxScale u 4294967295
+        TasksMax    | 100       | TasksMax t 100
+        TasksMax    | infinity  | TasksMax t 18446744073709551615
+        TasksMax    | 40%       | TasksMaxScale u 1717986918
+        # CPUQuota: permyriad × USEC_PER_SEC / 10000
+        CPUQuota    | 50%       | CPUQuotaPerSecUSec t 500000
+        CPUQuota    | 200%      | CPUQuotaPerSecUSec t 2000000
+        CPUQuota    | 12.5%     | CPUQuotaPerSecUSec t 125000
+        CPUQuota    | ''        | CPUQuotaPerSecUSec t 18446744073709551615
+        CPUWeight   | 250       | CPUWeight t 250
+        # CGROUP_WEIGHT_IDLE
+        CPUWeight   | idle      | CPUWeight t 0
+        # CGROUP_WEIGHT_INVALID
+        CPUWeight   | ''        | CPUWeight t 18446744073709551615
+        """)
+    void mapsLikeSystemctl(String directive, String value, String expected) {
+        assertThat(DbusProperties.of(ResourceDirectives.parse(directive, value)).toString()).isEqualTo(expected);
+    }
+}

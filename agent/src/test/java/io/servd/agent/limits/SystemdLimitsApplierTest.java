@@ -1,0 +1,33 @@
+package io.servd.agent.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.freedesktop.dbus.errors.AccessDenied;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** D-Bus failures as the VM showed them (dbus-java 5.2.2 against systemd 252), mapped to API reasons. */
+class SystemdLimitsApplierTest {
+
+    @Test
+    void unprivilegedCallerIsDenied() {
+        String name = SystemdLimitsApplier.errorName(new AccessDenied("Permission denied"), "demo.service");
+        assertThat(SystemdLimitsApplier.reason(name)).isEqualTo(LimitsException.Reason.DENIED);
+    }
+
+    @Test
+    void unknownUnitIsRecognisedByItsMessage() {
+        var e = new DBusExecutionException("Unit nosuch.service not found.");
+        String name = SystemdLimitsApplier.errorName(e, "nosuch.service");
+        assertThat(name).isEqualTo("org.freedesktop.systemd1.NoSuchUnit");
+        assertThat(SystemdLimitsApplier.reason(name)).isEqualTo(LimitsException.Reason.NO_SUCH_UNIT);
+    }
+
+    @Test
+    void anythingElseIsAFailure() {
+        var e = new DBusExecutionException("Cannot set property MemoryMax, or unknown property.");
+        assertThat(SystemdLimitsApplier.reason(SystemdLimitsApplier.errorName(e, "x.service")))
+                .isEqualTo(LimitsException.Reason.FAILED);
+        assertThat(SystemdLimitsApplier.reason(null)).isEqualTo(LimitsException.Reason.FAILED);
+    }
+}

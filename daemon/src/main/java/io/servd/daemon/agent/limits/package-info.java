@@ -1,6 +1,0 @@
-/**
- * Changing a unit's limits: a pure {@link io.servd.daemon.agent.limits.LimitsPlan}, carried out through
- * systemd's {@code SetUnitProperties} (D-Bus) or, without systemd, through cgroupfs and drop-ins. See
- * <a href="https://www.freedesktop.org/software/systemd/man/org.freedesktop.systemd1.html">org.freedesktop.systemd1(5)</a>.
- */
-package io.servd.daemon.agent.limits;

@@ -1,6 +1,0 @@
-/**
- * How servctl reaches the servd agent: HTTP over TCP ({@link io.servd.daemon.servctl.client.HttpAgentClient})
- * or over the control socket ({@link io.servd.daemon.servctl.client.UnixSocketAgentClient}), behind one
- * interface. See RFC 9112 for the message format and unix(7) for AF_UNIX stream sockets.
- */
-package io.servd.daemon.servctl.client;

@@ -1,0 +1,135 @@
+package io.servd.servctl;
+
+import io.servd.servctl.client.AgentAccessDeniedException;
+import io.servd.servctl.client.AgentClient;
+import io.servd.servctl.client.AgentResponse;
+import io.servd.servctl.client.AgentUnreachableException;
+import io.servd.servctl.client.HttpAgentClient;
+import io.servd.servctl.client.UnixSocketAgentClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that choose how to reach the agent, mixed into {@code servctl} itself and into every
+ * command that talks to it (so {@code servctl --socket S status} and {@code servctl status --socket S}
+ * both work, the command's own winning), and the one call those commands make. Without
+ * {@code --agent} or {@code --socket}, the control socket is used when we may connect to it (it exists and is writable for us: root or the socket's group; writes are
+ * authorised by peer credentials there), else HTTP on 127.0.0.1:9470, where reads are open to everyone.
+ */
+public final class AgentConnection {
+
+    @Option(names = "--agent", paramLabel = "URL",
+            description = "agent's HTTP address, e.g. http://127.0.0.1:9470 (default: the control socket when it"
+                    + " exists and we may connect to it, else http://127.0.0.1:9470)")
+    String agent;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "agent's control socket (default: /run/servd/control.sock)")
+    Path socket;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "file holding the bearer token for writes over HTTP (the agent's [HTTP] TokenFile=)")
+    Path tokenFile;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "give up on the agent after this many seconds (default: 10)")
+    Double timeoutSeconds;
+
+    private static final double DEFAULT_TIMEOUT_SECONDS = 10;
+
+    /** These options as given here, else {@code outer}'s ({@code servctl}'s, before the command name). */
+    AgentConnection over(AgentConnection outer) {
+        AgentConnection merged = new AgentConnection();
+        merged.agent = agent != null ? agent : outer.agent;
+        merged.socket = socket != null ? socket : outer.socket;
+        merged.tokenFile = tokenFile != null ? tokenFile : outer.tokenFile;
+        merged.timeoutSeconds = timeoutSeconds != null ? timeoutSeconds : outer.timeoutSeconds;
+        return merged;
+    }
+
+    /** The client the options ask for, given where the control socket and HTTP listener are by default. */
+    AgentClient client(ServctlDefaults defaults) throws ServctlException {
+        double seconds = timeoutSeconds != null ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new ServctlException(ExitCodes.USAGE, "--timeout must be in (0, 3600] seconds [" + seconds + "]");
+        }
+        Duration timeout = Duration.ofMillis((long) (seconds * 1000));
+        if (agent != null && socket != null) {
+            throw new ServctlException(ExitCodes.USAGE, "give --agent [" + agent + "] or --socket [" + socket
+                    + "], not both");
+        }
+        // connect(2) on an AF_UNIX socket needs write permission on the socket file
+        if (agent == null && (socket != null || Files.isWritable(defaults.controlSocket()))) {
+            return new UnixSocketAgentClient(socket != null ? socket : defaults.controlSocket(), timeout);
+        }
+        try {
+            return new HttpAgentClient(agent != null ? URI.create(agent) : defaults.agentUrl(), readToken(), timeout);
+        } catch (IllegalArgumentException e) {
+            throw new ServctlException(ExitCodes.USAGE, "--agent: " + e.getMessage());
+        }
+    }
+
+    private Optional<String> readToken() throws ServctlException {
+        if (tokenFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.USAGE, "cannot read --token-file [" + tokenFile + "]: " + e, e);
+        }
+    }
+
+    /**
+     * Sends one request and returns the JSON answer of a 2xx status.
+     *
+     * @throws ServctlException {@link ExitCodes#UNREACHABLE} without a connection, {@link ExitCodes#REFUSED}
+     *                          when the control socket's mode keeps us out; for an error status the
+     *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
+     *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange or non-JSON body
+     */
+    JsonTree call(ServctlMain servctl, String method, String path, Optional<String> body)
+            throws ServctlException {
+        AgentClient client = over(servctl.connection()).client(servctl.defaults());
+        AgentResponse response;
+        try {
+            response = client.send(method, path, body);
+        } catch (AgentUnreachableException e) {
+            throw new ServctlException(ExitCodes.UNREACHABLE, e.getMessage(), e);
+        } catch (AgentAccessDeniedException e) {
+            throw new ServctlException(ExitCodes.REFUSED, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.FAILURE, "request [" + method + " " + path + "] to ["
+                    + client.describe() + "] failed: " + e.getMessage(), e);
+        }
+        if (!response.isSuccess()) {
+            throw new ServctlException(ExitCodes.forStatus(response.status()), errorMessage(response, client));
+        }
+        try {
+            return JsonTree.parse(response.body());
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.FAILURE, "agent at [" + client.describe() + "] sent no JSON for ["
+                    + method + " " + path + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code error: detail (HTTP 404 from [addr])}, from the agent's {@code {"error","detail"}} body when it is one. */
+    private static String errorMessage(AgentResponse response, AgentClient client) {
+        String text = response.body().strip();
+        try {
+            if (JsonTree.parse(text).value() instanceof Map<?, ?> m && m.containsKey("error")) {
+                text = m.get("error") + (m.containsKey("detail") ? ": " + m.get("detail") : "");
+            }
+        } catch (IOException notJson) {
+            text = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        }
+        return text + " (HTTP " + response.status() + " from [" + client.describe() + "])";
+    }
+}

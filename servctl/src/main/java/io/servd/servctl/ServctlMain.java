@@ -1,0 +1,104 @@
+package io.servd.servctl;
+
+import io.servd.servctl.top.TopCommand;
+import java.io.PrintWriter;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code servctl}: the command-line client of the servd agent, and a cgtop that needs no agent.
+ * {@code status}, {@code units}, {@code limits} and {@code set} talk to the agent; {@code check} and
+ * {@code top} work on files and cgroupfs directly.
+ *
+ * <p>Exit codes (see {@link ExitCodes}): 0 ok; 1 failure (agent error, diagnostics, cgroupfs unreadable);
+ * 2 usage (bad flags, invalid {@code PROP=VALUE} or unit name); 3 agent unreachable; 4 refused by the agent.
+ */
+@Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
+        description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
+        subcommands = {StatusCommand.class, UnitsCommand.class, LimitsCommand.class, SetCommand.class,
+                CheckCommand.class, TopCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:done (check: the file is clean)",
+            "1:failure: the agent answered an error, check found diagnostics, cgroupfs unreadable",
+            "2:usage: bad command line, PROP=VALUE or unit name rejected (locally or by the agent, HTTP 400)",
+            "3:agent unreachable (not running, wrong --agent or --socket)",
+            "4:refused by the agent (HTTP 401/403: no token, not root or in the control group)"})
+public final class ServctlMain implements Runnable {
+
+    private final ServctlDefaults defaults;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Connection options given before the command name; a command's own take precedence. */
+    @CommandLine.Mixin
+    AgentConnection connection;
+
+    public ServctlMain(ServctlDefaults defaults) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(ServctlDefaults.system()).execute(args));
+    }
+
+    /** The configured command line; tests call {@code setOut}/{@code setErr} on it and then {@code execute}. */
+    public static CommandLine commandLine(ServctlDefaults defaults) {
+        CommandLine cl = new CommandLine(new ServctlMain(defaults));
+        // "-.slice" (the root slice) is a unit name, not an option
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        // every command's --help lists the same exit codes as servctl --help
+        var usage = cl.getCommandSpec().usageMessage();
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage()
+                .exitCodeListHeading(usage.exitCodeListHeading()).exitCodeList(usage.exitCodeList()));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ServctlException s) {
+                commandLine.getErr().println("servctl: " + s.getMessage());
+                commandLine.getErr().flush();
+                return s.exitCode();
+            }
+            if (e instanceof CommandLine.ParameterException p) {
+                commandLine.getErr().println("servctl: " + p.getMessage());
+                commandLine.usage(commandLine.getErr());
+                return ExitCodes.USAGE;
+            }
+            throw e;
+        });
+        cl.setExitCodeExceptionMapper(e -> e instanceof ServctlException s ? s.exitCode()
+                : e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
+        return cl;
+    }
+
+    /** The connection options given before the command name. */
+    AgentConnection connection() {
+        return connection;
+    }
+
+    /** Where servctl looks when no flag says otherwise. */
+    public ServctlDefaults defaults() {
+        return defaults;
+    }
+
+    /** Without a subcommand: the usage, and exit 2. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** Prints {@code text} to the command's standard output and flushes. */
+    static void print(CommandLine commandLine, String text) {
+        PrintWriter out = commandLine.getOut();
+        out.print(text);
+        out.flush();
+    }
+
+    /** The version from the jar manifest, "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ServctlMain.class.getPackage().getImplementationVersion();
+            return new String[] {"servctl " + (v == null ? "dev" : v)};
+        }
+    }
+}

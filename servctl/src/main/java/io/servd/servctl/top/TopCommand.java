@@ -1,0 +1,161 @@
+package io.servd.servctl.top;
+
+import io.servd.cgroup.Sampler;
+import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.servctl.ExitCodes;
+import io.servd.servctl.JsonTree;
+import io.servd.servctl.OutputFormat;
+import io.servd.servctl.ServctlException;
+import io.servd.servctl.ServctlMain;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code servctl top}: systemd-cgtop with limits. Reads cgroupfs itself (no agent), read-only on every
+ * layout. Live view on a terminal ({@link LiveView}); {@code --batch}, or stdout not a terminal, prints
+ * plain text per iteration like {@code systemd-cgtop -b -n N -d D} (one JSON object per line with
+ * {@code --output json}). Exit codes: 0 done or quit, 1 cgroupfs unreadable or malformed, 2 usage.
+ */
+@Command(name = "top", mixinStandardHelpOptions = true,
+        description = {"Live cgroup usage against limits, like systemd-cgtop, plus MemoryMax and %% used, CPUQuota and"
+                + " throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent needed.",
+                "Keys: c cpu, m memory, t tasks, i io, p pressure (sort); space refresh; q quit.",
+                "Without a terminal (stdout redirected), --batch is implied."})
+public final class TopCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ServctlMain parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputFormat output;
+
+    @Option(names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control")
+    boolean batch;
+
+    @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "stop after N refreshes (default: run until q)")
+    Integer iterations;
+
+    @Option(names = {"-d", "--delay"}, paramLabel = "SECONDS", defaultValue = "1",
+            description = "seconds between refreshes (default: ${DEFAULT-VALUE})")
+    double delaySeconds;
+
+    @Option(names = "--order", paramLabel = "KEY", defaultValue = "cpu",
+            description = "cpu, memory, tasks, io or pressure (default: ${DEFAULT-VALUE})")
+    String order;
+
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "3",
+            description = "deepest cgroup level shown, 1 = the root's children (default: ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--cgroup-root", paramLabel = "PATH",
+            description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
+    Path cgroupRoot;
+
+    @Override
+    public Integer call() throws ServctlException {
+        if (iterations != null && iterations < 1) {
+            throw new ServctlException(ExitCodes.USAGE, "--iterations must be at least 1 [" + iterations + "]");
+        }
+        if (!(delaySeconds >= 0.05) || delaySeconds > 3600) {
+            throw new ServctlException(ExitCodes.USAGE, "--delay must be in [0.05, 3600] seconds [" + delaySeconds + "]");
+        }
+        SortOrder sort = parseOrder(order);
+        if (depth < 0) {
+            throw new ServctlException(ExitCodes.USAGE, "--depth must not be negative [" + depth + "]");
+        }
+        CgroupRoot root = cgroupRoot != null ? new CgroupRoot(cgroupRoot) : parent.defaults().cgroupRoot();
+        Duration delay = Duration.ofNanos((long) (delaySeconds * 1e9));
+        try {
+            TopSampler sampler = new TopSampler(CgroupHost.detect(root), new Sampler(System::nanoTime), System::nanoTime,
+                    depth);
+            if (batch || System.console() == null) {
+                runBatch(sampler, sort, delay, iterations == null ? Long.MAX_VALUE : iterations, spec.commandLine().getOut(),
+                        output.isJson(), Thread::sleep);
+                return ExitCodes.OK;
+            }
+            if (output.isJson()) {
+                throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
+            }
+            return new LiveView(sampler, sort, delay, iterations == null ? Long.MAX_VALUE : iterations).run();
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    /** Sleeps between refreshes; tests pass a no-op. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /**
+     * Batch mode: reads, then {@code iterations} times waits {@code delay}, reads again and prints the rows
+     * of the interval (text blocks separated by a blank line, or one JSON object per line).
+     */
+    static void runBatch(TopSampler sampler, SortOrder sort, Duration delay, long iterations, PrintWriter out,
+                         boolean json, Sleeper sleeper) throws IOException, InterruptedException {
+        Map<String, GroupReading> previous = sampler.read();
+        for (long i = 0; i < iterations; i++) {
+            sleeper.sleep(delay.toMillis());
+            Map<String, GroupReading> current = sampler.read();
+            List<TopRow> rows = sorted(TopRows.between(previous, current), sort);
+            Duration interval = interval(previous, current);
+            if (json) {
+                out.println(new JsonTree(TopJson.iteration(rows, sampler.host(), sort, interval)).formatCompact());
+            } else {
+                if (i > 0) {
+                    out.println();
+                }
+                TopTable.format(rows, sampler.host(), sort, interval, BATCH_WIDTH, Integer.MAX_VALUE).forEach(out::println);
+            }
+            out.flush();
+            previous = current;
+        }
+    }
+
+    /** Batch lines are not cut to a terminal: wide enough for any path systemd makes in practice. */
+    static final int BATCH_WIDTH = 400;
+
+    static List<TopRow> sorted(List<TopRow> rows, SortOrder sort) {
+        List<TopRow> copy = new ArrayList<>(rows);
+        copy.sort(sort.comparator());
+        return copy;
+    }
+
+    /** Wall time between two refreshes: from the first reading of each. */
+    static Duration interval(Map<String, GroupReading> previous, Map<String, GroupReading> current) {
+        if (previous.isEmpty() || current.isEmpty()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(current.values().iterator().next().nanoTime()
+                - previous.values().iterator().next().nanoTime());
+    }
+
+    static SortOrder parseOrder(String value) throws ServctlException {
+        for (SortOrder o : SortOrder.values()) {
+            if (o.label().equals(value)) {
+                return o;
+            }
+        }
+        throw new ServctlException(ExitCodes.USAGE, "--order must be one of cpu, memory, tasks, io, pressure ["
+                + value + "]");
+    }
+}

@@ -1,0 +1,174 @@
+package io.servd.servctl.top;
+
+import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.Limit;
+import io.servd.cgroup.MemoryMax;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Lays out {@link TopRow}s as text lines, the same for the live view and {@code --batch}: a totals line,
+ * a line saying which hierarchies are read and what is absent, a column header, then one line per row.
+ * Sizes use systemd-cgtop's short binary units ({@code 184.0K}, {@code 1.2G}); {@code -} means absent,
+ * {@code max} unlimited.
+ */
+public final class TopTable {
+
+    /** Column titles and widths after the path column, in order. */
+    static final String[] TITLES = {"Tasks", "%CPU", "Memory", "MemMax", "%Mem", "Quota", "Thr%", "Input/s",
+        "Output/s", "PSI10", "OOM"};
+    static final int[] WIDTHS = {6, 6, 7, 7, 5, 6, 5, 8, 8, 6, 4};
+    /** The path column never gets narrower than this; longer paths are cut from the left. */
+    static final int MIN_PATH = 16;
+
+    private TopTable() {
+    }
+
+    /**
+     * The lines of one screen or one batch iteration.
+     *
+     * @param rows     rows in display order
+     * @param host     what was read, for the second line
+     * @param order    the sort order, named in the totals line
+     * @param interval time between the two refreshes the rows come from
+     * @param width    terminal columns; lines are cut to it
+     * @param maxRows  at most this many row lines (the rest are counted in the totals line)
+     */
+    public static List<String> format(List<TopRow> rows, CgroupHost host, SortOrder order, Duration interval,
+                                      int width, int maxRows) {
+        List<String> lines = new ArrayList<>();
+        lines.add(cut(totals(rows, order, interval), width));
+        lines.add(cut(host.describe(), width));
+        int fixed = 0;
+        for (int w : WIDTHS) {
+            fixed += w + 1;
+        }
+        int longest = rows.stream().mapToInt(r -> r.group().length()).max().orElse(0);
+        int pathWidth = Math.max(MIN_PATH, Math.min(width - fixed, Math.max(longest, "Control Group".length())));
+        StringBuilder header = new StringBuilder(pad("Control Group", pathWidth, false));
+        for (int i = 0; i < TITLES.length; i++) {
+            header.append(' ').append(pad(TITLES[i], WIDTHS[i], true));
+        }
+        lines.add(cut(header.toString(), width));
+        for (TopRow r : rows.subList(0, Math.min(rows.size(), Math.max(0, maxRows)))) {
+            String[] cells = {count(r.tasks()), percent(r.cpuPercent()), r.memory().map(m -> bytes(m.bytes())).orElse("-"),
+                memoryMax(r.memoryMax()), percent(r.memoryUsedPercent()), quota(r), percent(r.throttledPercent()),
+                rate(r.ioReadPerSec()), rate(r.ioWritePerSec()), percent(r.pressureAvg10()), count(r.oomKills())};
+            StringBuilder line = new StringBuilder(pad(leftCut(r.group(), pathWidth), pathWidth, false));
+            for (int i = 0; i < cells.length; i++) {
+                line.append(' ').append(pad(cells[i], WIDTHS[i], true));
+            }
+            lines.add(cut(line.toString(), width));
+        }
+        return lines;
+    }
+
+    /**
+     * {@code 7 cgroups | Tasks 312 | CPU 35.2% | Memory 1.2G | IO in 0B/s out 12.0K/s | order cpu | interval 1.0s}:
+     * the root cgroup's value where it has one, else the sum over the root's children.
+     */
+    static String totals(List<TopRow> rows, SortOrder order, Duration interval) {
+        Optional<TopRow> root = rows.stream().filter(r -> r.group().equals("/")).findFirst();
+        List<TopRow> top = rows.stream().filter(r -> r.group().indexOf('/', 1) < 0 && !r.group().equals("/")).toList();
+        OptionalDouble tasks = total(root, top, r -> r.tasks().isPresent() ? OptionalDouble.of(r.tasks().getAsLong())
+                : OptionalDouble.empty());
+        OptionalDouble cpu = total(root, top, TopRow::cpuPercent);
+        OptionalDouble memory = total(root, top, r -> r.memory().map(m -> OptionalDouble.of(m.bytes()))
+                .orElse(OptionalDouble.empty()));
+        OptionalDouble in = total(root, top, TopRow::ioReadPerSec);
+        OptionalDouble out = total(root, top, TopRow::ioWritePerSec);
+        return String.format(Locale.ROOT, "%d cgroups | Tasks %s | CPU %s | Memory %s | IO in %s out %s | order %s | interval %.1fs",
+                rows.size(), tasks.isPresent() ? Long.toString((long) tasks.getAsDouble()) : "-", percent(cpu) + (cpu.isPresent() ? "%" : ""),
+                memory.isPresent() ? bytes((long) memory.getAsDouble()) : "-", perSecond(in), perSecond(out), order.label(),
+                interval.toNanos() / 1e9);
+    }
+
+    private static OptionalDouble total(Optional<TopRow> root, List<TopRow> top, Function<TopRow, OptionalDouble> f) {
+        if (root.isPresent() && f.apply(root.get()).isPresent()) {
+            return f.apply(root.get());
+        }
+        double sum = 0;
+        boolean any = false;
+        for (TopRow r : top) {
+            OptionalDouble v = f.apply(r);
+            if (v.isPresent()) {
+                sum += v.getAsDouble();
+                any = true;
+            }
+        }
+        return any ? OptionalDouble.of(sum) : OptionalDouble.empty();
+    }
+
+    /** Short binary size as systemd-cgtop prints it: {@code 512B}, {@code 184.0K}, {@code 1.2G}. */
+    public static String shortBytes(long n) {
+        return bytes(n);
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + "B";
+        }
+        String units = "KMGTPE";
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length() - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f%c", v, units.charAt(u));
+    }
+
+    private static String rate(OptionalDouble perSec) {
+        return perSec.isPresent() ? bytes(Math.max(0, Math.round(perSec.getAsDouble()))) : "-";
+    }
+
+    private static String perSecond(OptionalDouble v) {
+        return v.isPresent() ? rate(v) + "/s" : "-";
+    }
+
+    private static String percent(OptionalDouble p) {
+        return p.isPresent() ? String.format(Locale.ROOT, "%.1f", p.getAsDouble()) : "-";
+    }
+
+    private static String count(OptionalLong n) {
+        return n.isPresent() ? Long.toString(n.getAsLong()) : "-";
+    }
+
+    private static String memoryMax(Optional<MemoryMax> max) {
+        if (max.isEmpty()) {
+            return "-";
+        }
+        return max.get().limit() instanceof Limit.AtMost<ByteSize> at ? bytes(at.value().bytes()) : "max";
+    }
+
+    private static String quota(TopRow r) {
+        if (r.cpuMax().isEmpty()) {
+            return "-";
+        }
+        OptionalDouble q = r.cpuQuotaPercent();
+        return q.isPresent() ? String.format(Locale.ROOT, "%.0f%%", q.getAsDouble()) : "max";
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        if (s.length() >= width) {
+            return s;
+        }
+        String fill = " ".repeat(width - s.length());
+        return right ? fill + s : s + fill;
+    }
+
+    /** Keeps the end of a long path, where the unit name is: {@code ..e.slice/foo.service}. */
+    private static String leftCut(String path, int width) {
+        return path.length() <= width ? path : ".." + path.substring(path.length() - width + 2);
+    }
+
+    private static String cut(String line, int width) {
+        return line.length() <= width ? line : line.substring(0, Math.max(0, width));
+    }
+}

@@ -1,0 +1,58 @@
+package io.servd.servctl;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A servd agent stand-in on 127.0.0.1:0: canned answers per "METHOD path", every request recorded. */
+final class FakeAgent implements AutoCloseable {
+
+    record Request(String method, String path, String body, String contentType, String authorization) {}
+
+    record Answer(int status, String body) {}
+
+    private final HttpServer server;
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    FakeAgent() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getRawPath();
+            requests.add(new Request(exchange.getRequestMethod(), path, body,
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Authorization")));
+            Answer a = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
+                    new Answer(404, "{\"error\":\"not found\",\"detail\":\"no resource at [" + path + "]\"}"));
+            byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(a.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+    }
+
+    FakeAgent answer(String methodAndPath, int status, String body) {
+        answers.put(methodAndPath, new Answer(status, body));
+        return this;
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

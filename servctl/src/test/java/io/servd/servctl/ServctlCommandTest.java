@@ -1,0 +1,225 @@
+package io.servd.servctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The agent commands against a fake agent: requests sent, output, exit codes and messages. */
+class ServctlCommandTest {
+
+    static final String UNIT = """
+            {"unit":"foo.service","cgroup":"/system.slice/foo.service",
+             "limits":{"memoryMaxBytes":67108864,"memoryHighBytes":"max","cpuMax":{"quotaUsec":50000,"periodUsec":100000}},
+             "usage":{"cpuUsageUsec":123456,"memoryCurrentBytes":1048576,"pidsCurrent":3}}""";
+
+    @TempDir
+    Path tmp;
+
+    FakeAgent agent;
+
+    @BeforeEach
+    void start() throws IOException {
+        agent = new FakeAgent();
+    }
+
+    @AfterEach
+    void stop() {
+        agent.close();
+    }
+
+    Run servctl(String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--agent";
+        all[args.length + 1] = agent.url();
+        return Run.of(Run.isolated(tmp), all);
+    }
+
+    @Test
+    void statusPrintsTheAgentsSelfAsKeyValueLines() {
+        agent.answer("GET /v1/self", 200, "{\"cgroup\":\"/system.slice/servd.service\",\"layout\":\"unified\","
+                + "\"effective\":{\"cpus\":0.5,\"memoryMaxBytes\":\"max\"}}");
+        Run run = servctl("status");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                cgroup:    /system.slice/servd.service
+                layout:    unified
+                effective:
+                  cpus:           0.5
+                  memoryMaxBytes: max
+                """);
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void outputJsonPrintsTheAgentsDocumentIndented() throws IOException {
+        agent.answer("GET /v1/units/foo.service", 200, UNIT);
+        Run run = servctl("limits", "foo.service", "--output", "json");
+        assertThat(run.exitCode()).isZero();
+        assertThat(JsonTree.parse(run.out())).isEqualTo(JsonTree.parse(UNIT));
+        assertThat(run.out()).contains("\n  \"unit\" : \"foo.service\"");
+    }
+
+    @Test
+    void unitsPrintsOneLinePerUnitWithUsageNextToLimits() {
+        agent.answer("GET /v1/units", 200, """
+                {"root":"/sys/fs/cgroup","units":[
+                 {"unit":"-.slice","cgroup":"/","limits":{},"usage":{"cpuUsageUsec":5583268601}},
+                 {"unit":"foo.service","cgroup":"/system.slice/foo.service",
+                  "limits":{"memoryMaxBytes":67108864,"memoryHighBytes":"max","pidsMax":100,
+                            "cpuMax":{"quotaUsec":50000,"periodUsec":100000},"cpuWeight":250},
+                  "usage":{"cpuUsageUsec":8400643,"memoryCurrentBytes":184320,"pidsCurrent":1,"oomKills":0}}]}""");
+        Run run = servctl("units");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                UNIT         TASKS  LIMIT  MEMORY    MAX  HIGH  CPU-TIME  QUOTA  WEIGHT  OOM-KILLS  CGROUP
+                -.slice          -      -       -      -     -   5583.3s      -       -          -  /
+                foo.service      1    100  180.0K  64.0M   max      8.4s    50%     250          0  /system.slice/foo.service
+                """);
+    }
+
+    @Test
+    void theRootSliceIsAUnitNameNotAnOption() {
+        agent.answer("GET /v1/units/-.slice", 200, "{\"unit\":\"-.slice\",\"cgroup\":\"/\",\"limits\":{}}");
+        Run run = servctl("limits", "-.slice");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("unit:   -.slice\ncgroup: /\nlimits: -\n");
+    }
+
+    @Test
+    void limitsOfAnUnknownUnitExitsOneWithTheAgentsError() {
+        Run run = servctl("limits", "nope.service");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).startsWith("servctl: not found: no resource at [/v1/units/nope.service] (HTTP 404 from [http://127.0.0.1:");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void unitNamesArePercentEncodedIntoOnePathSegment() {
+        servctl("limits", "../../etc/passwd");
+        servctl("limits", "foo@bar.service");
+        assertThat(agent.requests).extracting(FakeAgent.Request::path)
+                .containsExactly("/v1/units/..%2F..%2Fetc%2Fpasswd", "/v1/units/foo%40bar.service");
+    }
+
+    @Test
+    void setSendsTheValuesAsTypedWithFlags() throws IOException {
+        agent.answer("PUT /v1/units/demo.service/limits", 200, "{\"unit\":\"demo.service\",\"dryRun\":true,"
+                + "\"plan\":{\"cgroupWrites\":[{\"file\":\"memory.max\",\"content\":\"67108864\"}]}}");
+        Run run = servctl("set", "demo.service", "MemoryMax=64M", "CPUQuota=50%", "--dry-run", "--runtime");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        FakeAgent.Request sent = agent.requests.get(0);
+        assertThat(sent.method()).isEqualTo("PUT");
+        assertThat(sent.contentType()).isEqualTo("application/json");
+        assertThat(JsonTree.parse(sent.body())).isEqualTo(JsonTree.parse(
+                "{\"MemoryMax\":\"64M\",\"CPUQuota\":\"50%\",\"runtime\":true,\"dryRun\":true}"));
+        assertThat(run.out()).contains("plan:", "cgroupWrites:", "file        content", "memory.max  67108864");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # arguments                          | message on stderr
+            demo.service MemoryMax=64Q             | servctl: invalid MemoryMax= value [64Q]
+            demo.service CPUQuota=0%               | servctl: invalid CPUQuota= value [0%]
+            demo.service MemoryMax                 | servctl: expected PROP=VALUE, got [MemoryMax]
+            demo.service =5                        | servctl: expected PROP=VALUE, got [=5]
+            # systemctl set-property accepts it, the agent does not apply it
+            demo.service MemorySwapMax=1G          | servctl: unsupported property [MemorySwapMax] in [MemorySwapMax=1G]
+            a/b.service MemoryMax=64M              | servctl: invalid unit name [a/b.service]
+            demo.target MemoryMax=64M              | servctl: unit type has no cgroup settings [demo.target]
+            """)
+    void setRejectsBadInputLocallyWithExitTwoAndSendsNothing(String arguments, String message) {
+        Run run = servctl(("set " + arguments).split(" "));
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).startsWith(message);
+        assertThat(agent.requests).isEmpty();
+    }
+
+    @ParameterizedTest(name = "HTTP {0} -> exit {1}")
+    @CsvSource({"400, 2", "401, 4", "403, 4", "404, 1", "409, 1", "422, 1", "500, 1", "503, 1"})
+    void agentStatusesMapToDocumentedExitCodes(int status, int exit) {
+        agent.answer("PUT /v1/units/demo.service/limits", status, "{\"error\":\"e" + status + "\",\"detail\":\"d\"}");
+        Run run = servctl("set", "demo.service", "TasksMax=100");
+        assertThat(run.exitCode()).isEqualTo(exit);
+        assertThat(run.err()).startsWith("servctl: e" + status + ": d (HTTP " + status + " from [");
+    }
+
+    @Test
+    void tokenFileIsSentAsBearerToken() throws IOException {
+        Path token = Files.writeString(tmp.resolve("token"), "s3cret\n");
+        agent.answer("PUT /v1/units/demo.service/limits", 200, "{}");
+        Run run = servctl("set", "demo.service", "CPUWeight=idle", "--token-file", token.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(agent.requests.get(0).authorization()).isEqualTo("Bearer s3cret");
+    }
+
+    @Test
+    void noAgentExitsThree() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run run = Run.of(Run.isolated(tmp), "status", "--agent", "http://127.0.0.1:" + port);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(run.err()).startsWith("servctl: servd agent unreachable at [http://127.0.0.1:" + port + "]");
+    }
+
+    @Test
+    void missingControlSocketExitsThree() {
+        Run run = Run.of(Run.isolated(tmp), "units", "--socket", tmp.resolve("control.sock").toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(run.err()).startsWith("servctl: servd agent unreachable at [unix:" + tmp.resolve("control.sock") + "]");
+    }
+
+    @Test
+    void connectionOptionsWorkBeforeTheCommandAndTheCommandsOwnWin() {
+        agent.answer("GET /v1/self", 200, "{\"layout\":\"unified\"}");
+        Run before = Run.of(Run.isolated(tmp), "--agent", agent.url(), "--timeout", "5", "status");
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.out()).isEqualTo("layout: unified\n");
+
+        // servctl's --socket points nowhere, the command's --agent at the agent: the command's wins
+        // (both given at one level would be a usage error; across levels the inner one replaces)
+        Run inner = Run.of(Run.isolated(tmp), "--agent", "http://127.0.0.1:9", "status", "--agent", agent.url());
+        assertThat(inner.exitCode()).as(inner.err()).isZero();
+        Run outer = Run.of(Run.isolated(tmp), "--socket", tmp.resolve("control.sock").toString(), "units");
+        assertThat(outer.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(outer.err()).startsWith("servctl: servd agent unreachable at [unix:" + tmp.resolve("control.sock") + "]");
+        assertThat(agent.requests).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # arguments                            | stderr contains
+            ''                                       | missing command
+            status --output yaml                     | Invalid value for option '--output'
+            limits                                   | Missing required parameter: 'UNIT'
+            set demo.service                         | Missing required parameter: 'PROP=VALUE'
+            frobnicate                               | Unmatched argument at index 0: 'frobnicate'
+            status --agent ftp://x --timeout 1       | --agent: agent URL must be http://HOST:PORT [ftp://x]
+            status --agent http://127.0.0.1:1 --socket /x | give --agent [http://127.0.0.1:1] or --socket [/x], not both
+            """)
+    void usageErrorsExitTwo(String arguments, String message) {
+        Run run = Run.of(Run.isolated(tmp), arguments.isEmpty() ? new String[0] : arguments.split(" "));
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        Run run = Run.of(Run.isolated(tmp), "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Exit codes:", "3   agent unreachable", "4   refused by the agent",
+                "status", "units", "limits", "set", "check", "top");
+    }
+}

@@ -1,0 +1,125 @@
+package io.servd.servctl.top;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives {@code servctl top} in a real terminal: a detached tmux session of 160x40 runs it on a captured
+ * tree, {@code capture-pane} reads the screen, {@code send-keys} types. Skipped when tmux is not installed.
+ * Uses its own tmux server ({@code -L}), so no user session is touched, and kills only that server.
+ */
+class TopTerminalIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private final String server = "servd-top-it-" + ProcessHandle.current().pid();
+
+    @BeforeEach
+    void requireTmux() {
+        assumeTrue(onPath("tmux"), "tmux is not installed");
+    }
+
+    @AfterEach
+    void killOurServer() throws Exception {
+        tmux("kill-server");
+    }
+
+    @Test
+    void rendersResortsOnKeysAndQuitsOnQ() throws Exception {
+        Path root = Fixtures.copy("debian12-systemd252", tmp);
+        Path exit = tmp.resolve("exit-code");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + "io.servd.servctl.ServctlMain top --delay 0.5 --cgroup-root '" + root + "'; echo $? > '" + exit
+                + "'; sleep 60";
+        assertThat(tmux("new-session", "-d", "-x", "160", "-y", "40", command)).isZero();
+
+        String screen = await(s -> s.contains("/system.slice/foo.service") && s.contains("order cpu"));
+        assertThat(screen).contains("unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]")
+                .contains("Control Group", "%CPU", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
+                .containsPattern("/system.slice/foo.service +1 +0.0 +180.0K +64.0M +0.3 +50%")
+                .contains("keys: c cpu  m memory");
+
+        tmux("send-keys", "m");
+        screen = await(s -> s.contains("order memory"));
+        List<String> rows = screen.lines().filter(l -> l.startsWith("/")).toList();
+        assertThat(rows.get(0)).startsWith("/system.slice "); // 39.4M, the most memory
+
+        tmux("send-keys", "q");
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(exit) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(exit).exists();
+        assertThat(Files.readString(exit).strip()).isEqualTo("0");
+        // the alternate screen is left: the shell's screen is back, without the table
+        assertThat(capture()).doesNotContain("Control Group");
+    }
+
+    private String await(Predicate<String> ready) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        String screen = "";
+        while (System.nanoTime() < deadline) {
+            screen = capture();
+            if (ready.test(screen)) {
+                return screen;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("servctl top did not render within " + PATIENCE + "; screen:\n" + screen);
+    }
+
+    private String capture() throws Exception {
+        Path out = tmp.resolve("pane.txt");
+        tmux(out, "capture-pane", "-p");
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    private int tmux(String... args) throws Exception {
+        return tmux(null, args);
+    }
+
+    private int tmux(Path stdout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("TMUX");
+        pb.redirectOutput(stdout != null ? ProcessBuilder.Redirect.to(stdout.toFile()) : ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("tmux " + String.join(" ", args) + " did not finish in 10 s");
+        }
+        return p.exitValue();
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
