@@ -63,7 +63,7 @@ final class Servd {
 
     private Config config;   // the configuration in force; replaced by a successful reload
     private Server http;     // replaced when a reload changes [HTTP] Listen=
-    private String startedTransport; // [Agent] Transport= as at start: a reload cannot change it
+    private Preference startedTransport; // [Agent] Transport= as at start: a reload cannot change it
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -72,7 +72,7 @@ final class Servd {
     }
 
     int run() {
-        log.info("servd [{}] starting: pid [{}], java [{}]", ServdMain.Version.current(), pid, Runtime.version());
+        log.info("servd [{}] starting: pid [{}], java [{}]", Version.current(), pid, Runtime.version());
         ServiceSignals signals = ServiceSignals.install();
         Listeners listeners;
         TransportSelection selection;
@@ -83,7 +83,7 @@ final class Servd {
             startedTransport = config.transport();
             RootLogLevel.set(config.logLevel());
             listeners = new Listeners(ListenFds.fromEnvironment(env, pid));
-            selection = Transport.detect(NetpollConfig.defaults().withTransport(Preference.parse(config.transport())));
+            selection = Transport.detect(NetpollConfig.defaults().withTransport(config.transport()));
             logSelection(selection);
             listeners.requireAdoptable(selection.transport());
         } catch (ConfigException | ListenFdsException | RuntimeException e) {

@@ -6,8 +6,8 @@ import io.servd.agent.config.ConfigSource;
 import io.servd.netpoll.Preference;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * the last log line: configuration, socket activation, transport, bind, READY); 2 for a
  * command-line error.
  */
-@Command(name = "servd", mixinStandardHelpOptions = true, versionProvider = ServdMain.Version.class,
+@Command(name = "servd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "servd agent: every unit's cgroup usage against its limits, over HTTP.")
 public final class ServdMain implements Callable<Integer> {
 
@@ -29,13 +29,13 @@ public final class ServdMain implements Callable<Integer> {
             description = "configuration file, read when it exists (default: ${DEFAULT-VALUE})")
     Path configFile = Config.DEFAULT_CONFIG_FILE;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT",
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenConverter.class,
             description = "HTTP listen address when not socket-activated (default: 127.0.0.1:9470)")
-    String listen;
+    Optional<InetSocketAddress> listen = Optional.empty();
 
-    @Option(names = "--transport", paramLabel = "NAME",
+    @Option(names = "--transport", paramLabel = "NAME", converter = TransportConverter.class,
             description = "event-loop transport: auto, epoll, io_uring, kqueue or nio (default: auto)")
-    String transport;
+    Optional<Preference> transport = Optional.empty();
 
     private final Map<String, String> env;
     private final long pid;
@@ -52,33 +52,36 @@ public final class ServdMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<InetSocketAddress> listenOverride;
-        try {
-            listenOverride = Optional.ofNullable(listen).map(value -> Config.parseListen(value, "--listen"));
-            Optional.ofNullable(transport).ifPresent(Preference::parse);
-        } catch (IllegalArgumentException e) {
-            System.err.println("servd: " + e.getMessage());
-            return 2;
-        }
         // Flags win over the file, at start-up and at every reload.
         ConfigSource source = () -> {
             Config config = ConfigFile.load(configFile, Config.defaults());
-            config = listenOverride.map(config::withHttpListen).orElse(config);
-            return transport == null ? config : config.withTransport(transport);
+            config = listen.map(config::withHttpListen).orElse(config);
+            return transport.map(config::withTransport).orElse(config);
         };
         return new Servd(source, env, pid).run();
     }
 
-    /** The version from the jar manifest ({@code Implementation-Version}), "dev" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        static String current() {
-            String v = ServdMain.class.getPackage().getImplementationVersion();
-            return v == null ? "dev" : v;
-        }
-
+    /** {@code --listen}: {@link Config#parseListen}, so the flag and {@code [HTTP] Listen=} accept the same. */
+    static final class ListenConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
         @Override
-        public String[] getVersion() {
-            return new String[] {"servd " + current()};
+        public InetSocketAddress convert(String value) {
+            try {
+                return Config.parseListen(value, "--listen");
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage()); // exit 2, the message names the value
+            }
+        }
+    }
+
+    /** {@code --transport}: {@link Preference#parse}, as {@code [Agent] Transport=}. */
+    static final class TransportConverter implements CommandLine.ITypeConverter<Preference> {
+        @Override
+        public Preference convert(String value) {
+            try {
+                return Preference.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -5,10 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.servd.netpoll.Preference;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * servd's effective configuration: the embedded defaults, overridden by {@code servd.conf}, overridden
@@ -17,25 +19,23 @@ import java.util.Set;
  * @param configFile    where the configuration file is looked for (absent is normal)
  * @param httpListen    address of the HTTP API when servd binds it itself (not socket-activated);
  *                      {@code [HTTP] Listen=}; changes live on reload
- * @param transport     event-loop transport: {@code auto}, {@code epoll}, {@code io_uring}, {@code kqueue} or
- *                      {@code nio}; {@code [Agent] Transport=}; a change needs a restart
+ * @param transport     event-loop transport; {@code [Agent] Transport=}; a change needs a restart
  * @param drainTimeout  how long SIGTERM waits for in-flight requests before closing them;
  *                      {@code [Agent] DrainTimeoutSec=}; changes live on reload
- * @param logLevel      root log level: {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace};
- *                      {@code [Log] Level=}; changes live on reload
+ * @param logLevel      root log level; {@code [Log] Level=} ({@code error}, {@code warn}, {@code info},
+ *                      {@code debug} or {@code trace}); changes live on reload
  * @param tokenFile     file holding the bearer token that allows HTTP writes; empty: HTTP is read-only;
  *                      {@code [HTTP] TokenFile=}
  * @param controlSocket path of the control socket when servd binds it itself; {@code [Control] Socket=}
  * @param controlGroup  group whose members may write through the control socket (root always may);
  *                      {@code [Control] Group=}
  */
-public record Config(Path configFile, InetSocketAddress httpListen, String transport, Duration drainTimeout,
-                     String logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
+public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                     Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     public static final Path DEFAULT_CONTROL_SOCKET = Path.of("/run/servd/control.sock");
-    public static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 
     public Config {
         Objects.requireNonNull(configFile, "configFile");
@@ -46,9 +46,6 @@ public record Config(Path configFile, InetSocketAddress httpListen, String trans
             throw new IllegalArgumentException("negative drain timeout [" + drainTimeout + "]");
         }
         Objects.requireNonNull(logLevel, "logLevel");
-        if (!LOG_LEVELS.contains(logLevel)) {
-            throw new IllegalArgumentException("log level must be one of " + LOG_LEVELS + ", got [" + logLevel + "]");
-        }
         Objects.requireNonNull(tokenFile, "tokenFile");
         Objects.requireNonNull(controlSocket, "controlSocket");
         Objects.requireNonNull(controlGroup, "controlGroup");
@@ -57,16 +54,37 @@ public record Config(Path configFile, InetSocketAddress httpListen, String trans
     /** The embedded defaults: loopback port 9470, automatic transport, INFO, read-only HTTP. */
     public static Config defaults() {
         return new Config(DEFAULT_CONFIG_FILE, new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_HTTP_PORT),
-                "auto", DEFAULT_DRAIN_TIMEOUT, "info", Optional.empty(), DEFAULT_CONTROL_SOCKET, "servd");
+                Preference.AUTO, DEFAULT_DRAIN_TIMEOUT, Level.INFO, Optional.empty(), DEFAULT_CONTROL_SOCKET, "servd");
     }
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup);
     }
 
-    public Config withTransport(String name) {
-        return new Config(configFile, httpListen, name.toLowerCase(Locale.ROOT), drainTimeout, logLevel, tokenFile,
-                controlSocket, controlGroup);
+    public Config withTransport(Preference preference) {
+        return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup);
+    }
+
+    /**
+     * Parses a log level as {@code [Log] Level=} takes it: {@code error}, {@code warn}, {@code info},
+     * {@code debug} or {@code trace}, in any case.
+     *
+     * @throws IllegalArgumentException naming the accepted values (the caller's diagnostic names the value)
+     */
+    public static Level parseLogLevel(String value) {
+        for (Level level : Level.values()) {
+            if (level.name().equalsIgnoreCase(value)) {
+                return level;
+            }
+        }
+        throw new IllegalArgumentException("expected one of "
+                + Arrays.stream(Level.values()).map(Config::format).sorted().toList());
+    }
+
+    /** A log level as servd.conf spells it: {@code info}. */
+    public static String format(Level level) {
+        return level.name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -75,10 +75,10 @@ public final class ConfigFile {
         Config config = withFile(defaults, file);
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
-                values.get("Agent", "Transport", v -> Preference.parse(v).configValue()).orElse(config.transport()),
+                values.get("Agent", "Transport", Preference::parse).orElse(config.transport()),
                 values.get("Agent", "DrainTimeoutSec", v -> TimeSpan.parse("DrainTimeoutSec", v).duration())
                         .orElse(config.drainTimeout()),
-                values.get("Log", "Level", ConfigFile::logLevel).orElse(config.logLevel()),
+                values.get("Log", "Level", Config::parseLogLevel).orElse(config.logLevel()),
                 values.get("HTTP", "TokenFile", ConfigFile::absolutePath).or(config::tokenFile),
                 values.get("Control", "Socket", ConfigFile::absolutePath).orElse(config.controlSocket()),
                 values.get("Control", "Group", v -> v).orElse(config.controlGroup()));
@@ -92,14 +92,6 @@ public final class ConfigFile {
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
                 c.controlSocket(), c.controlGroup());
-    }
-
-    private static String logLevel(String value) {
-        String level = value.toLowerCase(Locale.ROOT);
-        if (!Config.LOG_LEVELS.contains(level)) {
-            throw new IllegalArgumentException("expected one of " + Config.LOG_LEVELS.stream().sorted().toList());
-        }
-        return level;
     }
 
     private static Path absolutePath(String value) {

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import io.servd.netpoll.Preference;
+import org.slf4j.event.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,9 +47,9 @@ class ConfigFileTest {
                 """, Config.defaults());
         assertThat(Config.format(config.httpListen())).isEqualTo("[0:0:0:0:0:0:0:1]:9471");
         assertThat(config.tokenFile()).contains(Path.of("/etc/servd/token"));
-        assertThat(config.transport()).isEqualTo("nio");
+        assertThat(config.transport()).isEqualTo(Preference.NIO);
         assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(config.logLevel()).isEqualTo("debug");
+        assertThat(config.logLevel()).isEqualTo(Level.DEBUG);
         assertThat(config.controlSocket()).isEqualTo(Path.of("/run/servd/ctl.sock"));
         assertThat(config.controlGroup()).isEqualTo("adm");
     }
@@ -56,8 +58,8 @@ class ConfigFileTest {
     void theShippedFileIsAllDefaults() throws Exception {
         Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
         Config config = ConfigFile.load(shipped, Config.defaults());
-        assertThat(config).isEqualTo(new Config(shipped, Config.defaults().httpListen(), "auto",
-                Config.DEFAULT_DRAIN_TIMEOUT, "info", Optional.empty(), Config.DEFAULT_CONTROL_SOCKET, "servd"));
+        assertThat(config).isEqualTo(new Config(shipped, Config.defaults().httpListen(), Preference.AUTO,
+                Config.DEFAULT_DRAIN_TIMEOUT, Level.INFO, Optional.empty(), Config.DEFAULT_CONTROL_SOCKET, "servd"));
     }
 
     @Test
@@ -65,7 +67,7 @@ class ConfigFileTest {
         Config config = ConfigFile.parse(FILE, "[HTTP]\nListen=127.0.0.1:1\nListen=127.0.0.1:2\n[Log]\nLevel=debug\nLevel=\n",
                 Config.defaults());
         assertThat(config.httpListen().getPort()).isEqualTo(2);
-        assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.logLevel()).isEqualTo(Level.INFO);
     }
 
     @ParameterizedTest(name = "{0}")

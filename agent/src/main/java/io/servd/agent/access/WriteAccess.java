@@ -29,9 +29,11 @@ public record WriteAccess(Optional<BearerToken> token, ControlGroup group) {
 
     /** The refusal to answer with, or empty when the request may write. */
     public Optional<Reply> refusal(Routes.Request request) {
-        var channel = request.channel();
-        if (channel.hasAttr(PeerCredentials.CONTROL_PEER)) {
-            return refusalOnControlSocket(channel.attr(PeerCredentials.CONTROL_PEER).get());
+        // Netty answers null for an attribute never set: HTTP connections, which ControlSocket did not accept.
+        Optional<Optional<PeerCredentials>> controlPeer =
+                Optional.ofNullable(request.channel().attr(PeerCredentials.CONTROL_PEER).get());
+        if (controlPeer.isPresent()) {
+            return refusalOnControlSocket(controlPeer.get());
         }
         if (token.isEmpty()) {
             return Optional.of(Reply.error(HttpResponseStatus.FORBIDDEN, "forbidden",
@@ -47,7 +49,7 @@ public record WriteAccess(Optional<BearerToken> token, ControlGroup group) {
     }
 
     private Optional<Reply> refusalOnControlSocket(Optional<PeerCredentials> peer) {
-        if (peer == null || peer.isEmpty()) {
+        if (peer.isEmpty()) {
             return Optional.of(Reply.error(HttpResponseStatus.FORBIDDEN, "forbidden",
                     "peer credentials unavailable on this transport: control-socket writes need epoll"));
         }

@@ -45,9 +45,9 @@ final class LimitsResource {
         if (refused.isPresent()) {
             return refused.get();
         }
-        Optional<UnitName> unit = AgentApi.unitName(request);
+        Optional<UnitName> unit = UnitParam.unitName(request);
         if (unit.isEmpty()) {
-            return AgentApi.invalidUnitName(request);
+            return UnitParam.invalidUnitName(request);
         }
         CharSequence mime = HttpUtil.getMimeType(request.http());
         if (mime == null || !"application/json".contentEquals(mime.toString().toLowerCase(java.util.Locale.ROOT))) {

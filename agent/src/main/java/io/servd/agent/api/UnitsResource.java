@@ -50,9 +50,9 @@ final class UnitsResource {
     }
 
     Reply one(Routes.Request request) {
-        Optional<UnitName> name = AgentApi.unitName(request);
+        Optional<UnitName> name = UnitParam.unitName(request);
         if (name.isEmpty()) {
-            return AgentApi.invalidUnitName(request);
+            return UnitParam.invalidUnitName(request);
         }
         Optional<UnitCgroup> unit;
         try {
@@ -61,7 +61,7 @@ final class UnitsResource {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
         if (unit.isEmpty()) {
-            return AgentApi.unknownUnit(name.get());
+            return UnitParam.unknownUnit(name.get());
         }
         UnitStatus status = UnitReader.read(unit.get());
         return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, status));

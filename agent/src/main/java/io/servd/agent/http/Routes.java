@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -70,25 +71,14 @@ public final class Routes {
     Reply dispatch(FullHttpRequest request, Channel channel) {
         var decoder = new QueryStringDecoder(request.uri());
         String path = decoder.path();
-        Map<HttpMethod, Handler> handlers = exact.get(path);
-        Map<String, String> params = Map.of();
-        if (handlers == null) {
-            String[] raw = decoder.rawPath().split("/", -1);
-            for (Pattern p : patterns) {
-                var match = p.match(raw);
-                if (match != null) {
-                    handlers = p.handlers;
-                    params = match;
-                    break;
-                }
-            }
-        }
-        if (handlers == null) {
+        Optional<Match> found = find(path, decoder.rawPath());
+        if (found.isEmpty()) {
             return Reply.error(HttpResponseStatus.NOT_FOUND, "not found", "no resource at [" + path + "]");
         }
+        Map<HttpMethod, Handler> handlers = found.get().handlers();
         HttpMethod method = request.method();
-        Handler handler = handlers.get(HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method);
-        if (handler == null) {
+        HttpMethod routed = HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method;
+        if (!handlers.containsKey(routed)) {
             Set<String> allowed = new TreeSet<>();
             handlers.keySet().forEach(m -> allowed.add(m.name()));
             if (allowed.contains("GET")) {
@@ -98,8 +88,25 @@ public final class Routes {
                             "[" + method + "] is not allowed on [" + path + "]")
                     .withHeader("Allow", String.join(", ", allowed));
         }
-        return handler.handle(new Request(request, params, channel));
+        return handlers.get(routed).handle(new Request(request, found.get().params(), channel));
     }
+
+    /** The handlers and path parameters of a path: an exact route first, then the patterns in order. */
+    private Optional<Match> find(String path, String rawPath) {
+        if (exact.containsKey(path)) {
+            return Optional.of(new Match(exact.get(path), Map.of()));
+        }
+        String[] raw = rawPath.split("/", -1);
+        for (Pattern p : patterns) {
+            var params = p.match(raw);
+            if (params.isPresent()) {
+                return Optional.of(new Match(p.handlers, params.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Match(Map<HttpMethod, Handler> handlers, Map<String, String> params) {}
 
     /** A route with {@code {name}} segments; literal segments compare with the raw (undecoded) path. */
     private static final class Pattern {
@@ -111,24 +118,24 @@ public final class Routes {
             this.handlers = handlers;
         }
 
-        /** The parameters, or null when the path does not match. */
-        Map<String, String> match(String[] raw) {
+        /** The parameters, or empty when the path does not match. */
+        Optional<Map<String, String>> match(String[] raw) {
             if (raw.length != segments.length) {
-                return null;
+                return Optional.empty();
             }
             Map<String, String> params = new LinkedHashMap<>();
             for (int i = 0; i < raw.length; i++) {
                 String s = segments[i];
                 if (isParameter(s)) {
                     if (raw[i].isEmpty()) {
-                        return null;
+                        return Optional.empty();
                     }
                     params.put(s.substring(1, s.length() - 1), decode(raw[i]));
                 } else if (!s.equals(raw[i])) {
-                    return null;
+                    return Optional.empty();
                 }
             }
-            return params;
+            return Optional.of(params);
         }
 
         private static String decode(String segment) {
