@@ -93,18 +93,6 @@ public final class Watchdog implements AutoCloseable {
         return Optional.of(Duration.of(usec, java.time.temporal.ChronoUnit.MICROS));
     }
 
-    /**
-     * Starts the watchdog if {@code env} enables it for {@code pid}: {@link #interval(Map, long)}
-     * then {@link #start(Duration, Notifier, LivenessProbe)}.
-     *
-     * @return empty when the watchdog is not enabled for us (a normal result)
-     * @throws IllegalArgumentException as {@link #interval(Map, long)}, or for an interval below 2 ms
-     */
-    public static Optional<Watchdog> startFromEnvironment(Map<String, String> env, long pid, Notifier notifier,
-            LivenessProbe probe) {
-        return interval(env, pid).map(interval -> start(interval, notifier, probe));
-    }
-
     private static long parsePositive(String variable, String raw) {
         long value;
         try {

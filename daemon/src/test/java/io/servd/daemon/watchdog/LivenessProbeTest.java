@@ -48,19 +48,6 @@ class LivenessProbeTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void startsFromEnvironmentOnlyWhenEnabledForUs() {
-        var notifier = io.servd.daemon.notify.Notifier.inactive();
-        LivenessProbe ok = LivenessProbe.of(() -> true);
-        assertThat(Watchdog.startFromEnvironment(java.util.Map.of(), 7, notifier, ok)).isEmpty();
-        assertThat(Watchdog.startFromEnvironment(
-                java.util.Map.of("WATCHDOG_USEC", "10000000", "WATCHDOG_PID", "8"), 7, notifier, ok)).isEmpty();
-        try (Watchdog w = Watchdog.startFromEnvironment(
-                java.util.Map.of("WATCHDOG_USEC", "10000000"), 7, notifier, ok).orElseThrow()) {
-            assertThat(w.pingPeriod()).isEqualTo(java.time.Duration.ofSeconds(5));
-        }
-    }
-
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
