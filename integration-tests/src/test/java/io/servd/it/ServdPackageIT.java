@@ -32,6 +32,8 @@ class ServdPackageIT {
     private static final String UNIT = "servd.service";
     /** Generous: under TCG the JVM alone takes ~2 s to start, and the host is shared. */
     private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofMinutes(3);
+    /** As the other package ITs: unpacking, postinst's two CDS dumps (servd.jsa, servctl.jsa) and the start. */
+    private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(6);
 
     @Test
     @Order(1)
@@ -40,7 +42,7 @@ class ServdPackageIT {
         assertThat(deb).as("the .deb built by packaging/deb (run the reactor, not this module alone)").isRegularFile();
         String guestDeb = vm.put(deb);
 
-        GuestResult install = vm.exec(SYSTEMCTL_TIMEOUT, "dpkg", "-i", guestDeb);
+        GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", guestDeb);
 
         assertThat(install.exitCode()).as(install.describe()).isZero();
         assertThat(vm.exec("dpkg-query", "-W", "-f", "${Status}", "servd").orThrow().stdout())
