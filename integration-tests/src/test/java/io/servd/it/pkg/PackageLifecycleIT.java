@@ -149,6 +149,12 @@ class PackageLifecycleIT {
                 .as("mappings of /usr/lib/servd/runtime/lib/server/servd.jsa in servd's JVM").isNotEqualTo("0");
         GuestResult servctl = vm.exec("servctl", "--version");
         assertThat(servctl.exitCode()).as(servctl.describe()).isZero();
+        // servctl has its own archive (one maps only under the class path it was dumped with):
+        // -Xshare:on makes the JVM fail instead of silently running without it.
+        GuestResult servctlShared = vm.exec("/usr/lib/servd/runtime/bin/java", "-Xshare:on",
+                "-XX:SharedArchiveFile=/usr/lib/servd/runtime/lib/server/servctl.jsa",
+                "-jar", "/usr/share/servd/servctl.jar", "--version");
+        assertThat(servctlShared.exitCode()).as(servctlShared.describe()).isZero();
         for (String doc : new String[] {"/usr/share/man/man1/servctl.1.gz", "/usr/share/man/man8/servd.8.gz",
                 "/usr/share/bash-completion/completions/servctl"}) {
             assertThat(exists(vm, doc)).as(doc).isTrue();
