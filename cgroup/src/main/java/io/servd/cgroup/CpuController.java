@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * Reads one cgroup's cpu controller files. Every reader returns empty when its file is absent (the
  * controller is not enabled for the cgroup, or this kernel lacks the file) and throws
- * {@link MalformedCgroupFileException} when the file cannot be parsed. On cgroup v1 only the limit
- * and weight are read (from {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}, {@code cpu.shares}).
+ * {@link MalformedCgroupFileException} when the file cannot be parsed. On cgroup v1 only the limit,
+ * weight and usage are read (from {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}, {@code cpu.shares},
+ * {@code cpuacct.usage}).
  */
 public final class CpuController {
 
@@ -81,6 +82,25 @@ public final class CpuController {
     public Optional<CpuStat> readStat() throws IOException {
         return version == CgroupVersion.V2
                 ? CgroupParser.read(dir, CgroupFile.CPU_STAT, CpuStat::parseCgroup) : Optional.empty();
+    }
+
+    /**
+     * Cumulative CPU time of a cgroup v1 cpuacct directory ({@code cpuacct.usage}, nanoseconds); empty on
+     * v2 (use {@link #readStat()}) or when the file is absent.
+     *
+     * @throws MalformedCgroupFileException when the file is not one decimal number
+     */
+    public Optional<Duration> readCpuacctUsage() throws IOException {
+        if (version == CgroupVersion.V2) {
+            return Optional.empty();
+        }
+        return CgroupParser.read(dir, CgroupFile.CPUACCT_USAGE, (raw, file) -> {
+            try {
+                return Duration.ofNanos(Long.parseUnsignedLong(raw.strip()));
+            } catch (NumberFormatException e) {
+                throw new MalformedCgroupFileException(file, raw, "expected nanoseconds");
+            }
+        });
     }
 
     /** CPU pressure ({@code cpu.pressure}); empty when PSI is disabled or on v1. */

@@ -1,5 +1,6 @@
 package io.servd.cgroup;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,20 @@ public sealed interface Limit<T> permits Limit.Unlimited, Limit.AtMost {
 
     static <T> Limit<T> atMost(T value) {
         return new AtMost<>(value);
+    }
+
+    /**
+     * Orders limits from strictest to loosest: {@link AtMost} values by {@code values} (smaller first),
+     * then {@link Unlimited}, which is looser than any value.
+     */
+    static <T> Comparator<Limit<T>> strictestFirst(Comparator<T> values) {
+        Objects.requireNonNull(values, "values");
+        return (a, b) -> {
+            if (a instanceof AtMost<T> x) {
+                return b instanceof AtMost<T> y ? values.compare(x.value(), y.value()) : -1;
+            }
+            return b instanceof AtMost ? 1 : 0;
+        };
     }
 
     /** Whether this is {@link Unlimited}. */

@@ -11,8 +11,7 @@ import java.util.Optional;
 
 /**
  * Reads one cgroup's memory controller files. Every reader returns empty when its file is absent
- * (controller not enabled, or the kernel lacks the file: {@code memory.peak} needs Linux 5.19,
- * {@code memory.swap.max} swap accounting) and throws {@link MalformedCgroupFileException} when the
+ * (controller not enabled, or the kernel lacks the file: {@code memory.peak} needs Linux 5.19) and throws {@link MalformedCgroupFileException} when the
  * file cannot be parsed. On cgroup v1 the hard limit, usage and peak come from
  * {@code memory.limit_in_bytes}, {@code memory.usage_in_bytes} and {@code memory.max_usage_in_bytes};
  * the other readers return empty there.
@@ -28,7 +27,7 @@ public final class MemoryController {
 
     /** Fewer bytes is stricter; unlimited is loosest. */
     static final Comparator<MemoryMax> STRICTEST_FIRST =
-            Comparator.comparingLong(m -> m.bytes().map(ByteSize::bytes).orElse(Long.MAX_VALUE));
+            Comparator.comparing(MemoryMax::limit, Limit.strictestFirst(Comparator.comparingLong(ByteSize::bytes)));
 
     private final CgroupDir dir;
     private final CgroupVersion version;
@@ -56,21 +55,6 @@ public final class MemoryController {
     /** The throttling limit ({@code memory.high}); v2 only. */
     public Optional<MemoryHigh> readHigh() throws IOException {
         return v2(CgroupFile.MEMORY_HIGH, MemoryHigh::parseCgroup);
-    }
-
-    /** Best-effort protection ({@code memory.low}); v2 only. */
-    public Optional<MemoryLow> readLow() throws IOException {
-        return v2(CgroupFile.MEMORY_LOW, MemoryLow::parseCgroup);
-    }
-
-    /** Hard protection ({@code memory.min}); v2 only. */
-    public Optional<MemoryMin> readMin() throws IOException {
-        return v2(CgroupFile.MEMORY_MIN, MemoryMin::parseCgroup);
-    }
-
-    /** The swap limit ({@code memory.swap.max}); v2 only. */
-    public Optional<MemorySwapMax> readSwapMax() throws IOException {
-        return v2(CgroupFile.MEMORY_SWAP_MAX, MemorySwapMax::parseCgroup);
     }
 
     /** Current usage including page cache ({@code memory.current}; v1 {@code memory.usage_in_bytes}). */

@@ -3,6 +3,7 @@ package io.servd.cgroup;
 import io.servd.cgroup.fs.CgroupDir;
 
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public final class ProcessCgroup {
      * @return empty when the controller's hierarchy is not mounted where this process can see it
      */
     public Optional<CgroupDir> directory(Controller controller) {
-        return Optional.ofNullable(hierarchies.get(controller)).map(Hierarchy::dir);
+        return hierarchy(controller).map(Hierarchy::dir);
     }
 
     /**
@@ -53,7 +54,7 @@ public final class ProcessCgroup {
      * @return empty when the controller's hierarchy is not mounted where this process can see it
      */
     public Optional<CgroupVersion> version(Controller controller) {
-        return Optional.ofNullable(hierarchies.get(controller)).map(Hierarchy::version);
+        return hierarchy(controller).map(Hierarchy::version);
     }
 
     /**
@@ -66,14 +67,14 @@ public final class ProcessCgroup {
      */
     public EffectiveLimits effectiveLimits() throws IOException {
         Optional<EffectiveLimit<CpuMax>> cpu = Optional.empty();
-        Hierarchy cpuHierarchy = hierarchies.get(Controller.CPU);
-        if (cpuHierarchy != null) {
-            cpu = AncestorWalk.strictest(cpuHierarchy, CpuController::readMax, CpuController.STRICTEST_FIRST);
+        Optional<Hierarchy> cpuHierarchy = hierarchy(Controller.CPU);
+        if (cpuHierarchy.isPresent()) {
+            cpu = AncestorWalk.strictest(cpuHierarchy.get(), CpuController::readMax, CpuController.STRICTEST_FIRST);
         }
         Optional<EffectiveLimit<MemoryMax>> memory = Optional.empty();
-        Hierarchy memoryHierarchy = hierarchies.get(Controller.MEMORY);
-        if (memoryHierarchy != null) {
-            memory = AncestorWalk.strictest(memoryHierarchy, MemoryController::readMax,
+        Optional<Hierarchy> memoryHierarchy = hierarchy(Controller.MEMORY);
+        if (memoryHierarchy.isPresent()) {
+            memory = AncestorWalk.strictest(memoryHierarchy.get(), MemoryController::readMax,
                     MemoryController.STRICTEST_FIRST);
         }
         return new EffectiveLimits(cpu, memory);
@@ -85,10 +86,10 @@ public final class ProcessCgroup {
      * @return empty when the pids controller is not mounted or no level has {@code pids.max}
      */
     public Optional<EffectiveLimit<PidsMax>> effectivePidsMax() throws IOException {
-        Hierarchy h = hierarchies.get(Controller.PIDS);
-        return h == null ? Optional.empty() : AncestorWalk.strictest(h,
+        Optional<Hierarchy> h = hierarchy(Controller.PIDS);
+        return h.isEmpty() ? Optional.empty() : AncestorWalk.strictest(h.get(),
                 (dir, version) -> PidsController.of(dir).readMax(),
-                java.util.Comparator.comparingLong(p -> p.limit() instanceof Limit.AtMost<Long> a ? a.value() : Long.MAX_VALUE));
+                Comparator.comparing(PidsMax::limit, Limit.strictestFirst(Comparator.<Long>naturalOrder())));
     }
 
     /**
@@ -97,25 +98,30 @@ public final class ProcessCgroup {
      * @return empty on v1, or when no level has {@code memory.high}
      */
     public Optional<EffectiveLimit<MemoryHigh>> effectiveMemoryHigh() throws IOException {
-        Hierarchy h = hierarchies.get(Controller.MEMORY);
-        return h == null ? Optional.empty() : AncestorWalk.strictest(h,
+        Optional<Hierarchy> h = hierarchy(Controller.MEMORY);
+        return h.isEmpty() ? Optional.empty() : AncestorWalk.strictest(h.get(),
                 (dir, version) -> MemoryController.of(dir, version).readHigh(),
-                java.util.Comparator.comparingLong(m -> m.bytes().map(ByteSize::bytes).orElse(Long.MAX_VALUE)));
+                Comparator.comparing(MemoryHigh::limit, Limit.strictestFirst(Comparator.comparingLong(ByteSize::bytes))));
     }
 
     /** A reader of this process's cpu controller files; empty when the hierarchy is not visible. */
     public Optional<CpuController> cpu() {
-        return Optional.ofNullable(hierarchies.get(Controller.CPU)).map(h -> CpuController.of(h.dir(), h.version()));
+        return hierarchy(Controller.CPU).map(h -> CpuController.of(h.dir(), h.version()));
     }
 
     /** A reader of this process's memory controller files; empty when the hierarchy is not visible. */
     public Optional<MemoryController> memory() {
-        return Optional.ofNullable(hierarchies.get(Controller.MEMORY)).map(h -> MemoryController.of(h.dir(), h.version()));
+        return hierarchy(Controller.MEMORY).map(h -> MemoryController.of(h.dir(), h.version()));
     }
 
     /** A reader of this process's pids controller files; empty when the hierarchy is not visible. */
     public Optional<PidsController> pids() {
-        return Optional.ofNullable(hierarchies.get(Controller.PIDS)).map(h -> PidsController.of(h.dir()));
+        return hierarchy(Controller.PIDS).map(h -> PidsController.of(h.dir()));
+    }
+
+    /** The hierarchy holding {@code controller}; empty when it is not mounted where this process can see it. */
+    private Optional<Hierarchy> hierarchy(Controller controller) {
+        return Optional.ofNullable(hierarchies.get(controller));
     }
 
     @Override

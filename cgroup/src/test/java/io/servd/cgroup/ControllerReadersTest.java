@@ -56,9 +56,6 @@ class ControllerReadersTest {
 
         assertThat(memory.readMax()).contains(MemoryMax.of(ByteSize.ofMebibytes(256)));
         assertThat(memory.readHigh()).contains(new MemoryHigh(Limit.atMost(ByteSize.ofMebibytes(192))));
-        assertThat(memory.readLow()).contains(new MemoryLow(Limit.atMost(ByteSize.ofBytes(0))));
-        assertThat(memory.readMin()).contains(new MemoryMin(Limit.atMost(ByteSize.ofBytes(0))));
-        assertThat(memory.readSwapMax()).contains(new MemorySwapMax(Limit.unlimited()));
         assertThat(memory.readCurrent()).contains(ByteSize.ofBytes(73_728_000));
         assertThat(memory.readPeak()).contains(ByteSize.ofMebibytes(256));
         assertThat(memory.readStat().orElseThrow().anon()).contains(ByteSize.ofBytes(70_123_520));

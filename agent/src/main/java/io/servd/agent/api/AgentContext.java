@@ -1,6 +1,7 @@
 package io.servd.agent.api;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.servd.cgroup.CgroupLayout;
 import io.servd.cgroup.unit.HostResources;
 import io.servd.agent.access.WriteAccess;
 import io.servd.agent.limits.LimitsApplier;
@@ -12,23 +13,34 @@ import java.util.Optional;
  * What the agent's routes need, built once at start-up ({@link AgentSetup#system}) or by a test.
  *
  * @param units     the cgroup tree the units are read from
- * @param selfGroup servd's own cgroup path in that tree, e.g. {@code /system.slice/servd.service};
- *                  empty when discovery failed ({@code /v1/self} answers 503)
- * @param layout    {@code unified}, {@code hybrid} or {@code legacy}, as discovered
+ * @param self      servd's own cgroup and the host's layout, as discovered at start-up; empty when
+ *                  discovery failed ({@code /v1/self} answers 503)
  * @param applier   how limits are applied; empty when no way works on this host (PUT answers 503)
  * @param host      the base of percentages; empty when it could not be read
  * @param access    who may write
  * @param registry  the metrics registry {@code /metrics} scrapes
  */
-public record AgentContext(UnitTree units, Optional<String> selfGroup, String layout, Optional<LimitsApplier> applier,
+public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
-        Objects.requireNonNull(selfGroup, "selfGroup");
-        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(self, "self");
         Objects.requireNonNull(applier, "applier");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * What cgroup discovery ({@link io.servd.cgroup.Cgroups#self()}) found for servd itself.
+     *
+     * @param group  servd's cgroup path in the unit tree, e.g. {@code /system.slice/servd.service}
+     * @param layout how the host mounts its hierarchies, as visible to servd
+     */
+    public record Self(String group, CgroupLayout layout) {
+        public Self {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(layout, "layout");
+        }
     }
 }

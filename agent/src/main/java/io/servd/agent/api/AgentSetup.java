@@ -2,6 +2,8 @@ package io.servd.agent.api;
 
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.servd.cgroup.CgroupLayout;
+import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.CgroupWriter;
 import io.servd.cgroup.Cgroups;
 import io.servd.cgroup.ProcessCgroup;
@@ -20,10 +22,8 @@ import io.servd.agent.metrics.UnitMetrics;
 import io.servd.agent.units.UnitTree;
 import io.servd.netpoll.Server;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -62,13 +62,13 @@ public final class AgentSetup {
      * @param servers servd's open listeners, for the netpoll metrics
      */
     public static AgentContext system(Settings settings, Supplier<List<Server>> servers) {
-        CgroupRoot root = unifiedRoot();
-        Optional<String> self = Optional.empty();
-        String layout = "unknown";
+        Optional<CgroupMounts> mounts = mounts();
+        // /sys/fs/cgroup on a unified host, its unified/ mount on a hybrid one; the units list is empty without either
+        CgroupRoot root = mounts.flatMap(CgroupMounts::unified).orElse(CgroupRoot.system());
+        Optional<AgentContext.Self> self = Optional.empty();
         try {
             ProcessCgroup cgroup = Cgroups.self();
-            self = Optional.of(cgroup.path());
-            layout = cgroup.layout().name().toLowerCase(Locale.ROOT);
+            self = Optional.of(new AgentContext.Self(cgroup.path(), cgroup.layout()));
         } catch (IOException e) {
             log.warn("own cgroup unknown, /v1/self will answer 503: {}", e.getMessage());
         }
@@ -79,7 +79,7 @@ public final class AgentSetup {
             log.warn("host resources unknown, percentages cannot be planned: {}", e.getMessage());
             host = Optional.empty();
         }
-        Optional<LimitsApplier> applier = applier(root);
+        Optional<LimitsApplier> applier = applier(mounts);
         log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
                 applier.map(LimitsApplier::name).orElse("nothing: read-only"));
         var access = new WriteAccess(token(settings.tokenFile()), ControlGroup.system(settings.controlGroup()));
@@ -87,25 +87,28 @@ public final class AgentSetup {
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
-        return new AgentContext(new UnitTree(root), self, layout, applier, host, access, registry);
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry);
     }
 
-    /** {@code /sys/fs/cgroup} on a unified host, its {@code unified/} mount on a hybrid one. */
-    static CgroupRoot unifiedRoot() {
-        Path system = CgroupRoot.SYSTEM_MOUNT_POINT;
-        if (!Files.exists(system.resolve("cgroup.controllers")) && Files.exists(system.resolve("unified/cgroup.controllers"))) {
-            return new CgroupRoot(system.resolve("unified"));
+    /** The hierarchies under {@code /sys/fs/cgroup}; empty, and logged, when they cannot be read. */
+    private static Optional<CgroupMounts> mounts() {
+        try {
+            return Optional.of(CgroupMounts.detect(CgroupRoot.system()));
+        } catch (IOException e) {
+            log.warn("cgroup mounts under [{}] unreadable, units and cgroupfs writes unavailable: {}",
+                    CgroupRoot.SYSTEM_MOUNT_POINT, e.getMessage());
+            return Optional.empty();
         }
-        return CgroupRoot.system();
     }
 
-    private static Optional<LimitsApplier> applier(CgroupRoot root) {
+    private static Optional<LimitsApplier> applier(Optional<CgroupMounts> mounts) {
         Optional<String> noDbus = SystemdLimitsApplier.unavailabilityCause();
         if (noDbus.isEmpty()) {
             return Optional.of(new SystemdLimitsApplier());
         }
         log.info("limits not via D-Bus: {}", noDbus.get());
-        if (root.equals(CgroupRoot.system()) && Files.exists(root.mountPoint().resolve("cgroup.controllers"))) {
+        // cgroupfs writes need the unified layout: v1 hierarchies are read, never written
+        if (mounts.isPresent() && mounts.get().layout() == CgroupLayout.UNIFIED) {
             return Optional.of(new CgroupfsLimitsApplier(new CgroupWriter(), new DropInWriter(Path.of("/"))));
         }
         return Optional.empty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.unit.DropIn;
 import io.servd.cgroup.unit.DropInScope;
@@ -16,7 +17,6 @@ import io.servd.agent.limits.LimitsPlan;
 import io.servd.agent.limits.LimitsRequest;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
-import io.servd.agent.units.UnitReader;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import io.netty.buffer.ByteBufUtil;
@@ -111,7 +111,7 @@ final class LimitsResource {
             writePlan(json, plan);
             if (appliedTo != null) {
                 json.writeFieldName("applied");
-                UnitJson.writeLimits(json, UnitReader.read(appliedTo).limits());
+                UnitJson.writeLimits(json, new CgroupReader().read(appliedTo.dir()).limits());
             }
             json.writeEndObject();
         });

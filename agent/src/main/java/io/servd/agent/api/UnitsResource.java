@@ -3,6 +3,8 @@ package io.servd.agent.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.CpuController;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.MemoryController;
@@ -11,8 +13,6 @@ import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
-import io.servd.agent.units.UnitReader;
-import io.servd.agent.units.UnitStatus;
 import io.servd.agent.units.UnitTree;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
@@ -24,6 +24,7 @@ import java.util.OptionalDouble;
 /** {@code GET /v1/self}, {@code GET /v1/units}, {@code GET /v1/units/{unit}} (agent/API.md). */
 final class UnitsResource {
     private final AgentContext context;
+    private final CgroupReader reader = new CgroupReader();
 
     UnitsResource(AgentContext context) {
         this.context = context;
@@ -42,7 +43,7 @@ final class UnitsResource {
             json.writeStringField("root", context.units().root().mountPoint().toString());
             json.writeArrayFieldStart("units");
             for (UnitCgroup unit : units) {
-                UnitJson.writeUnit(json, UnitReader.read(unit));
+                UnitJson.writeUnit(json, unit.unit(), reader.read(unit.dir()));
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -63,26 +64,27 @@ final class UnitsResource {
         if (unit.isEmpty()) {
             return UnitParam.unknownUnit(name.get());
         }
-        UnitStatus status = UnitReader.read(unit.get());
-        return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, status));
+        CgroupSnapshot snapshot = reader.read(unit.get().dir());
+        return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, unit.get().unit(), snapshot));
     }
 
     Reply self(Routes.Request request) {
-        if (context.selfGroup().isEmpty()) {
+        if (context.self().isEmpty()) {
             return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "own cgroup unknown",
                     "cgroup discovery failed at start-up; see the log");
         }
-        String group = context.selfGroup().get();
+        AgentContext.Self self = context.self().get();
+        String group = self.group();
         CgroupDir dir = context.units().root().resolve(group);
         Optional<String> unitName = UnitTree.unitOf(group);
-        UnitStatus status = UnitReader.read(new UnitCgroup(unitName.orElse(group), dir));
+        CgroupSnapshot status = reader.read(dir);
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             if (unitName.isPresent()) {
                 json.writeStringField("unit", unitName.get());
             }
             json.writeStringField("cgroup", group);
-            json.writeStringField("layout", context.layout());
+            json.writeStringField("layout", self.layout().label());
             json.writeFieldName("limits");
             UnitJson.writeLimits(json, status.limits());
             json.writeObjectFieldStart("effective");
@@ -91,13 +93,7 @@ final class UnitsResource {
             json.writeFieldName("usage");
             // the usage object of the unit shape, without repeating unit/cgroup/limits
             UnitJson.writeUsage(json, status.usage());
-            if (!status.errors().isEmpty()) {
-                json.writeArrayFieldStart("errors");
-                for (String e : status.errors()) {
-                    json.writeString(e);
-                }
-                json.writeEndArray();
-            }
+            UnitJson.writeErrors(json, status.errors());
             json.writeEndObject();
         });
     }

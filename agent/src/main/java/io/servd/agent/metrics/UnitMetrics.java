@@ -5,11 +5,11 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.Pressure;
 import io.servd.agent.units.UnitCgroup;
-import io.servd.agent.units.UnitReader;
-import io.servd.agent.units.UnitStatus;
 import io.servd.agent.units.UnitTree;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,6 +28,7 @@ public final class UnitMetrics implements MultiCollector {
     private static final Logger log = LoggerFactory.getLogger(UnitMetrics.class);
 
     private final UnitTree tree;
+    private final CgroupReader reader = new CgroupReader();
 
     public UnitMetrics(UnitTree tree) {
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -46,7 +47,7 @@ public final class UnitMetrics implements MultiCollector {
             return f.build();
         }
         for (UnitCgroup unit : units) {
-            add(f, UnitReader.read(unit));
+            add(f, unit.unit(), reader.read(unit.dir()));
         }
         return f.build();
     }
@@ -73,8 +74,8 @@ public final class UnitMetrics implements MultiCollector {
         return f;
     }
 
-    private static void add(Families f, UnitStatus s) {
-        Labels unit = Labels.of("unit", s.unit());
+    private static void add(Families f, String name, CgroupSnapshot s) {
+        Labels unit = Labels.of("unit", name);
         var usage = s.usage();
         var limits = s.limits();
         usage.cpu().ifPresent(cpu -> {
@@ -89,18 +90,18 @@ public final class UnitMetrics implements MultiCollector {
             return cpus.isPresent() ? Optional.of(cpus.getAsDouble()) : Optional.<Double>empty();
         }).ifPresent(cpus -> f.add("servd_unit_cpu_quota_cpus", unit, cpus));
         usage.memoryCurrent().ifPresent(m -> f.add("servd_unit_memory_current_bytes", unit, m.bytes()));
-        limits.memoryMax().ifPresent(m -> f.add("servd_unit_memory_max_bytes", unit, bytes(m)));
-        limits.memoryHigh().ifPresent(m -> f.add("servd_unit_memory_high_bytes", unit, bytes(m)));
+        limits.memoryMax().ifPresent(m -> f.add("servd_unit_memory_max_bytes", unit, bytes(m.limit())));
+        limits.memoryHigh().ifPresent(m -> f.add("servd_unit_memory_high_bytes", unit, bytes(m.limit())));
         usage.pidsCurrent().ifPresent(p -> f.add("servd_unit_pids_current", unit, p));
         limits.pidsMax().ifPresent(p -> f.add("servd_unit_pids_max", unit,
-                p instanceof Limit.AtMost<Long> a ? a.value() : Double.POSITIVE_INFINITY));
+                p.limit() instanceof Limit.AtMost<Long> a ? a.value() : Double.POSITIVE_INFINITY));
         usage.io().ifPresent(io -> {
             f.add("servd_unit_io_read_bytes", unit, io.readBytes());
             f.add("servd_unit_io_write_bytes", unit, io.writeBytes());
         });
-        pressure(f, s.unit(), "cpu", usage.cpuPressure());
-        pressure(f, s.unit(), "memory", usage.memoryPressure());
-        pressure(f, s.unit(), "io", usage.ioPressure());
+        pressure(f, name, "cpu", usage.cpuPressure());
+        pressure(f, name, "memory", usage.memoryPressure());
+        pressure(f, name, "io", usage.ioPressure());
         usage.memoryEvents().ifPresent(e -> f.add("servd_unit_oom_kills", unit, e.oomKill()));
         if (!s.errors().isEmpty()) {
             f.add("servd_unit_read_errors", unit, s.errors().size());

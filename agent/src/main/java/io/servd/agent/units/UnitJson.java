@@ -2,46 +2,56 @@ package io.servd.agent.units;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.CpuStat;
 import io.servd.cgroup.Limit;
+import io.servd.cgroup.PidsMax;
 import io.servd.cgroup.Pressure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON shapes of agent/API.md for {@link UnitStatus}: a limit is a number or {@code "max"}; an
- * absent file is an absent key; durations are integer microseconds ({@code …Usec}), sizes bytes.
+ * The JSON shapes of agent/API.md for a unit's {@link CgroupSnapshot}: a limit is a number or
+ * {@code "max"}; an absent file is an absent key; a broken file is an absent key plus one message in
+ * {@code errors}; durations are integer microseconds ({@code …Usec}), sizes bytes.
  */
 public final class UnitJson {
 
     private UnitJson() {
     }
 
-    /** {@code {"unit", "cgroup", "limits", "usage", "errors"?}}. */
-    public static void writeUnit(JsonGenerator json, UnitStatus unit) throws IOException {
+    /** {@code {"unit", "cgroup", "limits", "usage", "errors"?}} for {@code unit}'s snapshot. */
+    public static void writeUnit(JsonGenerator json, String unit, CgroupSnapshot snapshot) throws IOException {
         json.writeStartObject();
-        json.writeStringField("unit", unit.unit());
-        json.writeStringField("cgroup", unit.cgroup());
+        json.writeStringField("unit", unit);
+        json.writeStringField("cgroup", snapshot.group());
         json.writeFieldName("limits");
-        writeLimits(json, unit.limits());
+        writeLimits(json, snapshot.limits());
         json.writeFieldName("usage");
-        writeUsage(json, unit.usage());
-        if (!unit.errors().isEmpty()) {
-            json.writeArrayFieldStart("errors");
-            for (String e : unit.errors()) {
-                json.writeString(e);
-            }
-            json.writeEndArray();
-        }
+        writeUsage(json, snapshot.usage());
+        writeErrors(json, snapshot.errors());
         json.writeEndObject();
     }
 
+    /** The {@code errors} array, one message per broken file (file and raw value in brackets); nothing when there are none. */
+    public static void writeErrors(JsonGenerator json, List<IOException> errors) throws IOException {
+        if (errors.isEmpty()) {
+            return;
+        }
+        json.writeArrayFieldStart("errors");
+        for (IOException e : errors) {
+            json.writeString(String.valueOf(e.getMessage()));
+        }
+        json.writeEndArray();
+    }
+
     /** The Limits object. */
-    public static void writeLimits(JsonGenerator json, UnitStatus.Limits limits) throws IOException {
+    public static void writeLimits(JsonGenerator json, CgroupSnapshot.Limits limits) throws IOException {
         json.writeStartObject();
-        limit(json, "memoryMaxBytes", limits.memoryMax().map(l -> map(l, ByteSize::bytes)));
-        limit(json, "memoryHighBytes", limits.memoryHigh().map(l -> map(l, ByteSize::bytes)));
+        limit(json, "memoryMaxBytes", limits.memoryMax().map(m -> map(m.limit(), ByteSize::bytes)));
+        limit(json, "memoryHighBytes", limits.memoryHigh().map(m -> map(m.limit(), ByteSize::bytes)));
         if (limits.cpuMax().isPresent()) {
             var cpuMax = limits.cpuMax().get();
             json.writeObjectFieldStart("cpuMax");
@@ -55,12 +65,12 @@ public final class UnitJson {
         if (limits.cpuIdle().isPresent()) {
             json.writeBooleanField("cpuIdle", limits.cpuIdle().get());
         }
-        limit(json, "pidsMax", limits.pidsMax());
+        limit(json, "pidsMax", limits.pidsMax().map(PidsMax::limit));
         json.writeEndObject();
     }
 
     /** The Usage object. */
-    public static void writeUsage(JsonGenerator json, UnitStatus.Usage usage) throws IOException {
+    public static void writeUsage(JsonGenerator json, CgroupSnapshot.Usage usage) throws IOException {
         json.writeStartObject();
         if (usage.cpu().isPresent()) {
             CpuStat cpu = usage.cpu().get();
@@ -76,7 +86,9 @@ public final class UnitJson {
         }
         number(json, "memoryCurrentBytes", usage.memoryCurrent().map(ByteSize::bytes));
         number(json, "memoryPeakBytes", usage.memoryPeak().map(ByteSize::bytes));
-        number(json, "pidsCurrent", usage.pidsCurrent());
+        if (usage.pidsCurrent().isPresent()) {
+            json.writeNumberField("pidsCurrent", usage.pidsCurrent().getAsLong());
+        }
         if (usage.io().isPresent()) {
             json.writeNumberField("ioReadBytes", usage.io().get().readBytes());
             json.writeNumberField("ioWriteBytes", usage.io().get().writeBytes());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupLayout;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.cgroup.unit.HostResources;
 import io.servd.agent.access.BearerToken;
@@ -74,7 +75,8 @@ class AgentApiTest {
         registry.register(new UnitMetrics(tree));
         var access = new WriteAccess(token, new ControlGroup(Optional.of("servd-admin"), tmp.resolve("group"),
                 tmp.resolve("passwd")));
-        var context = new AgentContext(tree, Optional.of("/system.slice/foo.service"), "unified", Optional.of(applier),
+        var context = new AgentContext(tree, Optional.of(new AgentContext.Self("/system.slice/foo.service", CgroupLayout.UNIFIED)),
+                Optional.of(applier),
                 Optional.of(HOST), access, registry);
         return AgentApi.register(Routes.builder(), context).build();
     }
@@ -110,6 +112,16 @@ class AgentApiTest {
         Files.writeString(cgroupfs.resolve("system.slice/foo.service/cpu.weight"), "0\n");
         var r = Exchange.http(routes, Exchange.get("/v1/units/foo.service"));
         assertThat(r.body()).contains("\"cpuIdle\":true").doesNotContain("cpuWeight").doesNotContain("errors");
+    }
+
+    @Test
+    void aBrokenFileIsAnAbsentKeyAndOneErrorNamingTheFileAndRawValue() throws IOException {
+        Path memoryMax = cgroupfs.resolve("system.slice/foo.service/memory.max");
+        Files.writeString(memoryMax, "lots\n");
+        var r = Exchange.http(routes, Exchange.get("/v1/units/foo.service"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("memoryMaxBytes").contains("\"pidsMax\":100")
+                .contains("\"errors\":[\"").contains("[lots] in [" + memoryMax + "]");
     }
 
     @Test

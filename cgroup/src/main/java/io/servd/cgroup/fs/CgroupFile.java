@@ -7,8 +7,6 @@ package io.servd.cgroup.fs;
 public enum CgroupFile {
     // --- cgroup v2 core
     CGROUP_CONTROLLERS("cgroup.controllers"),
-    CGROUP_SUBTREE_CONTROL("cgroup.subtree_control"),
-    CGROUP_PROCS("cgroup.procs"),
     // --- cgroup v2 cpu
     CPU_MAX("cpu.max"),
     CPU_WEIGHT("cpu.weight"),

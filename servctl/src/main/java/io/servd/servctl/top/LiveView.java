@@ -1,5 +1,6 @@
 package io.servd.servctl.top;
 
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.servctl.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
@@ -33,15 +35,15 @@ final class LiveView {
 
     private final TopSampler sampler;
     private final Duration delay;
-    private final long iterations;
+    private final OptionalLong iterations;
     private SortOrder order;
     private volatile boolean interrupted;
 
-    LiveView(TopSampler sampler, SortOrder order, Duration delay, long iterations) {
+    LiveView(TopSampler sampler, SortOrder order, Duration delay, OptionalLong iterations) {
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         this.order = Objects.requireNonNull(order, "order");
         this.delay = Objects.requireNonNull(delay, "delay");
-        this.iterations = iterations;
+        this.iterations = Objects.requireNonNull(iterations, "iterations");
     }
 
     /** Runs until {@code q}, Ctrl-C or the iteration count; returns the exit code. */
@@ -67,11 +69,11 @@ final class LiveView {
     private void loop(Terminal terminal) throws IOException, InterruptedException {
         NonBlockingReader keys = terminal.reader();
         Display display = new Display(terminal, true);
-        Map<String, GroupReading> previous = sampler.read();
+        Map<String, CgroupSnapshot> previous = sampler.read();
         Duration wait = FIRST_INTERVAL;
         List<TopRow> rows = List.of();
         Duration interval = Duration.ZERO;
-        for (long i = 0; i < iterations; i++) {
+        for (long i = 0; iterations.isEmpty() || i < iterations.getAsLong(); i++) {
             long until = System.nanoTime() + wait.toNanos();
             while (!interrupted) {
                 long left = (until - System.nanoTime()) / 1_000_000;
@@ -96,7 +98,7 @@ final class LiveView {
             if (interrupted) {
                 return;
             }
-            Map<String, GroupReading> current = sampler.read();
+            Map<String, CgroupSnapshot> current = sampler.read();
             rows = TopRows.between(previous, current);
             interval = TopCommand.interval(previous, current);
             draw(terminal, display, TopCommand.sorted(rows, order), interval);
@@ -110,7 +112,7 @@ final class LiveView {
         int width = size.getColumns() > 0 ? size.getColumns() : 80;
         int height = size.getRows() > 0 ? size.getRows() : 24;
         display.resize(height, width);
-        List<String> lines = TopTable.format(rows, sampler.host(), order, interval, width, Math.max(0, height - 4));
+        List<String> lines = TopTable.format(rows, sampler.mounts(), order, interval, width, Math.max(0, height - 4));
         List<AttributedString> screen = new ArrayList<>(height);
         for (int i = 0; i < lines.size() && i < height - 1; i++) {
             AttributedStyle style = i == 0 ? AttributedStyle.BOLD : i == 2 ? AttributedStyle.INVERSE : AttributedStyle.DEFAULT;

@@ -1,6 +1,8 @@
 package io.servd.servctl.top;
 
-import io.servd.cgroup.Sampler;
+import io.servd.cgroup.CgroupMounts;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.servctl.ExitCodes;
 import io.servd.servctl.JsonTree;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +52,7 @@ public final class TopCommand implements Callable<Integer> {
     boolean batch;
 
     @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "stop after N refreshes (default: run until q)")
-    Integer iterations;
+    Optional<Integer> iterations;
 
     @Option(names = {"-d", "--delay"}, paramLabel = "SECONDS", defaultValue = "1",
             description = "seconds between refreshes (default: ${DEFAULT-VALUE})")
@@ -64,12 +68,12 @@ public final class TopCommand implements Callable<Integer> {
 
     @Option(names = "--cgroup-root", paramLabel = "PATH",
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
-    Path cgroupRoot;
+    Optional<Path> cgroupRoot;
 
     @Override
     public Integer call() throws ServctlException {
-        if (iterations != null && iterations < 1) {
-            throw new ServctlException(ExitCodes.USAGE, "--iterations must be at least 1 [" + iterations + "]");
+        if (iterations.isPresent() && iterations.get() < 1) {
+            throw new ServctlException(ExitCodes.USAGE, "--iterations must be at least 1 [" + iterations.get() + "]");
         }
         if (!(delaySeconds >= 0.05) || delaySeconds > 3600) {
             throw new ServctlException(ExitCodes.USAGE, "--delay must be in [0.05, 3600] seconds [" + delaySeconds + "]");
@@ -78,20 +82,20 @@ public final class TopCommand implements Callable<Integer> {
         if (depth < 0) {
             throw new ServctlException(ExitCodes.USAGE, "--depth must not be negative [" + depth + "]");
         }
-        CgroupRoot root = cgroupRoot != null ? new CgroupRoot(cgroupRoot) : parent.defaults().cgroupRoot();
+        CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(parent.defaults().cgroupRoot());
         Duration delay = Duration.ofNanos((long) (delaySeconds * 1e9));
         try {
-            TopSampler sampler = new TopSampler(CgroupHost.detect(root), new Sampler(System::nanoTime), System::nanoTime,
-                    depth);
+            TopSampler sampler = new TopSampler(CgroupMounts.detect(root), new CgroupReader(System::nanoTime), depth);
+            // without -n: run until quit
+            OptionalLong refreshes = iterations.map(n -> OptionalLong.of(n)).orElse(OptionalLong.empty());
             if (batch || System.console() == null) {
-                runBatch(sampler, sort, delay, iterations == null ? Long.MAX_VALUE : iterations, spec.commandLine().getOut(),
-                        output.isJson(), Thread::sleep);
+                runBatch(sampler, sort, delay, refreshes, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
                 return ExitCodes.OK;
             }
             if (output.isJson()) {
                 throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
             }
-            return new LiveView(sampler, sort, delay, iterations == null ? Long.MAX_VALUE : iterations).run();
+            return new LiveView(sampler, sort, delay, refreshes).run();
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
                     + e.getMessage(), e);
@@ -107,24 +111,25 @@ public final class TopCommand implements Callable<Integer> {
     }
 
     /**
-     * Batch mode: reads, then {@code iterations} times waits {@code delay}, reads again and prints the rows
-     * of the interval (text blocks separated by a blank line, or one JSON object per line).
+     * Batch mode: reads, then {@code iterations} times (forever when empty) waits {@code delay}, reads
+     * again and prints the rows of the interval (text blocks separated by a blank line, or one JSON object
+     * per line).
      */
-    static void runBatch(TopSampler sampler, SortOrder sort, Duration delay, long iterations, PrintWriter out,
+    static void runBatch(TopSampler sampler, SortOrder sort, Duration delay, OptionalLong iterations, PrintWriter out,
                          boolean json, Sleeper sleeper) throws IOException, InterruptedException {
-        Map<String, GroupReading> previous = sampler.read();
-        for (long i = 0; i < iterations; i++) {
+        Map<String, CgroupSnapshot> previous = sampler.read();
+        for (long i = 0; iterations.isEmpty() || i < iterations.getAsLong(); i++) {
             sleeper.sleep(delay.toMillis());
-            Map<String, GroupReading> current = sampler.read();
+            Map<String, CgroupSnapshot> current = sampler.read();
             List<TopRow> rows = sorted(TopRows.between(previous, current), sort);
             Duration interval = interval(previous, current);
             if (json) {
-                out.println(new JsonTree(TopJson.iteration(rows, sampler.host(), sort, interval)).formatCompact());
+                out.println(new JsonTree(TopJson.iteration(rows, sampler.mounts(), sort, interval)).formatCompact());
             } else {
                 if (i > 0) {
                     out.println();
                 }
-                TopTable.format(rows, sampler.host(), sort, interval, BATCH_WIDTH, Integer.MAX_VALUE).forEach(out::println);
+                TopTable.format(rows, sampler.mounts(), sort, interval, BATCH_WIDTH, Integer.MAX_VALUE).forEach(out::println);
             }
             out.flush();
             previous = current;
@@ -141,7 +146,7 @@ public final class TopCommand implements Callable<Integer> {
     }
 
     /** Wall time between two refreshes: from the first reading of each. */
-    static Duration interval(Map<String, GroupReading> previous, Map<String, GroupReading> current) {
+    static Duration interval(Map<String, CgroupSnapshot> previous, Map<String, CgroupSnapshot> current) {
         if (previous.isEmpty() || current.isEmpty()) {
             return Duration.ZERO;
         }

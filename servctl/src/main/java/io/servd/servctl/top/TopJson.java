@@ -1,6 +1,7 @@
 package io.servd.servctl.top;
 
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.Limit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +19,10 @@ final class TopJson {
     private TopJson() {
     }
 
-    static Map<String, Object> iteration(List<TopRow> rows, CgroupHost host, SortOrder order, Duration interval) {
+    static Map<String, Object> iteration(List<TopRow> rows, CgroupMounts mounts, SortOrder order, Duration interval) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("layout", host.layout());
-        doc.put("v2Controllers", List.copyOf(host.v2Controllers()));
+        doc.put("layout", mounts.layout().label());
+        doc.put("v2Controllers", mounts.v2Controllers());
         doc.put("order", order.label());
         doc.put("intervalSec", interval.toNanos() / 1e9);
         List<Object> list = new ArrayList<>();

@@ -1,17 +1,8 @@
 package io.servd.servctl.top;
 
-import io.servd.cgroup.ByteSize;
-import io.servd.cgroup.CgroupException;
-import io.servd.cgroup.CgroupSample;
-import io.servd.cgroup.CgroupVersion;
-import io.servd.cgroup.CpuController;
-import io.servd.cgroup.CpuMax;
-import io.servd.cgroup.MemoryController;
-import io.servd.cgroup.MemoryMax;
-import io.servd.cgroup.PidsController;
-import io.servd.cgroup.Sampler;
-import io.servd.cgroup.fs.CgroupDir;
-import io.servd.cgroup.fs.CgroupFile;
+import io.servd.cgroup.CgroupMounts;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupRoot;
 import java.io.File;
 import java.io.IOException;
@@ -21,110 +12,62 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.LongSupplier;
 
 /**
- * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupHost} down to a depth and
- * reads every cgroup's counters and limits with the cgroup library's {@link Sampler} and controller
- * readers. Read-only; a cgroup that vanishes during the walk simply reads as absent.
+ * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupMounts} down to a depth
+ * and reads every cgroup with the cgroup library's {@link CgroupReader} (cgroup2 first, v1 hierarchies
+ * for what it lacks). Read-only; a cgroup that vanishes during the walk simply reads as absent.
  */
 public final class TopSampler {
 
-    private final CgroupHost host;
-    private final Sampler sampler;
-    private final LongSupplier nanoTime;
+    private final CgroupMounts mounts;
+    private final CgroupReader reader;
     private final int maxDepth;
 
     /**
-     * @param nanoTime monotonic clock in nanoseconds (the same one {@code sampler} uses)
+     * @param reader   stamps each snapshot with its monotonic clock
      * @param maxDepth deepest level shown: 1 is the root's children (systemd-cgtop's {@code --depth}, default 3)
      */
-    public TopSampler(CgroupHost host, Sampler sampler, LongSupplier nanoTime, int maxDepth) {
-        this.host = Objects.requireNonNull(host, "host");
-        this.sampler = Objects.requireNonNull(sampler, "sampler");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    public TopSampler(CgroupMounts mounts, CgroupReader reader, int maxDepth) {
+        this.mounts = Objects.requireNonNull(mounts, "mounts");
+        this.reader = Objects.requireNonNull(reader, "reader");
         if (maxDepth < 0) {
             throw new IllegalArgumentException("depth must not be negative [" + maxDepth + "]");
         }
         this.maxDepth = maxDepth;
     }
 
-    public CgroupHost host() {
-        return host;
+    /** The hierarchies read. */
+    public CgroupMounts mounts() {
+        return mounts;
     }
 
     /**
      * Reads every cgroup down to the depth, sorted by path.
      *
-     * @throws io.servd.cgroup.MalformedCgroupFileException when a present file cannot be parsed
-     * @throws IOException                                   when a present file cannot be read
+     * @throws io.servd.cgroup.MalformedCgroupFileException when a present file cannot be parsed (the first such file)
+     * @throws IOException                                   when a present file or directory cannot be read
      */
-    public Map<String, GroupReading> read() throws IOException {
+    public Map<String, CgroupSnapshot> read() throws IOException {
         SortedSet<String> groups = new TreeSet<>();
-        for (CgroupRoot root : host.treeRoots()) {
+        for (CgroupRoot root : mounts.treeRoots()) {
             walk(root.mountPoint(), groups);
         }
-        Map<String, GroupReading> readings = new LinkedHashMap<>();
+        Map<String, CgroupSnapshot> snapshots = new LinkedHashMap<>();
         for (String group : groups) {
-            readings.put(group, read(group));
+            CgroupSnapshot snapshot = reader.read(mounts, group);
+            snapshot.ensureReadable();
+            snapshots.put(group, snapshot);
         }
-        return readings;
-    }
-
-    private GroupReading read(String group) throws IOException {
-        long now = nanoTime.getAsLong();
-        Optional<CgroupSample> v2 = Optional.empty();
-        Optional<MemoryMax> memoryMax = Optional.empty();
-        Optional<CpuMax> cpuMax = Optional.empty();
-        OptionalLong oomKills = OptionalLong.empty();
-        if (host.unified().isPresent()) {
-            CgroupDir dir = host.unified().get().resolve(group);
-            if (dir.exists()) {
-                v2 = Optional.of(sampler.sample(dir));
-                memoryMax = MemoryController.of(dir).readMax();
-                cpuMax = CpuController.of(dir).readMax();
-                oomKills = MemoryController.of(dir).readEvents().map(e -> OptionalLong.of(e.oomKill()))
-                        .orElse(OptionalLong.empty());
-            }
-        }
-        Optional<ByteSize> v1Memory = Optional.empty();
-        if (host.memoryV1().isPresent()) {
-            MemoryController memory = MemoryController.of(host.memoryV1().get().resolve(group), CgroupVersion.V1);
-            v1Memory = memory.readCurrent();
-            memoryMax = memoryMax.isPresent() ? memoryMax : memory.readMax();
-        }
-        Optional<Long> v1Tasks = host.pidsV1().isPresent()
-                ? PidsController.of(host.pidsV1().get().resolve(group)).readCurrent() : Optional.empty();
-        if (cpuMax.isEmpty() && host.cpuV1().isPresent()) {
-            cpuMax = CpuController.of(host.cpuV1().get().resolve(group), CgroupVersion.V1).readMax();
-        }
-        Optional<Duration> v1Cpu = host.cpuacctV1().isPresent()
-                ? readCpuacctUsage(host.cpuacctV1().get().resolve(group)) : Optional.empty();
-        return new GroupReading(group, now, v2, v1Cpu, v1Memory, v1Tasks, memoryMax, cpuMax, oomKills);
-    }
-
-    /** {@code cpuacct.usage}: total CPU time of the group in nanoseconds, one decimal number. */
-    static Optional<Duration> readCpuacctUsage(CgroupDir dir) throws IOException {
-        Optional<String> raw = dir.read(CgroupFile.CPUACCT_USAGE);
-        if (raw.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofNanos(Long.parseUnsignedLong(raw.get().strip())));
-        } catch (NumberFormatException e) {
-            throw new CgroupException("expected nanoseconds: [" + raw.get().strip() + "] in ["
-                    + dir.file(CgroupFile.CPUACCT_USAGE) + "]", e);
-        }
+        return snapshots;
     }
 
     /** Adds the cgroup paths below {@code mount} down to the depth; directories that vanish are skipped. */
@@ -146,8 +89,8 @@ public final class TopSampler {
         if (depth >= maxDepth) {
             return;
         }
-        long subdirs = subdirectoryCount(dir);
-        if (subdirs == 0) {
+        OptionalLong subdirs = subdirectoryCount(dir);
+        if (subdirs.isPresent() && subdirs.getAsLong() == 0) {
             return;
         }
         List<Path> children = new ArrayList<>();
@@ -155,7 +98,7 @@ public final class TopSampler {
             for (Path entry : entries) {
                 if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     children.add(entry);
-                    if (children.size() == subdirs) {
+                    if (subdirs.isPresent() && children.size() == subdirs.getAsLong()) {
                         break;
                     }
                 }
@@ -168,16 +111,16 @@ public final class TopSampler {
         }
     }
 
-    /** Subdirectories from the link count ({@code nlink - 2}), or {@link Long#MAX_VALUE} when unknown. */
-    private static long subdirectoryCount(Path dir) throws IOException {
+    /** Subdirectories from the link count ({@code nlink - 2}); empty when the file system does not tell. */
+    private static OptionalLong subdirectoryCount(Path dir) throws IOException {
         try {
             Object nlink = Files.getAttribute(dir, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
             int links = nlink instanceof Integer n ? n : 0;
-            return links >= 2 ? links - 2 : Long.MAX_VALUE;
+            return links >= 2 ? OptionalLong.of(links - 2) : OptionalLong.empty();
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return Long.MAX_VALUE; // no "unix" attribute view on this platform
+            return OptionalLong.empty(); // no "unix" attribute view on this platform
         } catch (NoSuchFileException e) {
-            return 0;
+            return OptionalLong.of(0);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.servd.servctl.top;
 
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.MemoryMax;
+import io.servd.cgroup.fs.CgroupRoot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,8 @@ public final class TopTable {
     static final int[] WIDTHS = {6, 6, 7, 7, 5, 6, 5, 8, 8, 6, 4};
     /** The path column never gets narrower than this; longer paths are cut from the left. */
     static final int MIN_PATH = 16;
+    /** The controllers top shows, by their v2 names. */
+    static final List<String> SHOWN = List.of("cpu", "memory", "io", "pids");
 
     private TopTable() {
     }
@@ -34,17 +38,17 @@ public final class TopTable {
      * The lines of one screen or one batch iteration.
      *
      * @param rows     rows in display order
-     * @param host     what was read, for the second line
+     * @param mounts   what was read, for the second line
      * @param order    the sort order, named in the totals line
      * @param interval time between the two refreshes the rows come from
      * @param width    terminal columns; lines are cut to it
      * @param maxRows  at most this many row lines (the rest are counted in the totals line)
      */
-    public static List<String> format(List<TopRow> rows, CgroupHost host, SortOrder order, Duration interval,
+    public static List<String> format(List<TopRow> rows, CgroupMounts mounts, SortOrder order, Duration interval,
                                       int width, int maxRows) {
         List<String> lines = new ArrayList<>();
         lines.add(cut(totals(rows, order, interval), width));
-        lines.add(cut(host.describe(), width));
+        lines.add(cut(describe(mounts), width));
         int fixed = 0;
         for (int w : WIDTHS) {
             fixed += w + 1;
@@ -67,6 +71,36 @@ public final class TopTable {
             lines.add(cut(line.toString(), width));
         }
         return lines;
+    }
+
+    /**
+     * One line: where each shown controller is read from, and which are absent, e.g.
+     * {@code hybrid: cgroup2 [hugetlb]; cpu from v1; memory from v1; absent: io pids}.
+     */
+    static String describe(CgroupMounts mounts) {
+        List<String> parts = new ArrayList<>();
+        parts.add(mounts.layout().label() + (mounts.unified().isPresent() ? ": cgroup2 " + mounts.v2Controllers() : ""));
+        List<String> absent = new ArrayList<>();
+        for (String c : SHOWN) {
+            if (mounts.v2Controllers().contains(c)) {
+                continue;
+            }
+            Optional<CgroupRoot> v1 = switch (c) {
+                case "memory" -> mounts.memoryV1();
+                case "pids" -> mounts.pidsV1();
+                case "cpu" -> mounts.cpuacctV1();
+                default -> Optional.empty();
+            };
+            if (v1.isPresent()) {
+                parts.add(c + " from v1");
+            } else {
+                absent.add(c);
+            }
+        }
+        if (!absent.isEmpty()) {
+            parts.add("absent: " + String.join(" ", absent));
+        }
+        return String.join("; ", parts);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.servd.servctl.top;
 
-import io.servd.cgroup.Sampler;
+import io.servd.cgroup.CgroupMounts;
+import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.fs.CgroupRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,6 @@ final class Fixtures {
 
     /** A sampler on {@code root} whose clock is {@code clock} (nanoseconds). */
     static TopSampler sampler(Path root, AtomicLong clock, int depth) throws IOException {
-        return new TopSampler(CgroupHost.detect(new CgroupRoot(root)), new Sampler(clock::get), clock::get, depth);
+        return new TopSampler(CgroupMounts.detect(new CgroupRoot(root)), new CgroupReader(clock::get), depth);
     }
 }

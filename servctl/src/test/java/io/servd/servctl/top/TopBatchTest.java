@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class TopBatchTest {
     String batch(TopSampler sampler, SortOrder order, int iterations, boolean json, Runnable betweenReadings)
             throws IOException, InterruptedException {
         StringWriter out = new StringWriter();
-        TopCommand.runBatch(sampler, order, Duration.ofSeconds(1), iterations, new PrintWriter(out), json, ms -> {
+        TopCommand.runBatch(sampler, order, Duration.ofSeconds(1), OptionalLong.of(iterations), new PrintWriter(out), json, ms -> {
             betweenReadings.run();
             clock.addAndGet(ms * 1_000_000L);
         });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class TopRowsTest {
 
     Path root;
     AtomicLong clock = new AtomicLong(5 * SECOND);
-    Map<String, GroupReading> first;
+    Map<String, CgroupSnapshot> first;
 
     @BeforeEach
     void firstReading() throws IOException {
@@ -36,7 +37,7 @@ class TopRowsTest {
     }
 
     /** One second later: foo.service used 0.5 s of CPU, was throttled in 8 of 10 periods, grew to 32 MiB. */
-    Map<String, GroupReading> secondReading() throws IOException {
+    Map<String, CgroupSnapshot> secondReading() throws IOException {
         Path foo = root.resolve("system.slice/foo.service");
         Files.writeString(foo.resolve("cpu.stat"), """
                 usage_usec 8900643
@@ -99,7 +100,7 @@ class TopRowsTest {
     void aCgroupThatAppearedShowsFromTheNextRefresh() throws IOException {
         Path bar = Files.createDirectories(root.resolve("system.slice/bar.service"));
         Files.writeString(bar.resolve("cpu.stat"), "usage_usec 10\nuser_usec 5\nsystem_usec 5\n");
-        Map<String, GroupReading> second = secondReading();
+        Map<String, CgroupSnapshot> second = secondReading();
         assertThat(second).containsKey("/system.slice/bar.service");
         assertThat(TopRows.between(first, second)).extracting(TopRow::group).doesNotContain("/system.slice/bar.service");
     }

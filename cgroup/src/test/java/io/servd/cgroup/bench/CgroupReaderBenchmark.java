@@ -1,7 +1,7 @@
 package io.servd.cgroup.bench;
 
-import io.servd.cgroup.CgroupSample;
-import io.servd.cgroup.Sampler;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.fs.CgroupRoot;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Samples N cgroups laid out like a busy host: N copies of the v2-service-synthetic web.service files
- * (cpu.stat, memory.current, pids.current, io.stat, three PSI files) under a temporary directory.
- * Run: {@code java -cp <test classpath> org.openjdk.jmh.Main SamplerBenchmark}; time per operation
+ * Reads N cgroups laid out like a busy host with the one {@link CgroupReader}: N copies of the
+ * v2-service-synthetic web.service files (limits, cpu.stat, memory.current, pids.current, io.stat,
+ * memory.events, three PSI files) under a temporary directory.
+ * Run: {@code java -cp <test classpath> org.openjdk.jmh.Main CgroupReaderBenchmark}; time per operation
  * divided by N is the cost per cgroup.
  */
 @State(Scope.Benchmark)
@@ -39,20 +40,20 @@ import java.util.stream.Stream;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class SamplerBenchmark {
+public class CgroupReaderBenchmark {
 
     @Param("1000")
     public int cgroups;
 
     private Path tree;
     private List<CgroupDir> dirs;
-    private final Sampler sampler = new Sampler();
+    private final CgroupReader reader = new CgroupReader();
 
     @Setup
     public void buildTree() throws IOException, URISyntaxException {
-        Path source = Path.of(SamplerBenchmark.class
+        Path source = Path.of(CgroupReaderBenchmark.class
                 .getResource("/cgroupfs/v2-service-synthetic/system.slice/web.service").toURI());
-        tree = Files.createTempDirectory("servd-sampler-bench");
+        tree = Files.createTempDirectory("servd-reader-bench");
         CgroupRoot root = new CgroupRoot(tree);
         dirs = new ArrayList<>(cgroups);
         List<Path> files;
@@ -79,7 +80,7 @@ public class SamplerBenchmark {
     }
 
     @Benchmark
-    public List<CgroupSample> sampleAll() throws IOException {
-        return sampler.sample(dirs);
+    public List<CgroupSnapshot> readAll() {
+        return reader.read(dirs);
     }
 }

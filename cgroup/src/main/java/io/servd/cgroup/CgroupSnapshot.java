@@ -1,0 +1,111 @@
+package io.servd.cgroup;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One cgroup's limits, usage counters and pressure at one instant, as {@link CgroupReader} reads them.
+ * The three states stay apart: a limit the file says is {@code max} is {@link Limit.Unlimited}; a file
+ * that is not there (controller not enabled, kernel too old, PSI off, v2-only file on a v1 hierarchy, or
+ * the cgroup vanished meanwhile) is an empty {@link Optional}; a file that is there but could not be read
+ * or parsed is also empty, and its exception is in {@link #errors()}.
+ *
+ * @param group    the cgroup path below its hierarchy root, e.g. {@code /system.slice/foo.service}
+ * @param nanoTime when the reading started, on the reader's monotonic clock (nanoseconds)
+ * @param limits   what the cgroup's own limit files say (not its ancestors')
+ * @param usage    counters and gauges
+ * @param errors   one exception per broken file, in reading order; the message names the file and
+ *                 the raw value in brackets
+ */
+public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage usage, List<IOException> errors) {
+
+    public CgroupSnapshot {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(usage, "usage");
+        errors = List.copyOf(errors);
+    }
+
+    /**
+     * Throws the first error, for callers whose policy is to fail on a broken file.
+     *
+     * @throws MalformedCgroupFileException when a present file could not be parsed
+     * @throws IOException                  when a present file could not be read
+     */
+    public void ensureReadable() throws IOException {
+        if (!errors.isEmpty()) {
+            throw errors.get(0);
+        }
+    }
+
+    /**
+     * The limit files.
+     *
+     * @param memoryMax  {@code memory.max} (v1 {@code memory.limit_in_bytes})
+     * @param memoryHigh {@code memory.high}; v2 only
+     * @param cpuMax     {@code cpu.max} (v1 {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us})
+     * @param cpuWeight  {@code cpu.weight}; empty for an idle cgroup, see {@link CpuController#readWeight()}
+     * @param cpuIdle    {@code cpu.idle}; v2 only, Linux 5.15+
+     * @param pidsMax    {@code pids.max}; the root cgroup has none
+     */
+    public record Limits(Optional<MemoryMax> memoryMax, Optional<MemoryHigh> memoryHigh, Optional<CpuMax> cpuMax,
+                         Optional<CpuWeight> cpuWeight, Optional<Boolean> cpuIdle, Optional<PidsMax> pidsMax) {
+        public Limits {
+            Objects.requireNonNull(memoryMax, "memoryMax");
+            Objects.requireNonNull(memoryHigh, "memoryHigh");
+            Objects.requireNonNull(cpuMax, "cpuMax");
+            Objects.requireNonNull(cpuWeight, "cpuWeight");
+            Objects.requireNonNull(cpuIdle, "cpuIdle");
+            Objects.requireNonNull(pidsMax, "pidsMax");
+        }
+
+        /** No limit file at all. */
+        public static Limits none() {
+            return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+    }
+
+    /**
+     * The counters and gauges.
+     *
+     * @param cpu            {@code cpu.stat}; v2 only
+     * @param cpuacctUsage   {@code cpuacct.usage} (v1: CPU time in nanoseconds), when there is no {@code cpu.stat}
+     * @param memoryCurrent  {@code memory.current} (v1 {@code memory.usage_in_bytes})
+     * @param memoryPeak     {@code memory.peak} (Linux 5.19+); v2 only
+     * @param pidsCurrent    {@code pids.current}, tasks of the cgroup and its descendants
+     * @param io             {@code io.stat}; v2 only
+     * @param memoryEvents   {@code memory.events}; v2 only
+     * @param cpuPressure    {@code cpu.pressure}; v2 only
+     * @param memoryPressure {@code memory.pressure}; v2 only
+     * @param ioPressure     {@code io.pressure}; v2 only
+     */
+    public record Usage(Optional<CpuStat> cpu, Optional<Duration> cpuacctUsage, Optional<ByteSize> memoryCurrent,
+                        Optional<ByteSize> memoryPeak, OptionalLong pidsCurrent, Optional<IoStat> io,
+                        Optional<MemoryEvents> memoryEvents, Optional<Pressure> cpuPressure,
+                        Optional<Pressure> memoryPressure, Optional<Pressure> ioPressure) {
+        public Usage {
+            Objects.requireNonNull(cpu, "cpu");
+            Objects.requireNonNull(cpuacctUsage, "cpuacctUsage");
+            Objects.requireNonNull(memoryCurrent, "memoryCurrent");
+            Objects.requireNonNull(memoryPeak, "memoryPeak");
+            Objects.requireNonNull(pidsCurrent, "pidsCurrent");
+            Objects.requireNonNull(io, "io");
+            Objects.requireNonNull(memoryEvents, "memoryEvents");
+            Objects.requireNonNull(cpuPressure, "cpuPressure");
+            Objects.requireNonNull(memoryPressure, "memoryPressure");
+            Objects.requireNonNull(ioPressure, "ioPressure");
+        }
+
+        /** No counter file at all. */
+        public static Usage none() {
+            return new Usage(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+    }
+}
