@@ -48,6 +48,7 @@ public final class ServctlMain implements Runnable {
         CommandLine cl = new CommandLine(new ServctlMain(defaults));
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("set").getCommandSpec().usageMessage().description(SetCommand.description());
         // every command's --help lists the same exit codes as servctl --help
         var usage = cl.getCommandSpec().usageMessage();
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage()

@@ -7,6 +7,7 @@ import io.servd.cgroup.unit.InvalidDirectiveException;
 import io.servd.cgroup.unit.ResourceDirective;
 import io.servd.cgroup.unit.ResourceDirectives;
 import io.servd.cgroup.unit.SetProperty;
+import io.servd.cgroup.unit.UnitName;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -30,15 +31,20 @@ import picocli.CommandLine.Model.CommandSpec;
  * here first with the same parser the agent uses, so a typo fails with exit 2 before anything is sent.
  */
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = {"Set resource limits of a unit, as systemctl set-property does.",
-                "PROP is one of MemoryMax, MemoryHigh, CPUQuota, CPUWeight, TasksMax (systemd syntax)."},
+        description = "Set resource limits of a unit, as systemctl set-property does.",
         footer = {"%nExample: servctl set demo.service MemoryMax=64M CPUQuota=50%%"})
 final class SetCommand implements Callable<Integer> {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** The properties the agent applies ({@code PUT /v1/units/{unit}/limits}, agent/API.md). */
-    static final List<String> PROPERTIES = List.of("MemoryMax", "MemoryHigh", "CPUQuota", "CPUWeight", "TasksMax");
+    /** The properties the agent applies ({@code PUT /v1/units/{unit}/limits}): the cgroup library's one list. */
+    static final List<String> PROPERTIES = ResourceDirectives.settableNames();
+
+    /** The help text: the annotation's line plus the supported properties, which an annotation cannot compute. */
+    static String[] description() {
+        return new String[] {"Set resource limits of a unit, as systemctl set-property does.",
+                "PROP is one of " + String.join(", ", PROPERTIES) + " (systemd syntax)."};
+    }
 
     @ParentCommand
     ServctlMain parent;
@@ -75,7 +81,8 @@ final class SetCommand implements Callable<Integer> {
 
     /**
      * Splits and validates {@code PROP=VALUE} words with {@link ResourceDirectives#parse} and the unit name
-     * with systemd's rules ({@link SetProperty#plan}); a later assignment of the same property wins.
+     * with systemd's rules ({@link UnitName#of}, {@link SetProperty#plan}); a later assignment of the same
+     * property wins.
      *
      * @return property → value as typed, in order
      * @throws ServctlException {@link ExitCodes#USAGE}, naming the bad word, value or unit in brackets
@@ -90,7 +97,7 @@ final class SetCommand implements Callable<Integer> {
             }
             String name = word.substring(0, eq);
             String value = word.substring(eq + 1);
-            if (!PROPERTIES.contains(name)) {
+            if (!ResourceDirectives.isSettable(name)) {
                 throw new ServctlException(ExitCodes.USAGE, "unsupported property [" + name + "] in [" + word
                         + "]; supported: " + PROPERTIES);
             }
@@ -103,7 +110,7 @@ final class SetCommand implements Callable<Integer> {
             properties.put(name, value);
         }
         try {
-            SetProperty.plan(unit, directives, DropInScope.PERSISTENT);
+            SetProperty.plan(UnitName.of(unit), directives, DropInScope.PERSISTENT);
         } catch (IllegalArgumentException e) {
             throw new ServctlException(ExitCodes.USAGE, e.getMessage(), e);
         }

@@ -134,7 +134,8 @@ class ServctlCommandTest {
             demo.service MemoryMax                 | servctl: expected PROP=VALUE, got [MemoryMax]
             demo.service =5                        | servctl: expected PROP=VALUE, got [=5]
             # systemctl set-property accepts it, the agent does not apply it
-            demo.service MemorySwapMax=1G          | servctl: unsupported property [MemorySwapMax] in [MemorySwapMax=1G]
+            demo.service CPUQuotaPeriodSec=7ms     | servctl: unsupported property [CPUQuotaPeriodSec] in [CPUQuotaPeriodSec=7ms]
+            demo.service MemoryMaxx=1G             | servctl: unsupported property [MemoryMaxx] in [MemoryMaxx=1G]
             a/b.service MemoryMax=64M              | servctl: invalid unit name [a/b.service]
             demo.target MemoryMax=64M              | servctl: unit type has no cgroup settings [demo.target]
             """)

@@ -6,11 +6,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.unit.DbusProperty;
 import io.servd.cgroup.unit.DropIn;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.InvalidDirectiveException;
 import io.servd.cgroup.unit.UnitName;
-import io.servd.agent.limits.DbusProperty;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.LimitsException;
 import io.servd.agent.limits.LimitsPlan;
@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class LimitsResource {
     private static final Logger log = LoggerFactory.getLogger(LimitsResource.class);
+
+    /** The wire value of {@code "applier"} when there is no applier; in Java that is an empty {@code Optional}. */
+    static final String NO_APPLIER = "none";
 
     private final AgentContext context;
 
@@ -103,7 +106,7 @@ final class LimitsResource {
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             json.writeStringField("unit", plan.unit().name());
-            json.writeStringField("applier", context.applier().map(LimitsApplier::name).orElse("none"));
+            json.writeStringField("applier", applierName(context.applier()));
             json.writeBooleanField("runtime", plan.runtime());
             json.writeStringField("scope", plan.scope().name().toLowerCase(java.util.Locale.ROOT));
             json.writeBooleanField("dryRun", dryRun);
@@ -117,13 +120,21 @@ final class LimitsResource {
         });
     }
 
+    /**
+     * The answer's {@code "applier"} (agent/API.md): the applier's {@link LimitsApplier#name()}, or
+     * {@link #NO_APPLIER} on a dry run where no applier works on this host.
+     */
+    static String applierName(Optional<LimitsApplier> applier) {
+        return applier.map(LimitsApplier::name).orElse(NO_APPLIER);
+    }
+
     static void writePlan(JsonGenerator json, LimitsPlan plan) throws IOException {
         json.writeStartObject();
         json.writeArrayFieldStart("properties");
         for (DbusProperty p : plan.properties()) {
             json.writeStartObject();
             json.writeStringField("name", p.name());
-            json.writeStringField("signature", p.signature());
+            json.writeStringField("signature", p.signature().code());
             json.writeFieldName("value");
             json.writeNumber(new BigInteger(p.unsignedValue()));
             json.writeEndObject();

@@ -9,11 +9,12 @@ import java.util.Optional;
  * Carries out a {@link LimitsPlan}. Two implementations: {@link SystemdLimitsApplier} (systemd's
  * {@code SetUnitProperties} over D-Bus, which writes the drop-ins and the cgroup itself) and
  * {@link CgroupfsLimitsApplier} (no systemd: the cgroup library's writer and drop-in writer).
- * Never called for a dry run.
+ * Never called for a dry run. Both take only a {@link LimitsPlan}, which holds only the directives of
+ * {@link io.servd.cgroup.unit.ResourceDirectives#settableNames()}.
  */
 public interface LimitsApplier {
 
-    /** {@code "dbus"} or {@code "cgroupfs"}, as the API reports it. */
+    /** {@code "dbus"} or {@code "cgroupfs"}, as the API's {@code "applier"} member reports it. */
     String name();
 
     /**

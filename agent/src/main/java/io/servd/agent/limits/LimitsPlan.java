@@ -2,10 +2,13 @@ package io.servd.agent.limits;
 
 import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.unit.CgroupSettings;
+import io.servd.cgroup.unit.DbusProperties;
+import io.servd.cgroup.unit.DbusProperty;
 import io.servd.cgroup.unit.DropIn;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.HostResources;
 import io.servd.cgroup.unit.ResourceDirective;
+import io.servd.cgroup.unit.ResourceDirectives;
 import io.servd.cgroup.unit.SetProperty;
 import io.servd.cgroup.unit.UnitName;
 import java.util.List;
@@ -15,7 +18,8 @@ import java.util.Optional;
 /**
  * Everything a change of limits does, computed before anything is done: the D-Bus properties
  * {@code systemctl set-property} would send, the drop-ins systemd writes for them, and the cgroup
- * writes that follow. Pure data; the same plan answers a dry run and drives both appliers.
+ * writes that follow. Pure data; the same plan answers a dry run and drives both appliers, and it holds
+ * only {@link ResourceDirectives#settableNames()} directives, so neither applier meets any other.
  *
  * @param unit         the unit
  * @param scope        persistent ({@code /etc/systemd/system.control}), runtime ({@code /run/…}) or
@@ -32,6 +36,12 @@ public record LimitsPlan(UnitName unit, DropInScope scope, List<ResourceDirectiv
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(scope, "scope");
         directives = List.copyOf(directives);
+        for (ResourceDirective d : directives) {
+            if (!d.kind().settable()) {
+                throw new IllegalArgumentException("[" + d.name() + "] is not changed on a running unit: expected one of "
+                        + ResourceDirectives.settableNames());
+            }
+        }
         properties = List.copyOf(properties);
         dropIns = List.copyOf(dropIns);
         cgroupWrites = List.copyOf(cgroupWrites);
@@ -42,13 +52,13 @@ public record LimitsPlan(UnitName unit, DropInScope scope, List<ResourceDirectiv
      *
      * @param host the base for percentages; empty leaves {@link #cgroupWrites()} empty
      * @throws io.servd.cgroup.unit.InvalidDirectiveException when a percentage resolves out of range on {@code host}
-     * @throws IllegalArgumentException when the unit's type has no cgroup settings
+     * @throws IllegalArgumentException when the unit's type has no cgroup settings, or a directive is not settable
      */
     public static LimitsPlan of(UnitName unit, List<ResourceDirective> directives, DropInScope scope,
                                 Optional<HostResources> host) {
         List<CgroupWrite> writes = host.map(h -> CgroupSettings.of(directives).plannedWrites(h)).orElse(List.of());
         return new LimitsPlan(unit, scope, directives, DbusProperties.of(directives),
-                SetProperty.plan(unit.name(), directives, scope), writes);
+                SetProperty.plan(unit, directives, scope), writes);
     }
 
     /** Whether this is a {@code --runtime} change. */

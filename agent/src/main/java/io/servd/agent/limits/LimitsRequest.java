@@ -17,17 +17,14 @@ import java.util.Set;
 /**
  * The body of {@code PUT /v1/units/{unit}/limits}:
  * {@code {"MemoryMax": "64M", "CPUQuota": "50%", "runtime": false, "dryRun": false}}. Property values
- * are systemd syntax, parsed by the cgroup library exactly as {@code systemctl set-property} would.
+ * are systemd syntax, parsed by the cgroup library exactly as {@code systemctl set-property} would; the
+ * property members are {@link ResourceDirectives#settableNames()}.
  *
  * @param directives the parsed directives, in body order
  * @param runtime    {@code --runtime}
  * @param dryRun     {@code --dry-run}
  */
 public record LimitsRequest(List<ResourceDirective> directives, boolean runtime, boolean dryRun) {
-
-    /** The properties the API changes: systemd's names, all with a cgroup v2 file and a D-Bus mapping. */
-    public static final Set<String> PROPERTIES = Set.of("MemoryMax", "MemoryHigh", "MemoryLow", "MemoryMin",
-            "MemorySwapMax", "CPUQuota", "CPUWeight", "TasksMax");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(4096).build())
@@ -36,7 +33,7 @@ public record LimitsRequest(List<ResourceDirective> directives, boolean runtime,
     public LimitsRequest {
         directives = List.copyOf(directives);
         if (directives.isEmpty()) {
-            throw new BadRequestException("no property to change: give one of " + new java.util.TreeSet<>(PROPERTIES));
+            throw new BadRequestException("no property to change: give one of " + new java.util.TreeSet<>(ResourceDirectives.settableNames()));
         }
     }
 
@@ -73,9 +70,9 @@ public record LimitsRequest(List<ResourceDirective> directives, boolean runtime,
                     case "runtime" -> runtime = bool(name, value);
                     case "dryRun" -> dryRun = bool(name, value);
                     default -> {
-                        if (!PROPERTIES.contains(name)) {
+                        if (!ResourceDirectives.isSettable(name)) {
                             throw new BadRequestException("unknown property [" + name + "]: expected one of "
-                                    + new java.util.TreeSet<>(PROPERTIES) + ", runtime, dryRun");
+                                    + new java.util.TreeSet<>(ResourceDirectives.settableNames()) + ", runtime, dryRun");
                         }
                         directives.add(ResourceDirectives.parse(name, text(p, name, value)));
                     }

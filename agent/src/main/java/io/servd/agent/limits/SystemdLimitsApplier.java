@@ -1,5 +1,6 @@
 package io.servd.agent.limits;
 
+import io.servd.cgroup.unit.DbusProperty;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.agent.units.UnitCgroup;
@@ -73,8 +74,7 @@ public final class SystemdLimitsApplier implements LimitsApplier {
     public void apply(LimitsPlan plan, Optional<UnitCgroup> cgroup) throws LimitsException {
         List<Property> properties = new ArrayList<>(plan.properties().size());
         for (DbusProperty p : plan.properties()) {
-            properties.add(new Property(p.name(), p.signature().equals("u")
-                    ? new Variant<>(new UInt32(p.value())) : new Variant<>(new UInt64(p.unsignedValue()))));
+            properties.add(new Property(p.name(), variant(p)));
         }
         try (DBusConnection bus = DBusConnectionBuilder.forSystemBus().withShared(false).build()) {
             Manager manager = bus.getRemoteObject("org.freedesktop.systemd1", "/org/freedesktop/systemd1", Manager.class);
@@ -86,6 +86,14 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         } catch (DBusException | IOException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code p} as dbus-java's variant: {@code u} as {@code UInt32}, {@code t} as {@code UInt64} of the unsigned value. */
+    static Variant<?> variant(DbusProperty p) {
+        return switch (p.signature()) {
+            case UINT32 -> new Variant<>(new UInt32(p.value()));
+            case UINT64 -> new Variant<>(new UInt64(p.unsignedValue()));
+        };
     }
 
     /**

@@ -2,8 +2,11 @@ package io.servd.agent.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servd.cgroup.unit.ResourceDirectives;
 import org.freedesktop.dbus.errors.AccessDenied;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
 import org.junit.jupiter.api.Test;
 
 /** D-Bus failures as the VM showed them (dbus-java 5.2.2 against systemd 252), mapped to API reasons. */
@@ -29,5 +32,16 @@ class SystemdLimitsApplierTest {
         assertThat(SystemdLimitsApplier.reason(SystemdLimitsApplier.errorName(e, "x.service")))
                 .isEqualTo(LimitsException.Reason.FAILED);
         assertThat(SystemdLimitsApplier.reason(null)).isEqualTo(LimitsException.Reason.FAILED);
+    }
+
+    /** The cgroup library's wire values become dbus-java's unsigned types, UINT64_MAX included. */
+    @Test
+    void propertiesBecomeUnsignedVariants() {
+        var scale = SystemdLimitsApplier.variant(ResourceDirectives.parse("MemoryMax", "50%").dbusProperty());
+        assertThat(scale.getSig()).isEqualTo("u");
+        assertThat(scale.getValue()).isEqualTo(new UInt32(2147483648L));
+        var infinity = SystemdLimitsApplier.variant(ResourceDirectives.parse("TasksMax", "infinity").dbusProperty());
+        assertThat(infinity.getSig()).isEqualTo("t");
+        assertThat(infinity.getValue()).isEqualTo(new UInt64("18446744073709551615"));
     }
 }

@@ -31,32 +31,30 @@ public record CgroupSettings(Map<String, ResourceDirective> directives) {
         return new CgroupSettings(byName);
     }
 
-    /** The directive named {@code name}, if set. */
+    /** The directive named {@code name}, if set; empty when unset or unknown. */
     public Optional<ResourceDirective> get(String name) {
         return Optional.ofNullable(directives.get(name));
     }
 
+    /** The directive of {@code kind}, if set. */
+    public Optional<ResourceDirective> get(DirectiveKind kind) {
+        return get(kind.directive());
+    }
+
     /**
      * The cgroup v2 file writes systemd performs for these directives, in systemd's order (cpu, memory,
-     * pids). {@code CPUQuota=} and {@code CPUQuotaPeriodSec=} combine into one {@code cpu.max}; a missing
-     * one takes its default. Files of directives that are not set are not touched (systemd rewrites the
-     * whole controller from the unit's full configuration, which includes values we were not given).
+     * pids: {@link DirectiveKind} order), each directive's from {@link ResourceDirective#cgroupWrites}.
+     * {@code CPUQuota=} and {@code CPUQuotaPeriodSec=} combine into one {@code cpu.max}; a missing one
+     * takes its default. Files of directives that are not set are not touched (systemd rewrites the whole
+     * controller from the unit's full configuration, which includes values we were not given).
      *
      * @throws InvalidDirectiveException when a percentage resolves out of range on {@code host}
      */
     public List<CgroupWrite> plannedWrites(HostResources host) {
         List<CgroupWrite> writes = new ArrayList<>();
-        get("CPUWeight").map(CpuWeightDirective.class::cast).ifPresent(w -> writes.addAll(w.cgroupWrites()));
-        Optional<CpuQuota> quota = get("CPUQuota").map(CpuQuota.class::cast);
-        Optional<CpuQuotaPeriodSec> period = get("CPUQuotaPeriodSec").map(CpuQuotaPeriodSec.class::cast);
-        if (quota.isPresent() || period.isPresent()) {
-            writes.add(new CgroupWrite(io.servd.cgroup.fs.CgroupFile.CPU_MAX, quota.orElse(CpuQuota.none())
-                    .toCpuMax(period.orElse(CpuQuotaPeriodSec.defaultPeriod())).formatCgroup()));
+        for (DirectiveKind kind : DirectiveKind.values()) {
+            get(kind).ifPresent(d -> writes.addAll(d.cgroupWrites(host, this)));
         }
-        for (MemoryDirective.Property p : MemoryDirective.Property.values()) {
-            get(p.directive()).map(MemoryDirective.class::cast).ifPresent(m -> writes.add(m.cgroupWrite(host)));
-        }
-        get("TasksMax").map(TasksMax.class::cast).ifPresent(t -> writes.add(t.cgroupWrite(host)));
         return List.copyOf(writes);
     }
 }

@@ -1,8 +1,11 @@
 package io.servd.cgroup.unit;
 
+import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.CpuMax;
+import io.servd.cgroup.fs.CgroupFile;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -60,8 +63,8 @@ public record CpuQuota(Optional<Permyriad> share) implements ResourceDirective {
     }
 
     @Override
-    public String name() {
-        return "CPUQuota";
+    public DirectiveKind kind() {
+        return DirectiveKind.CPU_QUOTA;
     }
 
     @Override
@@ -76,6 +79,33 @@ public record CpuQuota(Optional<Permyriad> share) implements ResourceDirective {
     @Override
     public String dropInLine() {
         return "CPUQuota=" + share.map(s -> (s.value() / 100) + "%").orElse("");
+    }
+
+    /** systemd writes this property's drop-in as {@code 50-CPUQuota.conf}, not after the D-Bus name. */
+    @Override
+    public String dropInName() {
+        return name();
+    }
+
+    /**
+     * {@code CPUQuotaPerSecUSec t <µs per second>} (permyriad × 1 s / 10000), or {@code UINT64_MAX}
+     * ({@code USEC_INFINITY}) for no quota.
+     */
+    @Override
+    public DbusProperty dbusProperty() {
+        return DbusProperty.uint64("CPUQuotaPerSecUSec",
+                perSecond().map(d -> d.toNanos() / 1000L).orElse(DbusProperty.UINT64_MAX));
+    }
+
+    /**
+     * {@code cpu.max} from this quota and the unit's {@code CPUQuotaPeriodSec=} (default 100 ms when unset),
+     * see {@link #toCpuMax(CpuQuotaPeriodSec)}.
+     */
+    @Override
+    public List<CgroupWrite> cgroupWrites(HostResources host, CgroupSettings settings) {
+        CpuQuotaPeriodSec period = settings.get(DirectiveKind.CPU_QUOTA_PERIOD_SEC)
+                .map(CpuQuotaPeriodSec.class::cast).orElse(CpuQuotaPeriodSec.defaultPeriod());
+        return List.of(new CgroupWrite(CgroupFile.CPU_MAX, toCpuMax(period).formatCgroup()));
     }
 
     /**

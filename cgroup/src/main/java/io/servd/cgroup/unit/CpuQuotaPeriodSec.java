@@ -1,5 +1,9 @@
 package io.servd.cgroup.unit;
 
+import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.fs.CgroupFile;
+
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,8 +39,8 @@ public record CpuQuotaPeriodSec(Optional<TimeSpan> period) implements ResourceDi
     }
 
     @Override
-    public String name() {
-        return "CPUQuotaPeriodSec";
+    public DirectiveKind kind() {
+        return DirectiveKind.CPU_QUOTA_PERIOD_SEC;
     }
 
     @Override
@@ -48,5 +52,33 @@ public record CpuQuotaPeriodSec(Optional<TimeSpan> period) implements ResourceDi
     @Override
     public String dropInLine() {
         return "CPUQuotaPeriodSec=" + format();
+    }
+
+    /** systemd writes this property's drop-in as {@code 50-CPUQuotaPeriodSec.conf}, not after the D-Bus name. */
+    @Override
+    public String dropInName() {
+        return name();
+    }
+
+    /**
+     * {@code CPUQuotaPeriodUSec t <µs>}, or {@code UINT64_MAX} ({@code USEC_INFINITY}) for the default, as
+     * systemd 252's {@code bus_append_unit_property_assignment()} sends it after
+     * {@code parse_sec_def_infinity()}. Taken from systemd's source: the VM capture does not cover it.
+     */
+    @Override
+    public DbusProperty dbusProperty() {
+        return DbusProperty.uint64("CPUQuotaPeriodUSec", period.map(TimeSpan::micros).orElse(DbusProperty.UINT64_MAX));
+    }
+
+    /**
+     * Without {@code CPUQuota=}, {@code cpu.max=max 100000}: systemd applies the default period when there is
+     * no quota. With one, nothing: the quota's {@code cpu.max} carries this period.
+     */
+    @Override
+    public List<CgroupWrite> cgroupWrites(HostResources host, CgroupSettings settings) {
+        if (settings.get(DirectiveKind.CPU_QUOTA).isPresent()) {
+            return List.of();
+        }
+        return List.of(new CgroupWrite(CgroupFile.CPU_MAX, CpuQuota.none().toCpuMax(this).formatCgroup()));
     }
 }

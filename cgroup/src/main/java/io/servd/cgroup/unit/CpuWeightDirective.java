@@ -58,8 +58,8 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
     }
 
     @Override
-    public String name() {
-        return "CPUWeight";
+    public DirectiveKind kind() {
+        return DirectiveKind.CPU_WEIGHT;
     }
 
     @Override
@@ -80,6 +80,18 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
     }
 
     /**
+     * {@code CPUWeight t N}; {@code idle} is {@code CGROUP_WEIGHT_IDLE} (0), unset is
+     * {@code CGROUP_WEIGHT_INVALID} ({@code UINT64_MAX}), as {@code bus_append_cg_cpu_weight_parse()} sends them.
+     */
+    @Override
+    public DbusProperty dbusProperty() {
+        if (setting instanceof Weight w) {
+            return DbusProperty.uint64(name(), w.weight().weight());
+        }
+        return DbusProperty.uint64(name(), setting instanceof Idle ? 0L : DbusProperty.UINT64_MAX);
+    }
+
+    /**
      * As systemd's {@code cgroup_apply_unified_cpu_idle()} and {@code ..._cpu_weight()}: {@code cpu.idle=1}
      * alone for idle (the kernel then reads {@code cpu.weight} as 0), else {@code cpu.idle=0} and
      * {@code cpu.weight} (100 when unset). systemd ignores ENOENT for {@code cpu.idle} on kernels before
@@ -91,5 +103,11 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
         }
         CpuWeight weight = setting instanceof Weight w ? w.weight() : CpuWeight.DEFAULT;
         return List.of(new CgroupWrite(CgroupFile.CPU_IDLE, "0"), new CgroupWrite(CgroupFile.CPU_WEIGHT, weight.formatCgroup()));
+    }
+
+    /** {@link #cgroupWrites()}; the cpu weight does not depend on other directives. */
+    @Override
+    public List<CgroupWrite> cgroupWrites(HostResources host, CgroupSettings settings) {
+        return cgroupWrites();
     }
 }

@@ -22,26 +22,33 @@ public record MemoryDirective(Property property, Value value) implements Resourc
 
     /** The five memory directives, their cgroup file and systemd's bounds. */
     public enum Property {
-        MEMORY_MIN("MemoryMin", CgroupFile.MEMORY_MIN, 0),
-        MEMORY_LOW("MemoryLow", CgroupFile.MEMORY_LOW, 0),
-        MEMORY_HIGH("MemoryHigh", CgroupFile.MEMORY_HIGH, 1),
-        MEMORY_MAX("MemoryMax", CgroupFile.MEMORY_MAX, 1),
-        MEMORY_SWAP_MAX("MemorySwapMax", CgroupFile.MEMORY_SWAP_MAX, 0);
+        MEMORY_MIN(DirectiveKind.MEMORY_MIN, CgroupFile.MEMORY_MIN, 0),
+        MEMORY_LOW(DirectiveKind.MEMORY_LOW, CgroupFile.MEMORY_LOW, 0),
+        MEMORY_HIGH(DirectiveKind.MEMORY_HIGH, CgroupFile.MEMORY_HIGH, 1),
+        MEMORY_MAX(DirectiveKind.MEMORY_MAX, CgroupFile.MEMORY_MAX, 1),
+        MEMORY_SWAP_MAX(DirectiveKind.MEMORY_SWAP_MAX, CgroupFile.MEMORY_SWAP_MAX, 0);
 
-        private final String directive;
+        private final DirectiveKind kind;
         private final CgroupFile file;
         private final long minimumBytes;
 
-        Property(String directive, CgroupFile file, long minimumBytes) {
-            this.directive = directive;
+        Property(DirectiveKind kind, CgroupFile file, long minimumBytes) {
+            this.kind = kind;
             this.file = file;
             this.minimumBytes = minimumBytes;
         }
 
-        public String directive() {
-            return directive;
+        /** The directive, e.g. {@link DirectiveKind#MEMORY_MAX}. */
+        public DirectiveKind kind() {
+            return kind;
         }
 
+        /** The directive's name, e.g. {@code "MemoryMax"}. */
+        public String directive() {
+            return kind.directive();
+        }
+
+        /** The cgroup v2 file it sets, e.g. {@code memory.max}. */
         public CgroupFile file() {
             return file;
         }
@@ -81,10 +88,10 @@ public record MemoryDirective(Property property, Value value) implements Resourc
         Objects.requireNonNull(property, "property");
         Objects.requireNonNull(value, "value");
         if (value instanceof Bytes b && b.size().bytes() < property.minimumBytes) {
-            throw new InvalidDirectiveException(property.directive, Long.toString(b.size().bytes()), "out of range");
+            throw new InvalidDirectiveException(property.directive(), Long.toString(b.size().bytes()), "out of range");
         }
         if (value instanceof Percent p && p.share().value() == 0 && property.minimumBytes > 0) {
-            throw new InvalidDirectiveException(property.directive, p.share().formatPercent(), "out of range");
+            throw new InvalidDirectiveException(property.directive(), p.share().formatPercent(), "out of range");
         }
     }
 
@@ -103,15 +110,15 @@ public record MemoryDirective(Property property, Value value) implements Resourc
                     ? new Bytes(ByteSize.ofBytes(0)) : new Infinity());
         }
         if (Permyriad.looksLike(text)) {
-            Permyriad share = Permyriad.parse(property.directive, text, true);
+            Permyriad share = Permyriad.parse(property.directive(), text, true);
             if (share.value() == 0 && property.minimumBytes > 0) {
-                throw new InvalidDirectiveException(property.directive, text, "out of range");
+                throw new InvalidDirectiveException(property.directive(), text, "out of range");
             }
             return new MemoryDirective(property, new Percent(share));
         }
-        long bytes = parseSize(property.directive, text);
+        long bytes = parseSize(property.directive(), text);
         if (bytes < property.minimumBytes) {
-            throw new InvalidDirectiveException(property.directive, text, "out of range");
+            throw new InvalidDirectiveException(property.directive(), text, "out of range");
         }
         return new MemoryDirective(property, new Bytes(ByteSize.ofBytes(bytes)));
     }
@@ -173,8 +180,8 @@ public record MemoryDirective(Property property, Value value) implements Resourc
     }
 
     @Override
-    public String name() {
-        return property.directive;
+    public DirectiveKind kind() {
+        return property.kind;
     }
 
     @Override
@@ -195,16 +202,25 @@ public record MemoryDirective(Property property, Value value) implements Resourc
     @Override
     public String dropInLine() {
         if (value instanceof Percent p) {
-            long scale = p.share().toUint32Scale();
-            int back = (int) ((scale * 10_000L + 0xFFFF_FFFFL / 2) / 0xFFFF_FFFFL);
-            return name() + "=" + new Permyriad(back).formatPercent();
+            return name() + "=" + Permyriad.fromUint32Scale(p.share().toUint32Scale()).formatPercent();
         }
         return name() + "=" + format();
     }
 
+    /**
+     * {@code MemoryMax t <bytes>}, {@code MemoryMax t UINT64_MAX} ({@code CGROUP_LIMIT_MAX}) for infinity,
+     * or {@code MemoryMaxScale u <share of UINT32_MAX>} for a percentage, which systemd scales against its
+     * own physical memory.
+     */
     @Override
-    public String dropInName() {
-        return value instanceof Percent ? name() + "Scale" : name();
+    public DbusProperty dbusProperty() {
+        if (value instanceof Bytes b) {
+            return DbusProperty.uint64(name(), b.size().bytes());
+        }
+        if (value instanceof Percent p) {
+            return DbusProperty.uint32(kind().scaleProperty(), p.share().toUint32Scale());
+        }
+        return DbusProperty.uint64(name(), DbusProperty.UINT64_MAX);
     }
 
     /**
@@ -219,7 +235,7 @@ public record MemoryDirective(Property property, Value value) implements Resourc
             return Limit.atMost(b.size());
         }
         if (value instanceof Percent p) {
-            long bytes = host.scaleMemory(p.share().toUint32Scale(), 0xFFFF_FFFFL);
+            long bytes = host.scaleMemory(p.share().toUint32Scale(), Permyriad.UINT32_MAX);
             if (bytes < property.minimumBytes) {
                 throw new InvalidDirectiveException(name(), format(), "out of range on this host");
             }
@@ -228,8 +244,18 @@ public record MemoryDirective(Property property, Value value) implements Resourc
         return Limit.unlimited();
     }
 
-    /** The cgroup v2 write: {@code memory.max=<bytes>} or {@code memory.max=max}. */
+    /**
+     * The cgroup v2 write: {@code memory.max=<bytes>} or {@code memory.max=max} for infinity.
+     *
+     * @throws InvalidDirectiveException when a percentage comes to less than the directive's minimum on {@code host}
+     */
     public CgroupWrite cgroupWrite(HostResources host) {
         return new CgroupWrite(property.file, ByteSize.formatCgroupLimit(resolve(host)));
+    }
+
+    /** {@link #cgroupWrite(HostResources)}; memory files do not depend on other directives. */
+    @Override
+    public List<CgroupWrite> cgroupWrites(HostResources host, CgroupSettings settings) {
+        return List.of(cgroupWrite(host));
     }
 }

@@ -78,13 +78,32 @@ public record Permyriad(int value) {
         return String.format(Locale.ROOT, "%d.%02d%%", value / 100, value % 100);
     }
 
+    /** {@code UINT32_MAX}: the denominator of systemd's 32-bit scale ({@code ...Scale} properties). */
+    public static final long UINT32_MAX = 0xFFFF_FFFFL;
+
     /**
      * As systemd's {@code UINT32_SCALE_FROM_PERMYRIAD()}: the fraction relative to 2^32-1, rounded to the
      * closest; how {@code systemctl set-property} sends a percentage over D-Bus ({@code ...Scale}).
-     * Values above 100 % are clamped, as in systemd.
+     * Values above 100 % are clamped, as in systemd. The only implementation of that arithmetic.
+     *
+     * @return 0..{@link #UINT32_MAX}
      */
-    long toUint32Scale() {
+    public long toUint32Scale() {
         long clamped = Math.min(value, 10_000);
-        return (clamped * 0xFFFF_FFFFL + 5000L) / 10_000L;
+        return (clamped * UINT32_MAX + 5000L) / 10_000L;
+    }
+
+    /**
+     * As systemd's {@code UINT32_SCALE_TO_PERMYRIAD()}: what the server makes of a {@code ...Scale}
+     * value when it writes the drop-in, rounded to the closest.
+     *
+     * @param scale 0..{@link #UINT32_MAX}
+     * @throws IllegalArgumentException when {@code scale} is out of range
+     */
+    static Permyriad fromUint32Scale(long scale) {
+        if (scale < 0 || scale > UINT32_MAX) {
+            throw new IllegalArgumentException("uint32 scale out of range [" + scale + "]");
+        }
+        return new Permyriad((int) ((scale * 10_000L + UINT32_MAX / 2) / UINT32_MAX));
     }
 }

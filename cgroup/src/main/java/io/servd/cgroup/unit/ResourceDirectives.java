@@ -1,35 +1,36 @@
 package io.servd.cgroup.unit;
 
-import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Function;
 
-/** Parses a resource-control directive by name. */
+/** Parses a resource-control directive by name; the names come from {@link DirectiveKind}. */
 public final class ResourceDirectives {
-
-    private static final Map<String, Function<String, ResourceDirective>> PARSERS = Map.of(
-            "MemoryMin", v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MIN, v),
-            "MemoryLow", v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_LOW, v),
-            "MemoryHigh", v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_HIGH, v),
-            "MemoryMax", v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MAX, v),
-            "MemorySwapMax", v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_SWAP_MAX, v),
-            "CPUQuota", CpuQuota::parse,
-            "CPUQuotaPeriodSec", CpuQuotaPeriodSec::parse,
-            "CPUWeight", CpuWeightDirective::parse,
-            "TasksMax", TasksMax::parse);
 
     private ResourceDirectives() {
     }
 
-    /** The directive names this library understands. */
-    public static Set<String> names() {
-        return PARSERS.keySet();
+    /** Every directive name this library understands (unit files), in {@link DirectiveKind} order. */
+    public static List<String> names() {
+        return Arrays.stream(DirectiveKind.values()).map(DirectiveKind::directive).toList();
+    }
+
+    /**
+     * The names servd changes on a running unit: the agent's {@code PUT /v1/units/{unit}/limits} members
+     * and {@code servctl set}'s properties, in {@link DirectiveKind} order.
+     */
+    public static List<String> settableNames() {
+        return DirectiveKind.settableKinds().stream().map(DirectiveKind::directive).toList();
     }
 
     /** Whether {@code name} is one of {@link #names()}. */
     public static boolean isSupported(String name) {
-        return PARSERS.containsKey(name);
+        return DirectiveKind.of(name).isPresent();
+    }
+
+    /** Whether {@code name} is one of {@link #settableNames()}. */
+    public static boolean isSettable(String name) {
+        return DirectiveKind.of(name).map(DirectiveKind::settable).orElse(false);
     }
 
     /**
@@ -40,10 +41,8 @@ public final class ResourceDirectives {
     public static ResourceDirective parse(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        Function<String, ResourceDirective> parser = PARSERS.get(name);
-        if (parser == null) {
-            throw new InvalidDirectiveException(name, value, "unsupported directive");
-        }
-        return parser.apply(value);
+        return DirectiveKind.of(name)
+                .orElseThrow(() -> new InvalidDirectiveException(name, value, "unsupported directive"))
+                .parse(value);
     }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Plans the drop-ins {@code systemctl set-property UNIT Directive=value...} writes, byte for byte as
@@ -18,8 +17,7 @@ public final class SetProperty {
     static final String HEADER = "# This is a drop-in unit file extension, created via \"systemctl set-property\"\n"
             + "# or an equivalent operation. Do not edit.\n";
 
-    private static final Pattern UNIT_NAME = Pattern.compile("[A-Za-z0-9:_.\\\\@-]+");
-
+    /** The unit file section of each unit type with a cgroup ({@link UnitName#CGROUP_TYPES}). */
     private static final Map<String, String> SECTIONS = Map.of(
             "service", "Service", "slice", "Slice", "scope", "Scope",
             "socket", "Socket", "mount", "Mount", "swap", "Swap");
@@ -31,12 +29,15 @@ public final class SetProperty {
      * The drop-ins for {@code directives} on {@code unit}, in order of first appearance; a property
      * given twice is written once with its last value, as the second write replaces the first file.
      *
-     * @throws IllegalArgumentException when {@code unit} is not a valid name of a unit type with a cgroup
+     * @throws IllegalArgumentException when {@code unit}'s type has no cgroup settings (e.g. a target)
      */
-    public static List<DropIn> plan(String unit, List<? extends ResourceDirective> directives, DropInScope scope) {
+    public static List<DropIn> plan(UnitName unit, List<? extends ResourceDirective> directives, DropInScope scope) {
         Objects.requireNonNull(unit, "unit");
         Objects.requireNonNull(scope, "scope");
-        String section = section(unit);
+        String section = SECTIONS.get(unit.type());
+        if (section == null) {
+            throw new IllegalArgumentException("unit type has no cgroup settings [" + unit + "]");
+        }
         Map<String, ResourceDirective> byFile = new LinkedHashMap<>();
         for (ResourceDirective d : directives) {
             byFile.remove(d.dropInName());
@@ -44,21 +45,9 @@ public final class SetProperty {
         }
         List<DropIn> dropIns = new ArrayList<>();
         for (Map.Entry<String, ResourceDirective> e : byFile.entrySet()) {
-            dropIns.add(new DropIn(scope.directory().resolve(unit + ".d").resolve("50-" + e.getKey() + ".conf"),
+            dropIns.add(new DropIn(scope.directory().resolve(unit.name() + ".d").resolve("50-" + e.getKey() + ".conf"),
                     HEADER + "[" + section + "]\n" + e.getValue().dropInLine() + "\n"));
         }
         return List.copyOf(dropIns);
-    }
-
-    private static String section(String unit) {
-        int dot = unit.lastIndexOf('.');
-        if (!UNIT_NAME.matcher(unit).matches() || dot <= 0 || unit.length() > 255) {
-            throw new IllegalArgumentException("invalid unit name [" + unit + "]");
-        }
-        String section = SECTIONS.get(unit.substring(dot + 1));
-        if (section == null) {
-            throw new IllegalArgumentException("unit type has no cgroup settings [" + unit + "]");
-        }
-        return section;
     }
 }

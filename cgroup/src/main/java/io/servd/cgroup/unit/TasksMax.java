@@ -4,6 +4,7 @@ import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.fs.CgroupFile;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,7 +61,7 @@ public record TasksMax(Value value) implements ResourceDirective {
             // ("Value specified in TasksMaxScale is out of range", systemd 252, seen in the VM oracle),
             // although MemoryMax=100% is accepted. A unit file's TasksMax=100% is taken by systemd; we
             // refuse it everywhere, since planning follows set-property.
-            if (share.toUint32Scale() < 1 || share.toUint32Scale() >= 0xFFFF_FFFFL) {
+            if (share.toUint32Scale() < 1 || share.toUint32Scale() >= Permyriad.UINT32_MAX) {
                 throw new InvalidDirectiveException("TasksMax", text, "out of range");
             }
             return new TasksMax(new Percent(share));
@@ -76,8 +77,8 @@ public record TasksMax(Value value) implements ResourceDirective {
     }
 
     @Override
-    public String name() {
-        return "TasksMax";
+    public DirectiveKind kind() {
+        return DirectiveKind.TASKS_MAX;
     }
 
     @Override
@@ -102,26 +103,46 @@ public record TasksMax(Value value) implements ResourceDirective {
         return "TasksMax=" + format();
     }
 
+    /**
+     * {@code TasksMax t <count>}, {@code TasksMax t UINT64_MAX} ({@code CGROUP_LIMIT_MAX}) for infinity, or
+     * {@code TasksMaxScale u <share of UINT32_MAX>} for a percentage.
+     */
     @Override
-    public String dropInName() {
-        return value instanceof Percent ? "TasksMaxScale" : "TasksMax";
+    public DbusProperty dbusProperty() {
+        if (value instanceof Count c) {
+            return DbusProperty.uint64(name(), c.tasks());
+        }
+        if (value instanceof Percent p) {
+            return DbusProperty.uint32(kind().scaleProperty(), p.share().toUint32Scale());
+        }
+        return DbusProperty.uint64(name(), DbusProperty.UINT64_MAX);
     }
 
-    /** The task limit systemd applies: percentages via {@code system_tasks_max_scale()} on the 32-bit scale. */
+    /**
+     * The task limit systemd applies: percentages via {@code system_tasks_max_scale()} on the 32-bit scale.
+     *
+     * @return a count, or Unlimited for infinity
+     */
     public Limit<Long> resolve(HostResources host) {
         if (value instanceof Count c) {
             return Limit.atMost(c.tasks());
         }
         if (value instanceof Percent p) {
-            return Limit.atMost(host.scaleTasks(p.share().toUint32Scale(), 0xFFFF_FFFFL));
+            return Limit.atMost(host.scaleTasks(p.share().toUint32Scale(), Permyriad.UINT32_MAX));
         }
         return Limit.unlimited();
     }
 
-    /** {@code pids.max=<count>} or {@code pids.max=max}. */
+    /** {@code pids.max=<count>}, or {@code pids.max=max} for infinity. */
     public CgroupWrite cgroupWrite(HostResources host) {
         Limit<Long> limit = resolve(host);
         return new CgroupWrite(CgroupFile.PIDS_MAX,
                 limit instanceof Limit.AtMost<Long> atMost ? Long.toString(atMost.value()) : "max");
+    }
+
+    /** {@link #cgroupWrite(HostResources)}; {@code pids.max} does not depend on other directives. */
+    @Override
+    public List<CgroupWrite> cgroupWrites(HostResources host, CgroupSettings settings) {
+        return List.of(cgroupWrite(host));
     }
 }

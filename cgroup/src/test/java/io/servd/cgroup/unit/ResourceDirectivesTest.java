@@ -78,6 +78,19 @@ class ResourceDirectivesTest {
                 .extracting(CgroupWrite::toString).containsExactly(writes.split(";"));
     }
 
+    /** The one vocabulary: every name parses to its own kind; all but CPUQuotaPeriodSec are settable live. */
+    @org.junit.jupiter.api.Test
+    void oneListOfNamesInSystemdsOrder() {
+        assertThat(ResourceDirectives.names()).containsExactly("CPUWeight", "CPUQuota", "CPUQuotaPeriodSec",
+                "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
+        assertThat(ResourceDirectives.settableNames()).containsExactly("CPUWeight", "CPUQuota",
+                "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
+        for (DirectiveKind kind : DirectiveKind.values()) {
+            assertThat(kind.parse("").kind()).isEqualTo(kind);
+            assertThat(DirectiveKind.of(kind.directive())).contains(kind);
+        }
+    }
+
     @ParameterizedTest(name = "CPUQuota={0} CPUQuotaPeriodSec={1}")
     @CsvSource(delimiter = '|', textBlock = """
             # quota | period | cpu.max

@@ -18,7 +18,7 @@ class SetPropertyTest {
 
     @Test
     void plansSystemdsExactDropIns() {
-        List<DropIn> plan = SetProperty.plan("web.service", List.of(
+        List<DropIn> plan = SetProperty.plan(UnitName.of("web.service"), List.of(
                 ResourceDirectives.parse("MemoryMax", "1.5G"),
                 ResourceDirectives.parse("CPUQuota", "12.5%"),
                 ResourceDirectives.parse("TasksMax", "15%")), DropInScope.PERSISTENT);
@@ -44,7 +44,7 @@ class SetPropertyTest {
         assertThat(DropInScope.forUnit("run-u7.service", true, transientDir)).isEqualTo(DropInScope.TRANSIENT);
         assertThat(DropInScope.forUnit("web.service", false, transientDir)).isEqualTo(DropInScope.PERSISTENT);
         assertThat(DropInScope.forUnit("web.service", true, transientDir)).isEqualTo(DropInScope.RUNTIME);
-        assertThat(SetProperty.plan("run-u7.service", List.of(ResourceDirectives.parse("MemoryMax", "64M")),
+        assertThat(SetProperty.plan(UnitName.of("run-u7.service"), List.of(ResourceDirectives.parse("MemoryMax", "64M")),
                 DropInScope.forUnit("run-u7.service", false, transientDir)))
                 .extracting(DropIn::path)
                 .containsExactly(Path.of("/run/systemd/transient/run-u7.service.d/50-MemoryMax.conf"));
@@ -52,7 +52,7 @@ class SetPropertyTest {
 
     @Test
     void runtimeSliceAndLastValueWins() {
-        List<DropIn> plan = SetProperty.plan("user-1000.slice", List.of(
+        List<DropIn> plan = SetProperty.plan(UnitName.of("user-1000.slice"), List.of(
                 ResourceDirectives.parse("MemoryMax", "510M"),
                 ResourceDirectives.parse("MemoryMax", "512M")), DropInScope.RUNTIME);
 
@@ -65,14 +65,14 @@ class SetPropertyTest {
     @ValueSource(strings = {"web", "web.timer", "../etc.service", "a b.service", ".service"})
     void rejectsUnitsWithoutCgroupSettings(String unit) {
         List<ResourceDirective> one = List.of(ResourceDirectives.parse("TasksMax", "5"));
-        assertThatThrownBy(() -> SetProperty.plan(unit, one, DropInScope.PERSISTENT))
+        assertThatThrownBy(() -> SetProperty.plan(UnitName.of(unit), one, DropInScope.PERSISTENT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[" + unit + "]");
     }
 
     @Test
     void writesAtomicallyWithMode0644(@TempDir Path root) throws IOException {
-        List<DropIn> plan = SetProperty.plan("web.service",
+        List<DropIn> plan = SetProperty.plan(UnitName.of("web.service"),
                 List.of(ResourceDirectives.parse("CPUWeight", "250")), DropInScope.RUNTIME);
 
         new DropInWriter(root).write(plan);
@@ -92,9 +92,9 @@ class SetPropertyTest {
         // the second drop-in's directory path is blocked by a plain file
         Files.writeString(root.resolve("etc/systemd/system.control/db.service.d"), "not a directory");
         List<DropIn> plan = List.of(
-                SetProperty.plan("web.service", List.of(ResourceDirectives.parse("MemoryMax", "1G")), DropInScope.PERSISTENT).get(0),
-                SetProperty.plan("web.service", List.of(ResourceDirectives.parse("TasksMax", "9")), DropInScope.PERSISTENT).get(0),
-                SetProperty.plan("db.service", List.of(ResourceDirectives.parse("TasksMax", "9")), DropInScope.PERSISTENT).get(0));
+                SetProperty.plan(UnitName.of("web.service"), List.of(ResourceDirectives.parse("MemoryMax", "1G")), DropInScope.PERSISTENT).get(0),
+                SetProperty.plan(UnitName.of("web.service"), List.of(ResourceDirectives.parse("TasksMax", "9")), DropInScope.PERSISTENT).get(0),
+                SetProperty.plan(UnitName.of("db.service"), List.of(ResourceDirectives.parse("TasksMax", "9")), DropInScope.PERSISTENT).get(0));
 
         assertThatThrownBy(() -> new DropInWriter(root).write(plan))
                 .isInstanceOf(IOException.class)

@@ -122,7 +122,7 @@ class SystemdOracleTest {
                     }
                     soft.assertThat(actual).as(c.arguments() + " " + w.file()).isEqualTo(kernelReadBack(w));
                 }
-                for (DropIn d : SetProperty.plan("oracle.service", directives, DropInScope.TRANSIENT)) {
+                for (DropIn d : SetProperty.plan(UnitName.of("oracle.service"), directives, DropInScope.TRANSIENT)) {
                     String name = d.path().getFileName().toString();
                     String line = d.content().substring(d.content().lastIndexOf("]\n") + 2).strip();
                     String systemd = c.dropIns().get(name);
@@ -150,11 +150,11 @@ class SystemdOracleTest {
                 captured.put(f[0], new String(Base64.getDecoder().decode(f[1]), StandardCharsets.UTF_8));
             }
         }
-        List<DropIn> ours = new ArrayList<>(SetProperty.plan("oracle-p.service", List.of(
+        List<DropIn> ours = new ArrayList<>(SetProperty.plan(UnitName.of("oracle-p.service"), List.of(
                 ResourceDirectives.parse("MemoryMax", "1.5G"), ResourceDirectives.parse("CPUQuota", "12.5%"),
                 ResourceDirectives.parse("CPUWeight", "idle"), ResourceDirectives.parse("MemoryHigh", "50%")),
                 DropInScope.PERSISTENT));
-        ours.addAll(SetProperty.plan("oracle-p.service", List.of(
+        ours.addAll(SetProperty.plan(UnitName.of("oracle-p.service"), List.of(
                 ResourceDirectives.parse("MemoryLow", ""), ResourceDirectives.parse("CPUQuotaPeriodSec", "1s500ms")),
                 DropInScope.RUNTIME));
 

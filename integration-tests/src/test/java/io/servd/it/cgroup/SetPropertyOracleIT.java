@@ -9,6 +9,7 @@ import io.servd.cgroup.unit.InvalidDirectiveException;
 import io.servd.cgroup.unit.ResourceDirective;
 import io.servd.cgroup.unit.ResourceDirectives;
 import io.servd.cgroup.unit.SetProperty;
+import io.servd.cgroup.unit.UnitName;
 import io.servd.it.GuestResult;
 import io.servd.it.Vm;
 import io.servd.it.VmExtension;
@@ -240,7 +241,7 @@ class SetPropertyOracleIT {
             Map<String, String> ours = new LinkedHashMap<>();
             for (List<String> call : c.calls()) {
                 // a transient unit's drop-ins go to /run/systemd/transient whether or not --runtime was given
-                for (DropIn d : SetProperty.plan(unit, parse(call), DropInScope.TRANSIENT)) {
+                for (DropIn d : SetProperty.plan(UnitName.of(unit), parse(call), DropInScope.TRANSIENT)) {
                     ours.put(d.path().toString(), d.content());
                 }
             }
@@ -253,8 +254,8 @@ class SetPropertyOracleIT {
     void persistentAndRuntimeDropInsOfAUnitFileMatchSystemd() {
         assertThat(fileUnit.exitCodes()).as("set-property exit codes %s", fileUnit.errors()).containsOnly(0);
         Map<String, String> ours = new LinkedHashMap<>();
-        SetProperty.plan(FILE_UNIT, parse(PERSISTENT), DropInScope.PERSISTENT).forEach(d -> ours.put(d.path().toString(), d.content()));
-        SetProperty.plan(FILE_UNIT, parse(RUNTIME), DropInScope.RUNTIME).forEach(d -> ours.put(d.path().toString(), d.content()));
+        SetProperty.plan(UnitName.of(FILE_UNIT), parse(PERSISTENT), DropInScope.PERSISTENT).forEach(d -> ours.put(d.path().toString(), d.content()));
+        SetProperty.plan(UnitName.of(FILE_UNIT), parse(RUNTIME), DropInScope.RUNTIME).forEach(d -> ours.put(d.path().toString(), d.content()));
         SoftAssertions soft = new SoftAssertions();
         compareDropIns(soft, FILE_UNIT, ours, fileUnit.dropIns());
         List<ResourceDirective> all = new ArrayList<>(parse(PERSISTENT));

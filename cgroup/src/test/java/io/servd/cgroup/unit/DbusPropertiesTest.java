@@ -1,8 +1,7 @@
-package io.servd.agent.limits;
+package io.servd.cgroup.unit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servd.cgroup.unit.ResourceDirectives;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -52,8 +51,26 @@ class DbusPropertiesTest {
         CPUWeight   | idle      | CPUWeight t 0
         # CGROUP_WEIGHT_INVALID
         CPUWeight   | ''        | CPUWeight t 18446744073709551615
+        # not in the VM capture: systemd 252's source, parse_sec_def_infinity() then CPUQuotaPeriodUSec t
+        CPUQuotaPeriodSec | 7ms      | CPUQuotaPeriodUSec t 7000
+        CPUQuotaPeriodSec | infinity | CPUQuotaPeriodUSec t 18446744073709551615
+        CPUQuotaPeriodSec | ''       | CPUQuotaPeriodUSec t 18446744073709551615
         """)
     void mapsLikeSystemctl(String directive, String value, String expected) {
-        assertThat(DbusProperties.of(ResourceDirectives.parse(directive, value)).toString()).isEqualTo(expected);
+        assertThat(ResourceDirectives.parse(directive, value).dbusProperty().toString()).isEqualTo(expected);
+    }
+
+    /** systemd names the drop-in after the property it received, except for the renamed CPU quota properties. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        MemoryMax | 50%
+        MemoryLow | 1G
+        TasksMax  | 40%
+        TasksMax  | infinity
+        CPUWeight | idle
+        """)
+    void dropInIsNamedAfterTheDbusProperty(String directive, String value) {
+        ResourceDirective d = ResourceDirectives.parse(directive, value);
+        assertThat(d.dropInName()).isEqualTo(d.dbusProperty().name());
     }
 }
