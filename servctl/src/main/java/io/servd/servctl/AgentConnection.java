@@ -1,5 +1,8 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.ServctlException;
+import io.servd.servctl.cli.JsonTree;
 import io.servd.servctl.client.AgentAccessDeniedException;
 import io.servd.servctl.client.AgentClient;
 import io.servd.servctl.client.AgentResponse;

@@ -1,5 +1,9 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.ServctlException;
+import io.servd.servctl.cli.OutputFormat;
+import io.servd.servctl.cli.JsonTree;
 import io.servd.cgroup.unit.Diagnostic;
 import io.servd.cgroup.unit.ParseResult;
 import io.servd.cgroup.unit.UnitFile;

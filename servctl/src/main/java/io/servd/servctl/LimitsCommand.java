@@ -1,5 +1,9 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.ServctlException;
+import io.servd.servctl.cli.OutputFormat;
+import io.servd.servctl.cli.JsonTree;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

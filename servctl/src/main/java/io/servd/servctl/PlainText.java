@@ -1,5 +1,6 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.JsonTree;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

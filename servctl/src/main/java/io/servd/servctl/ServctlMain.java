@@ -1,5 +1,7 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.ServctlException;
 import io.servd.servctl.top.TopCommand;
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
         description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
         subcommands = {StatusCommand.class, UnitsCommand.class, LimitsCommand.class, SetCommand.class,
-                CheckCommand.class, TopCommand.class, CommandLine.HelpCommand.class},
+                CheckCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:done (check: the file is clean)",
             "1:failure: the agent answered an error, check found diagnostics, cgroupfs unreadable",
@@ -46,6 +48,9 @@ public final class ServctlMain implements Runnable {
     /** The configured command line; tests call {@code setOut}/{@code setErr} on it and then {@code execute}. */
     public static CommandLine commandLine(ServctlDefaults defaults) {
         CommandLine cl = new CommandLine(new ServctlMain(defaults));
+        // top reads cgroupfs itself: it gets the default root, not the whole servctl command
+        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot()));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);
         cl.getSubcommands().get("set").getCommandSpec().usageMessage().description(SetCommand.description());

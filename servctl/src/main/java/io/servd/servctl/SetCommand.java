@@ -1,5 +1,9 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.ServctlException;
+import io.servd.servctl.cli.OutputFormat;
+import io.servd.servctl.cli.JsonTree;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.servd.cgroup.unit.DropInScope;

@@ -1,6 +1,7 @@
 package io.servd.servctl;
 
-import io.servd.servctl.top.TopTable;
+import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ final class UnitsTable {
         if (!(o instanceof Long n)) {
             return text(o);
         }
-        return TopTable.shortBytes(n);
+        return Sizes.format(n);
     }
 
     private static String seconds(Object o) {

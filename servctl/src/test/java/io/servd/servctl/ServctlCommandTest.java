@@ -1,5 +1,7 @@
 package io.servd.servctl;
 
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.JsonTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

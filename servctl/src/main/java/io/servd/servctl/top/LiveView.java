@@ -1,7 +1,7 @@
 package io.servd.servctl.top;
 
 import io.servd.cgroup.CgroupSnapshot;
-import io.servd.servctl.ExitCodes;
+import io.servd.servctl.cli.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

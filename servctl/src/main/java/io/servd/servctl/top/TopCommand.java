@@ -4,11 +4,10 @@ import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupRoot;
-import io.servd.servctl.ExitCodes;
-import io.servd.servctl.JsonTree;
-import io.servd.servctl.OutputFormat;
-import io.servd.servctl.ServctlException;
-import io.servd.servctl.ServctlMain;
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.OutputFormat;
+import io.servd.servctl.cli.ServctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,13 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,8 +38,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Without a terminal (stdout redirected), --batch is implied."})
 public final class TopCommand implements Callable<Integer> {
 
-    @ParentCommand
-    ServctlMain parent;
+    /** The cgroup tree read without {@code --cgroup-root} (servctl's defaults: /sys/fs/cgroup). */
+    private final CgroupRoot defaultRoot;
+
+    public TopCommand(CgroupRoot defaultRoot) {
+        this.defaultRoot = Objects.requireNonNull(defaultRoot, "defaultRoot");
+    }
 
     @Spec
     CommandSpec spec;
@@ -82,7 +85,7 @@ public final class TopCommand implements Callable<Integer> {
         if (depth < 0) {
             throw new ServctlException(ExitCodes.USAGE, "--depth must not be negative [" + depth + "]");
         }
-        CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(parent.defaults().cgroupRoot());
+        CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(defaultRoot);
         Duration delay = Duration.ofNanos((long) (delaySeconds * 1e9));
         try {
             TopSampler sampler = new TopSampler(CgroupMounts.detect(root), new CgroupReader(System::nanoTime), depth);

@@ -8,6 +8,7 @@ import io.servd.cgroup.fs.CgroupRoot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.servd.servctl.cli.Sizes;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -61,7 +62,7 @@ public final class TopTable {
         }
         lines.add(cut(header.toString(), width));
         for (TopRow r : rows.subList(0, Math.min(rows.size(), Math.max(0, maxRows)))) {
-            String[] cells = {count(r.tasks()), percent(r.cpuPercent()), r.memory().map(m -> bytes(m.bytes())).orElse("-"),
+            String[] cells = {count(r.tasks()), percent(r.cpuPercent()), r.memory().map(m -> Sizes.format(m.bytes())).orElse("-"),
                 memoryMax(r.memoryMax()), percent(r.memoryUsedPercent()), quota(r), percent(r.throttledPercent()),
                 rate(r.ioReadPerSec()), rate(r.ioWritePerSec()), percent(r.pressureAvg10()), count(r.oomKills())};
             StringBuilder line = new StringBuilder(pad(leftCut(r.group(), pathWidth), pathWidth, false));
@@ -119,7 +120,7 @@ public final class TopTable {
         OptionalDouble out = total(root, top, TopRow::ioWritePerSec);
         return String.format(Locale.ROOT, "%d cgroups | Tasks %s | CPU %s | Memory %s | IO in %s out %s | order %s | interval %.1fs",
                 rows.size(), tasks.isPresent() ? Long.toString((long) tasks.getAsDouble()) : "-", percent(cpu) + (cpu.isPresent() ? "%" : ""),
-                memory.isPresent() ? bytes((long) memory.getAsDouble()) : "-", perSecond(in), perSecond(out), order.label(),
+                memory.isPresent() ? Sizes.format((long) memory.getAsDouble()) : "-", perSecond(in), perSecond(out), order.label(),
                 interval.toNanos() / 1e9);
     }
 
@@ -139,27 +140,8 @@ public final class TopTable {
         return any ? OptionalDouble.of(sum) : OptionalDouble.empty();
     }
 
-    /** Short binary size as systemd-cgtop prints it: {@code 512B}, {@code 184.0K}, {@code 1.2G}. */
-    public static String shortBytes(long n) {
-        return bytes(n);
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + "B";
-        }
-        String units = "KMGTPE";
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length() - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f%c", v, units.charAt(u));
-    }
-
     private static String rate(OptionalDouble perSec) {
-        return perSec.isPresent() ? bytes(Math.max(0, Math.round(perSec.getAsDouble()))) : "-";
+        return perSec.isPresent() ? Sizes.format(Math.max(0, Math.round(perSec.getAsDouble()))) : "-";
     }
 
     private static String perSecond(OptionalDouble v) {
@@ -178,7 +160,7 @@ public final class TopTable {
         if (max.isEmpty()) {
             return "-";
         }
-        return max.get().limit() instanceof Limit.AtMost<ByteSize> at ? bytes(at.value().bytes()) : "max";
+        return max.get().limit() instanceof Limit.AtMost<ByteSize> at ? Sizes.format(at.value().bytes()) : "max";
     }
 
     private static String quota(TopRow r) {

@@ -2,8 +2,8 @@ package io.servd.servctl.top;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servd.servctl.ExitCodes;
-import io.servd.servctl.JsonTree;
+import io.servd.servctl.cli.ExitCodes;
+import io.servd.servctl.cli.JsonTree;
 import io.servd.servctl.ServctlDefaults;
 import io.servd.servctl.ServctlMain;
 import io.servd.cgroup.fs.CgroupRoot;

@@ -1,6 +1,6 @@
-package io.servd.servctl;
+package io.servd.servctl.cli;
 
-/** A servctl command failed; {@link ServctlMain} prints the message to stderr and exits with {@link #exitCode()}. */
+/** A servctl command failed; {@code ServctlMain} prints the message to stderr and exits with {@link #exitCode()}. */
 public final class ServctlException extends Exception {
 
     private final int exitCode;

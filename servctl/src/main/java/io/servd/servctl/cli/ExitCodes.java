@@ -1,4 +1,4 @@
-package io.servd.servctl;
+package io.servd.servctl.cli;
 
 /**
  * servctl's exit codes, the contract for scripts; {@code servctl --help} lists them too.

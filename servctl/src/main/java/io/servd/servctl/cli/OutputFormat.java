@@ -1,4 +1,4 @@
-package io.servd.servctl;
+package io.servd.servctl.cli;
 
 import picocli.CommandLine.Option;
 

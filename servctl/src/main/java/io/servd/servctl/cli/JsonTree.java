@@ -1,4 +1,4 @@
-package io.servd.servctl;
+package io.servd.servctl.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
