@@ -70,7 +70,7 @@ final class LimitsResource {
             return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage());
         }
         if (body.dryRun()) {
-            return answer(plan, null, true);
+            return answer(plan, Optional.empty(), true);
         }
         if (context.applier().isEmpty()) {
             return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable",
@@ -89,7 +89,7 @@ final class LimitsResource {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
         log.info("applied {} to [{}] via [{}]{}", plan.properties(), unit.get(), applier.name(), plan.runtime() ? " (runtime)" : "");
-        return answer(plan, cgroup.orElse(null), false);
+        return answer(plan, cgroup, false);
     }
 
     private static Reply failure(LimitsException e) {
@@ -102,7 +102,7 @@ final class LimitsResource {
         };
     }
 
-    private Reply answer(LimitsPlan plan, UnitCgroup appliedTo, boolean dryRun) {
+    private Reply answer(LimitsPlan plan, Optional<UnitCgroup> appliedTo, boolean dryRun) {
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             json.writeStringField("unit", plan.unit().name());
@@ -112,9 +112,9 @@ final class LimitsResource {
             json.writeBooleanField("dryRun", dryRun);
             json.writeFieldName("plan");
             writePlan(json, plan);
-            if (appliedTo != null) {
+            if (appliedTo.isPresent()) { // the cgroup's limits as read back after the apply
                 json.writeFieldName("applied");
-                UnitJson.writeLimits(json, new CgroupReader().read(appliedTo.dir()).limits());
+                UnitJson.writeLimits(json, new CgroupReader().read(appliedTo.get().dir()).limits());
             }
             json.writeEndObject();
         });
