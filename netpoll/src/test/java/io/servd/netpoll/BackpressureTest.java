@@ -25,7 +25,7 @@ class BackpressureTest {
     private static final long SENT_BYTES = 256L << 20;
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(BackpressureTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventLoopsTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(EventLoopsTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

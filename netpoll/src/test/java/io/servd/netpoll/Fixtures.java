@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
+import io.servd.testsupport.CiAssumptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +24,43 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** Every transport this machine offers: the source of {@code @MethodSource("transports")}. */
-    static List<Transport> availableTransports() {
-        return Transport.all().stream().filter(Transport::isAvailable).toList();
+    /** On Linux x86-64 netpoll ships these natively or needs nothing: under CI they must be available. */
+    private static final List<String> REQUIRED_ON_LINUX_X86_64 = List.of("epoll", "nio");
+    /** Test classes whose transports were printed already. */
+    private static final Set<Class<?>> REPORTED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Every transport this machine offers: the source of {@code @MethodSource("transports")}. Prints
+     * (once per test class, into its surefire output) which transports the class runs on and why the
+     * others are left out. Under CI ({@code CI=true}) on Linux x86-64 an unavailable epoll or NIO fails
+     * the class instead of shrinking it; io_uring may be off in the kernel, kqueue is for BSD and macOS.
+     */
+    static List<Transport> availableTransports(Class<?> testClass) {
+        List<Transport> available = Transport.all().stream().filter(Transport::isAvailable).toList();
+        List<Transport> unavailable = Transport.all().stream().filter(t -> !t.isAvailable()).toList();
+        if (REPORTED.add(testClass)) {
+            System.out.println(testClass.getSimpleName() + " runs on transports " + available.stream().map(Transport::name)
+                    .toList() + "; unavailable: " + unavailable.stream().map(t -> t.name() + " (" + cause(t) + ")").toList());
+        }
+        if (CiAssumptions.ci() && "Linux".equals(System.getProperty("os.name"))
+                && "amd64".equals(System.getProperty("os.arch"))) {
+            for (Transport t : unavailable) {
+                if (REQUIRED_ON_LINUX_X86_64.contains(t.name())) {
+                    throw new AssertionError("CI=true: transport [" + t.name() + "] must be available on Linux x86-64 but is not: "
+                            + cause(t), t.unavailabilityCause().orElseThrow());
+                }
+            }
+        }
+        return available;
+    }
+
+    /** The first line of the innermost cause (Netty wraps it, e.g. in an ExceptionInInitializerError). */
+    private static String cause(Transport unavailable) {
+        Throwable cause = unavailable.unavailabilityCause().orElseThrow();
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.toString().lines().findFirst().orElse("");
     }
 
     /** Writes back whatever it reads. */

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServerLimitsTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(ServerLimitsTest.class);
     }
 
     @ParameterizedTest(name = "{0}")
