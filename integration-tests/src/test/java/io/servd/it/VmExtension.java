@@ -1,5 +1,6 @@
 package io.servd.it;
 
+import io.servd.testsupport.CiAssumptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String reason = unavailability();
-        return reason == null || ci()
+        return reason == null || CiAssumptions.ci()
                 ? ConditionEvaluationResult.enabled("vm test bed available")
                 : ConditionEvaluationResult.disabled("vm test bed unavailable on this machine: " + reason);
     }
@@ -69,10 +70,6 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
             throw new IllegalStateException("CI=true requires the vm test bed, but: " + reason);
         }
         suite(context).vm();
-    }
-
-    private static boolean ci() {
-        return "true".equals(System.getenv("CI"));
     }
 
     /** Why vm/prepare.sh found the VM unavailable, or null when it did not. */

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DrainTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(DrainTest.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,12 +77,18 @@ class DrainTest {
     @MethodSource("transports")
     void connectionThatHasNotSentYetIsServedWhenItsRequestArrives(Transport transport) throws Exception {
         try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), echoClosingOnDrain());
+            Fixtures.Accepted accepted = new Fixtures.Accepted(echoClosingOnDrain());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), accepted.initializer());
             try (Socket late = connect((InetSocketAddress) server.localAddress())) {
-                awaitOpen(server, 1);
+                Channel connection = accepted.await(1);
+                assertThat(server.openConnections()).isEqualTo(1);
 
                 var drained = server.drain(Duration.ofSeconds(10));
-                Thread.sleep(100); // the drain has begun; the request is still "on its way"
+                // The drain has reached the connection; its request is still "on its way". The drain asks
+                // it from the listener of its own stopAccepting, which runs before ours completes, and
+                // on the connection's event loop, before the no-op we queue there after it.
+                server.stopAccepting().get(5, TimeUnit.SECONDS);
+                connection.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
                 assertThat(drained).as("a silent new connection holds the drain").isNotDone();
 
                 assertThat(exchange(late, "hi")).isEqualTo("hi");
@@ -97,9 +103,11 @@ class DrainTest {
     @MethodSource("transports")
     void silentNewConnectionIsClosedByItsHandlerAfterTheGrace(Transport transport) throws Exception {
         try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), echoClosingOnDrain());
+            Fixtures.Accepted accepted = new Fixtures.Accepted(echoClosingOnDrain());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), ServerLimits.none(), accepted.initializer());
             try (Socket silent = connect((InetSocketAddress) server.localAddress())) {
-                awaitOpen(server, 1);
+                accepted.await(1);
+                assertThat(server.openConnections()).isEqualTo(1);
 
                 DrainResult result = server.drain(Duration.ofSeconds(30), Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
 
@@ -107,14 +115,6 @@ class DrainTest {
                 assertThat(silent.getInputStream().read()).isEqualTo(-1);
             }
         }
-    }
-
-    private static void awaitOpen(Server server, int count) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.openConnections() < count && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
-        assertThat(server.openConnections()).isEqualTo(count);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventLoopsTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(EventLoopsTest.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -87,9 +87,10 @@ class EventLoopsTest {
     @MethodSource("transports")
     void idleShutdownIsFastDespiteQuietPeriod(Transport transport) throws Exception {
         EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 2);
-        Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+        Fixtures.Accepted accepted = new Fixtures.Accepted(echo());
+        Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), accepted.initializer());
         exchange((InetSocketAddress) server.localAddress(), "warm");
-        Fixtures.awaitNoConnections(server); // the server side sees the client's close a moment later
+        accepted.awaitNoConnections(server); // the server side sees the client's close a moment later
 
         long t0 = System.nanoTime();
         loops.shutdownGracefully(Duration.ofSeconds(2), Duration.ofSeconds(15)).get(5, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
+import io.servd.testsupport.CiAssumptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +14,58 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Test servers and clients shared by the transport-parameterised tests. */
 final class Fixtures {
     private Fixtures() {
     }
 
-    /** Every transport this machine offers: the source of {@code @MethodSource("transports")}. */
-    static List<Transport> availableTransports() {
-        return Transport.all().stream().filter(Transport::isAvailable).toList();
+    /** On Linux x86-64 netpoll ships these natively or needs nothing: under CI they must be available. */
+    private static final List<String> REQUIRED_ON_LINUX_X86_64 = List.of("epoll", "nio");
+    /** Test classes whose transports were printed already. */
+    private static final Set<Class<?>> REPORTED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Every transport this machine offers: the source of {@code @MethodSource("transports")}. Prints
+     * (once per test class, into its surefire output) which transports the class runs on and why the
+     * others are left out. Under CI ({@code CI=true}) on Linux x86-64 an unavailable epoll or NIO fails
+     * the class instead of shrinking it; io_uring may be off in the kernel, kqueue is for BSD and macOS.
+     */
+    static List<Transport> availableTransports(Class<?> testClass) {
+        List<Transport> available = Transport.all().stream().filter(Transport::isAvailable).toList();
+        List<Transport> unavailable = Transport.all().stream().filter(t -> !t.isAvailable()).toList();
+        if (REPORTED.add(testClass)) {
+            System.out.println(testClass.getSimpleName() + " runs on transports " + available.stream().map(Transport::name)
+                    .toList() + "; unavailable: " + unavailable.stream().map(t -> t.name() + " (" + cause(t) + ")").toList());
+        }
+        if (CiAssumptions.ci() && "Linux".equals(System.getProperty("os.name"))
+                && "amd64".equals(System.getProperty("os.arch"))) {
+            for (Transport t : unavailable) {
+                if (REQUIRED_ON_LINUX_X86_64.contains(t.name())) {
+                    throw new AssertionError("CI=true: transport [" + t.name() + "] must be available on Linux x86-64 but is not: "
+                            + cause(t), t.unavailabilityCause().orElseThrow());
+                }
+            }
+        }
+        return available;
+    }
+
+    /** The first line of the innermost cause (Netty wraps it, e.g. in an ExceptionInInitializerError). */
+    private static String cause(Transport unavailable) {
+        Throwable cause = unavailable.unavailabilityCause().orElseThrow();
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.toString().lines().findFirst().orElse("");
     }
 
     /** Writes back whatever it reads. */
@@ -75,14 +117,56 @@ final class Fixtures {
         return new String(readN(s.getInputStream(), out.length), StandardCharsets.UTF_8);
     }
 
-    /** Polls until the server has no open connection, at most 5 s. */
-    static void awaitNoConnections(Server server) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+    /**
+     * The connections an application initializer set up, as events to wait on. The server counts a
+     * connection ({@link Server#openConnections()}) before the application's initializer runs and
+     * uncounts it in a close listener added before ours, so each event here follows the server's own
+     * bookkeeping.
+     */
+    static final class Accepted {
+        private final ChannelInitializer<Channel> application;
+        private final List<Channel> channels = new CopyOnWriteArrayList<>();
+        private final List<CompletableFuture<Void>> closed = new CopyOnWriteArrayList<>();
+        private final Semaphore setUp = new Semaphore(0);
+
+        Accepted(ChannelInitializer<Channel> application) {
+            this.application = application;
         }
-        if (server.openConnections() > 0) {
-            throw new AssertionError(server + " still has [" + server.openConnections() + "] connections");
+
+        /** What to bind the server with. */
+        ChannelInitializer<Channel> initializer() {
+            return new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    CompletableFuture<Void> close = new CompletableFuture<>();
+                    ch.closeFuture().addListener(f -> close.complete(null));
+                    closed.add(close);
+                    channels.add(ch);
+                    ch.pipeline().addLast(application);
+                    setUp.release();
+                }
+            };
+        }
+
+        /** Waits (at most 5 s) until {@code count} connections were set up, then returns the last of them. */
+        Channel await(int count) throws InterruptedException {
+            if (!setUp.tryAcquire(count, 5, TimeUnit.SECONDS)) {
+                throw new AssertionError("[" + channels.size() + "] connections set up, not [" + count + "]");
+            }
+            setUp.release(count);
+            return channels.get(count - 1);
+        }
+
+        /** Waits (at most 5 s) until every connection set up so far has closed; then the server counts none. */
+        void awaitNoConnections(Server server) throws InterruptedException, ExecutionException {
+            try {
+                CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // reported below, as the server sees it
+            }
+            if (server.openConnections() > 0) {
+                throw new AssertionError(server + " still has [" + server.openConnections() + "] connections");
+            }
         }
     }
 

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResizeTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(ResizeTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

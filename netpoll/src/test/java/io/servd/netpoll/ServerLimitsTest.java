@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ServerLimitsTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(ServerLimitsTest.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -27,7 +27,8 @@ class ServerLimitsTest {
     void overLimitConnectionGetsRefusalThenEndOfStream(Transport transport) throws Exception {
         ServerLimits limits = ServerLimits.none().withMaxConnections(1).withRefusal("busy\n");
         try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            Fixtures.Accepted accepted = new Fixtures.Accepted(echo());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, accepted.initializer());
             InetSocketAddress address = (InetSocketAddress) server.localAddress();
 
             try (Socket first = connect(address)) {
@@ -38,7 +39,7 @@ class ServerLimitsTest {
                 assertThat(server.refusedConnections()).isEqualTo(1);
                 assertThat(server.openConnections()).isEqualTo(1);
             }
-            Fixtures.awaitNoConnections(server);
+            accepted.awaitNoConnections(server);
             assertThat(exchange(address, "admitted again")).isEqualTo("admitted again");
         }
     }
@@ -64,12 +65,13 @@ class ServerLimitsTest {
     void silentPeerHitsReadTimeout(Transport transport) throws Exception {
         ServerLimits limits = ServerLimits.none().withReadTimeout(Duration.ofMillis(200));
         try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            Fixtures.Accepted accepted = new Fixtures.Accepted(echo());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, accepted.initializer());
 
             try (Socket s = connect((InetSocketAddress) server.localAddress())) {
                 assertThat(s.getInputStream().read()).as("end of stream").isEqualTo(-1);
             }
-            Fixtures.awaitNoConnections(server);
+            accepted.awaitNoConnections(server);
         }
     }
 

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class UnixDomainSocketTest {
 
     static List<Transport> transports() {
-        return Fixtures.availableTransports();
+        return Fixtures.availableTransports(UnixDomainSocketTest.class);
     }
 
     @ParameterizedTest(name = "{0}")

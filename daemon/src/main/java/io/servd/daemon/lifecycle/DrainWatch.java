@@ -33,10 +33,23 @@ public final class DrainWatch {
      */
     public static <T> T await(CompletableFuture<T> drained, Duration deadline, Lifecycle lifecycle, LongSupplier nanoTime)
             throws InterruptedException, ExecutionException {
+        return await(drained, deadline, lifecycle, nanoTime, d -> d.get(TICK.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** Waits at most one {@link #TICK} for the drain: the seam tests replace to count ticks instead of waiting them. */
+    @FunctionalInterface
+    interface TickWait {
+        /** Returns once {@code drained} is done; throws {@link TimeoutException} when one tick passed first. */
+        void await(CompletableFuture<?> drained) throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    static <T> T await(CompletableFuture<T> drained, Duration deadline, Lifecycle lifecycle, LongSupplier nanoTime,
+            TickWait oneTick) throws InterruptedException, ExecutionException {
         long start = nanoTime.getAsLong();
         while (true) {
             try {
-                return drained.get(TICK.toNanos(), TimeUnit.NANOSECONDS);
+                oneTick.await(drained);
+                return drained.get(); // done: does not block
             } catch (TimeoutException stillDraining) {
                 Duration elapsed = Duration.ofNanos(nanoTime.getAsLong() - start);
                 if (elapsed.compareTo(deadline.dividedBy(2)) >= 0) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,18 +51,54 @@ public final class Watchdog implements AutoCloseable {
     private final long lastChanceNanos; // after the last ping: interval - interval/8
     private long lastPingNanos; // watchdog thread only, like the two below
     private final ScheduledExecutorService thread;
+    private final Timing timing;
     private boolean alive = true; // these two only touched by the watchdog thread
     private boolean pingFailing;
 
-    private Watchdog(Notifier notifier, LivenessProbe probe, Duration pingPeriod, Duration probeDeadline) {
+    /**
+     * The watchdog's view of time, a seam for tests ({@link #SYSTEM} in production): a monotonic
+     * clock, and a bounded wait for a probe's answer.
+     */
+    interface Timing {
+        Timing SYSTEM = new Timing() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public boolean answered(CompletableFuture<?> answer, long nanos) throws ExecutionException, InterruptedException {
+                try {
+                    answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (TimeoutException e) {
+                    return false;
+                }
+            }
+        };
+
+        long nanoTime();
+
+        /** Whether {@code answer} completed normally within {@code nanos} (none left: only if already done). */
+        boolean answered(CompletableFuture<?> answer, long nanos) throws ExecutionException, InterruptedException;
+    }
+
+    private Watchdog(Notifier notifier, LivenessProbe probe, Duration pingPeriod, Duration probeDeadline,
+            ScheduledExecutorService thread, Timing timing) {
         this.notifier = notifier;
         this.probe = probe;
         this.pingPeriod = pingPeriod;
         this.probeDeadline = probeDeadline;
         long intervalNanos = pingPeriod.toNanos() * 2;
         this.lastChanceNanos = intervalNanos - intervalNanos / 8;
-        this.lastPingNanos = System.nanoTime(); // systemd's timer runs from the start, too
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timing = timing;
+        this.lastPingNanos = timing.nanoTime(); // systemd's timer runs from the start, too
+        this.thread = thread;
+    }
+
+    /** The production pinging thread: one named daemon thread. */
+    private static ScheduledExecutorService namedDaemonThread() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true);
             return t;
@@ -125,6 +162,15 @@ public final class Watchdog implements AutoCloseable {
      *     of range
      */
     public static Watchdog start(Duration interval, Duration probeDeadline, Notifier notifier, LivenessProbe probe) {
+        return start(interval, probeDeadline, notifier, probe, Watchdog::namedDaemonThread, Timing.SYSTEM);
+    }
+
+    /**
+     * {@link #start(Duration, Duration, Notifier, LivenessProbe)} pinging from {@code thread} (it
+     * schedules the ticks; tests run them by hand) with {@code timing}: the seam for tests.
+     */
+    static Watchdog start(Duration interval, Duration probeDeadline, Notifier notifier, LivenessProbe probe,
+            Supplier<ScheduledExecutorService> thread, Timing timing) {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(probeDeadline, "probeDeadline");
         Objects.requireNonNull(notifier, "notifier");
@@ -137,7 +183,7 @@ public final class Watchdog implements AutoCloseable {
             throw new IllegalArgumentException("probe deadline [" + probeDeadline
                     + "] must be positive and below half the watchdog interval [" + interval + "]");
         }
-        Watchdog watchdog = new Watchdog(notifier, probe, period, probeDeadline);
+        Watchdog watchdog = new Watchdog(notifier, probe, period, probeDeadline, thread.get(), timing);
         watchdog.thread.scheduleAtFixedRate(watchdog::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
         log.info("watchdog enabled: interval [{}], pinging every [{}] while the liveness probe answers within [{}]"
                 + " (a late answer still pings until [{}] after the last ping)",
@@ -165,7 +211,7 @@ public final class Watchdog implements AutoCloseable {
         }
         try {
             notifier.send(NotifyMessage.WATCHDOG);
-            lastPingNanos = System.nanoTime();
+            lastPingNanos = timing.nanoTime();
             if (pingFailing) {
                 log.info("watchdog pings to [{}] go through again", notifier);
                 pingFailing = false;
@@ -185,16 +231,16 @@ public final class Watchdog implements AutoCloseable {
      * chance before systemd's deadline (logged); otherwise why not.
      */
     private Optional<String> probeOnce() {
-        long asked = System.nanoTime();
+        long asked = timing.nanoTime();
         try {
             CompletableFuture<?> answer = probe.probe().toCompletableFuture();
-            if (!answered(answer, probeDeadline.toNanos())) {
-                if (!answered(answer, lastPingNanos + lastChanceNanos - System.nanoTime())) {
-                    return Optional.of("no answer within [" + Duration.ofNanos(System.nanoTime() - asked)
+            if (!timing.answered(answer, probeDeadline.toNanos())) {
+                if (!timing.answered(answer, lastPingNanos + lastChanceNanos - timing.nanoTime())) {
+                    return Optional.of("no answer within [" + Duration.ofNanos(timing.nanoTime() - asked)
                             + "], the last moment before systemd's deadline");
                 }
                 log.info("event loops answered the liveness probe late, after [{}] (deadline [{}]); pinging anyway",
-                        Duration.ofNanos(System.nanoTime() - asked), probeDeadline);
+                        Duration.ofNanos(timing.nanoTime() - asked), probeDeadline);
             }
             return Optional.empty();
         } catch (ExecutionException e) {
@@ -204,17 +250,6 @@ public final class Watchdog implements AutoCloseable {
             return Optional.of("interrupted");
         } catch (RuntimeException e) { // the probe itself threw, or its stage was cancelled
             return Optional.of(e.toString());
-        }
-    }
-
-    /** Whether {@code answer} completed normally within {@code nanos} (none left: only if already done). */
-    private static boolean answered(CompletableFuture<?> answer, long nanos)
-            throws ExecutionException, InterruptedException {
-        try {
-            answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
         }
     }
 

@@ -3,16 +3,17 @@ package io.servd.daemon.activation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +43,21 @@ class ListenFdsActivateIT {
                 "-Dlogback.configurationFile=/dev/null", ListenFdsProbeMain.class.getName())
                 .redirectErrorStream(true)
                 .start();
-        try {
-            connectWhenListening(port, Duration.ofSeconds(20)); // the child is exec'd on first activity
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            // systemd-socket-activate reports each socket once it listens ("Listening on ... as 3.")
+            // and execs the child on the first activity
+            StringBuilder listening = new StringBuilder();
+            for (int sockets = 0; sockets < 2; ) {
+                String line = out.readLine();
+                assertThat(line).as("systemd-socket-activate ended before listening:%n%s", listening).isNotNull();
+                listening.append(line).append('\n');
+                sockets += line.startsWith("Listening on ") ? 1 : 0;
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            }
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String output = listening + out.lines().collect(Collectors.joining("\n"));
 
             List<String> lines = output.lines().filter(l -> l.matches("\\d+ .*|end")).toList();
             assertThat(lines).as(output).containsExactly(
@@ -54,21 +66,6 @@ class ListenFdsActivateIT {
                     "end");
         } finally {
             process.destroyForcibly();
-        }
-    }
-
-    private static void connectWhenListening(int port, Duration timeout) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
         }
     }
 }

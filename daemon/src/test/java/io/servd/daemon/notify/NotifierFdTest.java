@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.posix.POSIX;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,9 +107,11 @@ class NotifierFdTest {
         try (FakeSystemd systemd = FakeSystemd.bind(dir.resolve("notify").toString());
                 Notifier notifier = Notifier.fromEnvironment(Map.of("NOTIFY_SOCKET", systemd.notifySocket()))) {
             notifier.send(NotifyMessage.READY);
-            CompletableFuture<Boolean> barrier = CompletableFuture.supplyAsync(() -> {
+            // Set just before we close the write end: the barrier must not have returned before that.
+            AtomicBoolean closing = new AtomicBoolean();
+            CompletableFuture<Boolean> returnedAfterClose = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return notifier.barrier(Duration.ofSeconds(10));
+                    return notifier.barrier(Duration.ofSeconds(10)) && closing.get();
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -118,12 +121,12 @@ class NotifierFdTest {
             FakeSystemd.Datagram got = systemd.receive();
             assertThat(got.text()).isEqualTo("BARRIER=1");
             assertThat(got.fds()).hasSize(1);
-            Thread.sleep(100);
-            assertThat(barrier).isNotDone(); // we still hold the write end
+            assertThat(returnedAfterClose).isNotDone(); // we still hold the write end
 
+            closing.set(true);
             POSIX.close(got.fds().get(0));
 
-            assertThat(barrier.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(returnedAfterClose.get(5, TimeUnit.SECONDS)).as("returned, and only once the pipe was closed").isTrue();
         }
     }
 

@@ -6,11 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.servd.daemon.notify.Notifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -25,7 +33,9 @@ class WatchdogTest {
 
     private final List<String> sent = new CopyOnWriteArrayList<>();
     private final Notifier recording =
-            Notifier.of(d -> sent.add(StandardCharsets.UTF_8.decode(d).toString()), () -> Duration.ZERO);
+            Notifier.of(d -> record(sent, StandardCharsets.UTF_8.decode(d).toString()), () -> Duration.ZERO);
+    private final FakeTiming time = new FakeTiming();
+    private final ManualTicks ticks = new ManualTicks(time);
 
     private static Map<String, String> env(String usec, String pid) {
         Map<String, String> env = new HashMap<>();
@@ -77,7 +87,7 @@ class WatchdogTest {
     void pingsFromOneNamedDaemonThreadWhileAlive() throws InterruptedException {
         try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), recording, LivenessProbe.of(() -> true))) {
             assertThat(watchdog.pingPeriod()).isEqualTo(Duration.ofMillis(50));
-            awaitPings(3);
+            awaitSize(sent, 3);
 
             assertThat(sent).containsOnly("WATCHDOG=1");
             assertThat(Thread.getAllStackTraces().keySet())
@@ -88,66 +98,70 @@ class WatchdogTest {
     }
 
     @Test
-    void stalledProbeWithholdsPingsUntilItAnswersAgain() throws InterruptedException {
+    void stalledProbeWithholdsPingsUntilItAnswersAgain() {
         AtomicBoolean stalled = new AtomicBoolean(false);
         // A stalled event loop never runs the probe task: the stage never completes.
         LivenessProbe probe = () -> stalled.get() ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
-        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(200), Duration.ofMillis(20), recording, probe)) {
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(200), Duration.ofMillis(20), recording, probe,
+                () -> ticks, time)) {
             assertThat(watchdog.pingPeriod()).isEqualTo(Duration.ofMillis(100));
-            awaitPings(2);
+            ticks.run(2);
+            assertThat(sent).hasSize(2);
             stalled.set(true);
-            Thread.sleep(250); // let an in-flight tick finish
             int before = sent.size();
 
-            Thread.sleep(500); // five periods
+            ticks.run(5); // five periods
 
             assertThat(sent).hasSize(before);
             stalled.set(false);
-            awaitPings(before + 2);
+            ticks.run(2);
+            assertThat(sent).hasSize(before + 2);
         }
     }
 
     @Test
-    void lateAnswerBeforeTheLastChanceStillPings() throws InterruptedException {
+    void lateAnswerBeforeTheLastChanceStillPings() {
         // Interval 400 ms: deadline 20 ms, last chance 350 ms after the last ping. Every probe answers
         // after 60 ms: late, but in time for systemd, so no ping is withheld.
-        var delayed = CompletableFuture.delayedExecutor(60, java.util.concurrent.TimeUnit.MILLISECONDS);
-        LivenessProbe slow = () -> CompletableFuture.runAsync(() -> { }, delayed);
-        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(400), Duration.ofMillis(20), recording, slow)) {
-            awaitPings(3);
-            assertThat(sent).containsOnly("WATCHDOG=1");
+        LivenessProbe slow = () -> time.completesAfter(Duration.ofMillis(60));
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(400), Duration.ofMillis(20), recording, slow,
+                () -> ticks, time)) {
+            ticks.run(3);
+            assertThat(sent).hasSize(3).containsOnly("WATCHDOG=1");
         }
     }
 
     @Test
-    void answerAfterTheLastChanceWithholdsThePing() throws InterruptedException {
+    void answerAfterTheLastChanceWithholdsThePing() {
         // Interval 200 ms: last chance 175 ms after the last ping; answers come after 300 ms.
         AtomicBoolean slow = new AtomicBoolean(false);
-        var delayed = CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS);
         LivenessProbe probe = () -> slow.get()
-                ? CompletableFuture.runAsync(() -> { }, delayed) : CompletableFuture.completedFuture(null);
-        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(200), Duration.ofMillis(20), recording, probe)) {
-            awaitPings(2);
+                ? time.completesAfter(Duration.ofMillis(300)) : CompletableFuture.completedFuture(null);
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(200), Duration.ofMillis(20), recording, probe,
+                () -> ticks, time)) {
+            ticks.run(2);
+            assertThat(sent).hasSize(2);
             slow.set(true);
-            Thread.sleep(400); // let an in-flight tick finish
             int before = sent.size();
 
-            Thread.sleep(800);
+            ticks.run(8);
 
             assertThat(sent).hasSize(before);
         }
     }
 
     @Test
-    void failingCheckCountsAsNotAlive() throws InterruptedException {
+    void failingCheckCountsAsNotAlive() {
         AtomicBoolean healthy = new AtomicBoolean(false);
         BooleanSupplier check = healthy::get;
-        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), recording, LivenessProbe.of(check))) {
-            Thread.sleep(300);
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), Duration.ofMillis(25), recording,
+                LivenessProbe.of(check), () -> ticks, time)) {
+            ticks.run(6);
             assertThat(watchdog.pingPeriod()).isEqualTo(Duration.ofMillis(50));
             assertThat(sent).isEmpty();
             healthy.set(true);
-            awaitPings(1);
+            ticks.run(1);
+            assertThat(sent).containsExactly("WATCHDOG=1");
         }
     }
 
@@ -155,25 +169,24 @@ class WatchdogTest {
     void failedPingIsRetriedNextPeriod() throws InterruptedException {
         List<String> attempts = new CopyOnWriteArrayList<>();
         Notifier failing = Notifier.of(d -> {
-            attempts.add("ping");
+            record(attempts, "ping");
             throw new java.io.IOException("ECONNREFUSED");
         }, () -> Duration.ZERO);
         try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), failing, LivenessProbe.of(() -> true))) {
             assertThat(watchdog.pingPeriod()).isEqualTo(Duration.ofMillis(50));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (attempts.size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            awaitSize(attempts, 3);
             assertThat(attempts).hasSizeGreaterThanOrEqualTo(3);
         }
     }
 
     @Test
     void triggerStopsPingingAndSendsWatchdogTrigger() throws Exception {
-        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), recording, LivenessProbe.of(() -> true))) {
-            awaitPings(1);
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+        try (Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), Duration.ofMillis(25), recording,
+                LivenessProbe.of(() -> true), () -> thread, Watchdog.Timing.SYSTEM)) {
+            awaitSize(sent, 1);
             assertThat(watchdog.trigger()).isTrue();
-            Thread.sleep(200);
+            assertThat(thread.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("pinging stopped").isTrue();
 
             assertThat(sent).last().isEqualTo("WATCHDOG=trigger");
         }
@@ -181,11 +194,14 @@ class WatchdogTest {
 
     @Test
     void closeStopsPinging() throws InterruptedException {
-        Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), recording, LivenessProbe.of(() -> true));
-        awaitPings(1);
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+        Watchdog watchdog = Watchdog.start(Duration.ofMillis(100), Duration.ofMillis(25), recording,
+                LivenessProbe.of(() -> true), () -> thread, Watchdog.Timing.SYSTEM);
+        awaitSize(sent, 1);
         watchdog.close();
         int after = sent.size();
-        Thread.sleep(200);
+        // once the pinging thread has ended nothing can ping any more: no need to wait and see
+        assertThat(thread.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("pinging stopped").isTrue();
         assertThat(sent).hasSize(after);
     }
 
@@ -198,11 +214,100 @@ class WatchdogTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("probe deadline [PT5S]");
     }
 
-    private void awaitPings(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (sent.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /** Adds to {@code list} and wakes {@link #awaitSize} (what the notifiers under test call). */
+    private static void record(List<String> list, String message) {
+        list.add(message);
+        synchronized (list) {
+            list.notifyAll();
         }
-        assertThat(sent).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    /** Waits (at most {@link #WAIT}) until {@code list} holds {@code count} messages. */
+    private static void awaitSize(List<String> list, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (list) {
+            for (long left = WAIT.toNanos(); list.size() < count && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(list, left);
+            }
+        }
+        assertThat(list).hasSizeGreaterThanOrEqualTo(count);
+    }
+
+    /**
+     * Time that moves only when the watchdog waits for an answer or a tick is due: answers complete
+     * at chosen instants of it, so the timing rules are checked exactly and at once.
+     */
+    private static final class FakeTiming implements Watchdog.Timing {
+        private long now;
+        private final TreeMap<Long, List<Runnable>> due = new TreeMap<>();
+
+        /** A probe answer that completes {@code delay} from now. */
+        CompletableFuture<Void> completesAfter(Duration delay) {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            due.computeIfAbsent(now + delay.toNanos(), k -> new ArrayList<>()).add(() -> answer.complete(null));
+            return answer;
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public boolean answered(CompletableFuture<?> answer, long nanos) throws ExecutionException, InterruptedException {
+            advance(now + Math.max(0, nanos), answer);
+            if (!answer.isDone()) {
+                return false;
+            }
+            answer.get();
+            return true;
+        }
+
+        /** Moves to {@code instant} (never back), completing what falls due; stops early once {@code until} is done. */
+        void advance(long instant, CompletableFuture<?> until) {
+            while (until == null || !until.isDone()) {
+                Map.Entry<Long, List<Runnable>> next = due.firstEntry();
+                if (next == null || next.getKey() > instant) {
+                    now = Math.max(now, instant);
+                    return;
+                }
+                due.pollFirstEntry();
+                now = Math.max(now, next.getKey());
+                next.getValue().forEach(Runnable::run);
+            }
+        }
+    }
+
+    /**
+     * The watchdog thread, by hand: keeps the fixed-rate tick the watchdog schedules and runs it when
+     * {@link FakeTiming} reaches each period (at once when a tick overran, as a fixed rate does).
+     */
+    private static final class ManualTicks extends ScheduledThreadPoolExecutor {
+        private final FakeTiming time;
+        private Runnable tick;
+        private long next;
+        private long period;
+
+        ManualTicks(FakeTiming time) {
+            super(1);
+            this.time = time;
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            this.tick = command;
+            this.next = time.nanoTime() + unit.toNanos(initialDelay);
+            this.period = unit.toNanos(period);
+            return schedule(() -> { }, 1, TimeUnit.DAYS); // a handle only: the ticks are run by run(int)
+        }
+
+        /** Runs the next {@code count} ticks. */
+        void run(int count) {
+            for (int i = 0; i < count; i++) {
+                time.advance(next, null);
+                tick.run();
+                next += period;
+            }
+        }
     }
 }
