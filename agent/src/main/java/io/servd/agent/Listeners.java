@@ -59,25 +59,26 @@ final class Listeners {
         return fds.single(HTTP).isPresent();
     }
 
-    /** The HTTP server: the inherited {@code http} fd, else a socket bound at {@code listen}. */
-    Server http(EventLoops loops, InetSocketAddress listen, ChannelInitializer<Channel> api)
+    /** The HTTP server under {@code limits}: the inherited {@code http} fd, else a socket bound at {@code listen}. */
+    Server http(EventLoops loops, InetSocketAddress listen, ServerLimits limits, ChannelInitializer<Channel> api)
             throws BindException, ListenFdsException {
         Optional<ListenFds.ListenFd> inherited = fds.single(HTTP);
         if (inherited.isPresent()) {
-            Server server = loops.adopt(inherited.get().fd(), SocketFamily.TCP, ServerLimits.none(), api);
+            Server server = loops.adopt(inherited.get().fd(), SocketFamily.TCP, limits, api);
             log.info("serving http on inherited fd [{}] ([{}])", inherited.get().fd(), server.localAddress());
             return server;
         }
-        return loops.bind(listen, api);
+        return loops.bind(listen, limits, api);
     }
 
-    /** The control socket if systemd passed one. */
-    Optional<Server> control(EventLoops loops, ChannelInitializer<Channel> api) throws BindException, ListenFdsException {
+    /** The control socket under {@code limits} if systemd passed one. */
+    Optional<Server> control(EventLoops loops, ServerLimits limits, ChannelInitializer<Channel> api)
+            throws BindException, ListenFdsException {
         Optional<ListenFds.ListenFd> inherited = fds.single(CONTROL);
         if (inherited.isEmpty()) {
             return Optional.empty();
         }
-        Server server = loops.adopt(inherited.get().fd(), SocketFamily.UNIX, ServerLimits.none(), api);
+        Server server = loops.adopt(inherited.get().fd(), SocketFamily.UNIX, limits, api);
         log.info("serving control on inherited fd [{}] ([{}])", inherited.get().fd(), server.localAddress());
         return Optional.of(server);
     }

@@ -1,6 +1,8 @@
 package io.servd.agent;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.servd.cgroup.Cgroups;
 import io.servd.cgroup.EffectiveLimits;
 import io.servd.cgroup.ProcessCgroup;
@@ -64,6 +66,7 @@ final class Servd {
     private Config config;   // the configuration in force; replaced by a successful reload
     private Server http;     // replaced when a reload changes [HTTP] Listen=
     private Preference startedTransport; // [Agent] Transport= as at start: a reload cannot change it
+    private ServerLimits httpLimits;     // [HTTP] MaxConnections=, IdleTimeoutSec= as at start
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -97,16 +100,19 @@ final class Servd {
             log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
             var lifecycle = new Lifecycle(notifier);
             Routes routes = routes(lifecycle, loops);
-            var api = new HttpApi(routes);
+            var api = new HttpApi(routes, config.httpLimits());
+            httpLimits = HttpApi.listenerLimits(config.httpLimits());
+            var controlApi = ControlSocket.initializer(routes, config.httpLimits());
+            ServerLimits controlLimits = ControlSocket.listenerLimits(config.httpLimits());
             Optional<Server> control;
             try {
-                http = listeners.http(loops, config.httpListen(), api);
+                http = listeners.http(loops, config.httpListen(), httpLimits, api);
                 if (listeners.httpInherited()) {
                     warnListenIgnored(config.httpListen());
                 }
-                control = listeners.control(loops, ControlSocket.initializer(routes));
+                control = listeners.control(loops, controlLimits, controlApi);
                 if (control.isEmpty()) {
-                    control = ownControlSocket(loops, routes);
+                    control = ownControlSocket(loops, controlLimits, controlApi);
                 }
             } catch (BindException | ListenFdsException e) {
                 log.error("cannot listen on [{}]: {}", Config.format(config.httpListen()), e.getMessage());
@@ -172,12 +178,16 @@ final class Servd {
             log.warn("[Transport={}] takes effect at the next restart; still on [{}]", next.transport(),
                     loops.transport());
         }
+        if (!next.httpLimits().equals(config.httpLimits())) {
+            log.warn("[HTTP] MaxConnections=, IdleTimeoutSec=, HeaderTimeoutSec=, ReadTimeoutSec= and AllowedHosts= "
+                    + "take effect at the next restart");
+        }
         if (listeners.httpInherited()) {
             warnListenIgnored(next.httpListen());
         } else if (!next.httpListen().equals(config.httpListen())) {
             Server moved;
             try {
-                moved = loops.bind(next.httpListen(), api);
+                moved = loops.bind(next.httpListen(), httpLimits, api);
             } catch (BindException e) {
                 log.error("reload refused, keeping the running configuration: cannot listen on [{}]: {}",
                         Config.format(next.httpListen()), e.getMessage());
@@ -217,7 +227,7 @@ final class Servd {
      * (/run/servd, made by RuntimeDirectory= or tmpfiles.d), replacing a stale socket file left by a
      * previous run. Failing to bind it costs the write path only, so it is a warning, not fatal.
      */
-    private Optional<Server> ownControlSocket(EventLoops loops, Routes routes) {
+    private Optional<Server> ownControlSocket(EventLoops loops, ServerLimits limits, ChannelInitializer<Channel> api) {
         Path path = config.controlSocket();
         if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
             log.info("control socket off: directory [{}] does not exist", path.getParent());
@@ -228,8 +238,7 @@ final class Servd {
                     BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
                 Files.delete(path); // a socket left by a previous run: connecting to it would be refused
             }
-            Server server = ControlSocket.bind(loops, path, ServerLimits.none(), routes,
-                    Optional.of(config.controlGroup()));
+            Server server = ControlSocket.bind(loops, path, limits, api, Optional.of(config.controlGroup()));
             log.info("control socket on [{}] (mode 0660, group [{}])", path, config.controlGroup());
             return Optional.of(server);
         } catch (IOException e) {

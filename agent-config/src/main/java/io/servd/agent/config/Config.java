@@ -29,9 +29,13 @@ import org.slf4j.event.Level;
  * @param controlSocket path of the control socket when servd binds it itself; {@code [Control] Socket=}
  * @param controlGroup  group whose members may write through the control socket (root always may);
  *                      {@code [Control] Group=}
+ * @param httpLimits    connection cap, timeouts and accepted Host names of the HTTP listener
+ *                      ({@code [HTTP] MaxConnections=}, {@code IdleTimeoutSec=}, {@code HeaderTimeoutSec=},
+ *                      {@code ReadTimeoutSec=}, {@code AllowedHosts=}); restart
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
-                     Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
+                     Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
+                     HttpLimits httpLimits) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +53,14 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(tokenFile, "tokenFile");
         Objects.requireNonNull(controlSocket, "controlSocket");
         Objects.requireNonNull(controlGroup, "controlGroup");
+        Objects.requireNonNull(httpLimits, "httpLimits");
+    }
+
+    /** A configuration with the default HTTP limits. */
+    public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                  Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup) {
+        this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                HttpLimits.defaults());
     }
 
     /** The embedded defaults: loopback port 9470, automatic transport, INFO, read-only HTTP. */
@@ -58,12 +70,18 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
     }
 
     public Config withHttpListen(InetSocketAddress address) {
-        return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup);
+        return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                httpLimits);
+    }
+
+    public Config withHttpLimits(HttpLimits limits) {
+        return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup, limits);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup);
+                controlGroup, httpLimits);
     }
 
     /**

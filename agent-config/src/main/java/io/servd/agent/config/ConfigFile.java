@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * as {@code nginx -t} does). A missing file is normal and yields the defaults.
  *
  * <pre>
- * [HTTP]    Listen=127.0.0.1:9470   TokenFile=/etc/servd/token
+ * [HTTP]    Listen=127.0.0.1:9470   TokenFile=/etc/servd/token   MaxConnections=256   AllowedHosts=
+ *           IdleTimeoutSec=60s   HeaderTimeoutSec=10s   ReadTimeoutSec=10s
  * [Agent]   Transport=auto          DrainTimeoutSec=10s
  * [Log]     Level=info
  * [Control] Socket=/run/servd/control.sock   Group=servd
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
     private static final Map<String, Set<String>> KNOWN = Map.of(
-            "HTTP", Set.of("Listen", "TokenFile"),
+            "HTTP", Set.of("Listen", "TokenFile", "MaxConnections", "IdleTimeoutSec", "HeaderTimeoutSec",
+                    "ReadTimeoutSec", "AllowedHosts"),
             "Agent", Set.of("Transport", "DrainTimeoutSec"),
             "Log", Set.of("Level"),
             "Control", Set.of("Socket", "Group"));
@@ -81,7 +83,8 @@ public final class ConfigFile {
                 values.get("Log", "Level", Config::parseLogLevel).orElse(config.logLevel()),
                 values.get("HTTP", "TokenFile", ConfigFile::absolutePath).or(config::tokenFile),
                 values.get("Control", "Socket", ConfigFile::absolutePath).orElse(config.controlSocket()),
-                values.get("Control", "Group", v -> v).orElse(config.controlGroup()));
+                values.get("Control", "Group", v -> v).orElse(config.controlGroup()),
+                httpLimits(values, config.httpLimits()));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -91,7 +94,26 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup());
+                c.controlSocket(), c.controlGroup(), c.httpLimits());
+    }
+
+    private static HttpLimits httpLimits(Values values, HttpLimits defaults) {
+        return new HttpLimits(
+                values.get("HTTP", "MaxConnections", HttpLimits::parseMaxConnections).orElse(defaults.maxConnections()),
+                values.get("HTTP", "IdleTimeoutSec", v -> positiveSpan("IdleTimeoutSec", v)).orElse(defaults.idleTimeout()),
+                values.get("HTTP", "HeaderTimeoutSec", v -> positiveSpan("HeaderTimeoutSec", v))
+                        .orElse(defaults.headerTimeout()),
+                values.get("HTTP", "ReadTimeoutSec", v -> positiveSpan("ReadTimeoutSec", v)).orElse(defaults.readTimeout()),
+                values.get("HTTP", "AllowedHosts", HttpLimits::parseAllowedHosts).orElse(defaults.allowedHosts()));
+    }
+
+    /** A systemd time span that must not be zero: a zero timeout would close every connection at once. */
+    private static java.time.Duration positiveSpan(String directive, String value) {
+        java.time.Duration d = TimeSpan.parse(directive, value).duration();
+        if (d.isZero()) {
+            throw new IllegalArgumentException("expected a positive time span");
+        }
+        return d;
     }
 
     private static Path absolutePath(String value) {

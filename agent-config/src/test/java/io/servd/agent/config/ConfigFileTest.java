@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import io.servd.netpoll.Preference;
 import org.slf4j.event.Level;
@@ -55,6 +56,21 @@ class ConfigFileTest {
     }
 
     @Test
+    void httpLimitsAreRead() throws Exception {
+        Config config = ConfigFile.parse(FILE, """
+                [HTTP]
+                MaxConnections=32
+                IdleTimeoutSec=2min
+                HeaderTimeoutSec=3s
+                ReadTimeoutSec=500ms
+                AllowedHosts=Servd.LAN  [fd00::1]
+                """, Config.defaults());
+        assertThat(config.httpLimits()).isEqualTo(new HttpLimits(32, Duration.ofMinutes(2), Duration.ofSeconds(3),
+                Duration.ofMillis(500), List.of("servd.lan", "[fd00::1]")));
+        assertThat(Config.defaults().httpLimits()).isEqualTo(HttpLimits.defaults());
+    }
+
+    @Test
     void theShippedFileIsAllDefaults() throws Exception {
         Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
         Config config = ConfigFile.load(shipped, Config.defaults());
@@ -81,6 +97,13 @@ class ConfigFileTest {
         [HTTP]\\nTokenFile=token                   | expected an absolute path: TokenFile=[token]
         [HTTP]\\nListne=127.0.0.1:1                | servd.conf:2: unknown directive in [HTTP]: Listne=[127.0.0.1:1]
         [Htpp]\\nListen=127.0.0.1:1                | servd.conf:2: unknown section [Htpp]: Listen=[127.0.0.1:1]
+        [HTTP]\\nMaxConnections=0                 | servd.conf:2: expected a positive integer, got [0]: MaxConnections=[0]
+        [HTTP]\\nMaxConnections=lots              | expected a positive integer, got [lots]
+        [HTTP]\\nHeaderTimeoutSec=0               | servd.conf:2: expected a positive time span: HeaderTimeoutSec=[0]
+        [HTTP]\\nIdleTimeoutSec=soon              | servd.conf:2: expected a number: IdleTimeoutSec=[soon]
+        [HTTP]\\nReadTimeoutSec=-1s               | ReadTimeoutSec=[-1s]
+        [HTTP]\\nAllowedHosts=servd.lan:9470      | expected host names without port, got [servd.lan:9470]
+        [HTTP]\\nAllowedHosts=a_b.lan             | AllowedHosts=[a_b.lan]
         # an assignment outside any section
         Listen=127.0.0.1:1                        | servd.conf:1:
         """)

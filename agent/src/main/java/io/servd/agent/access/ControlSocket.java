@@ -3,6 +3,7 @@ package io.servd.agent.access;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.servd.agent.http.HttpApi;
+import io.servd.agent.config.HttpLimits;
 import io.servd.agent.http.Routes;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.Server;
@@ -35,14 +36,36 @@ import java.util.Optional;
 public final class ControlSocket {
     /** DESIGN §3's path. */
     public static final Path DEFAULT_PATH = Path.of("/run/servd/control.sock");
+    /**
+     * Most control connections open at once. Only root, servd and the control group can connect at all,
+     * and servctl opens one per command: 64 is far more than any admin script needs, and a cap of its
+     * own keeps the write path usable while the HTTP listener is at its cap.
+     */
+    public static final int MAX_CONNECTIONS = 64;
 
     private ControlSocket() {
     }
 
-    /** The per-connection setup: peer credentials first, then the HTTP pipeline answering {@code routes}. */
+    /**
+     * The listener limits of the control socket: {@link #MAX_CONNECTIONS}, one more is closed at once
+     * without a word (a Unix-socket client sees end-of-stream, not a hang), and the HTTP idle timeout.
+     */
+    public static ServerLimits listenerLimits(HttpLimits limits) {
+        return ServerLimits.none().withMaxConnections(MAX_CONNECTIONS).withIdleTimeout(limits.idleTimeout());
+    }
+
+    /** {@link #initializer(Routes, HttpLimits)} with the default timeouts. */
     public static ChannelInitializer<Channel> initializer(Routes routes) {
+        return initializer(routes, HttpLimits.defaults());
+    }
+
+    /**
+     * The per-connection setup: peer credentials first, then the HTTP pipeline answering {@code routes}
+     * with the header and read timeouts of {@code limits}.
+     */
+    public static ChannelInitializer<Channel> initializer(Routes routes, HttpLimits limits) {
         Objects.requireNonNull(routes, "routes");
-        HttpApi http = new HttpApi(routes);
+        HttpApi http = new HttpApi(routes, limits);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -60,7 +83,13 @@ public final class ControlSocket {
      */
     public static Server bind(EventLoops loops, Path path, ServerLimits limits, Routes routes, Optional<String> group)
             throws IOException {
-        Server server = loops.bind(path, limits, initializer(routes));
+        return bind(loops, path, limits, initializer(routes), group);
+    }
+
+    /** As {@link #bind(EventLoops, Path, ServerLimits, Routes, Optional)}, with an {@link #initializer} already made. */
+    public static Server bind(EventLoops loops, Path path, ServerLimits limits, ChannelInitializer<Channel> initializer,
+                              Optional<String> group) throws IOException {
+        Server server = loops.bind(path, limits, initializer);
         try {
             restrict(path, group);
         } catch (IOException | RuntimeException e) {

@@ -27,8 +27,11 @@ public record WriteAccess(Optional<BearerToken> token, ControlGroup group) {
         Objects.requireNonNull(group, "group");
     }
 
-    /** The refusal to answer with, or empty when the request may write. */
-    public Optional<Reply> refusal(Routes.Request request) {
+    /**
+     * The refusal to answer with, or empty when the request may write: decided on the request's head
+     * (a {@link Routes.HeadCheck}), before any body byte is read.
+     */
+    public Optional<Reply> refusal(Routes.Head request) {
         // Netty answers null for an attribute never set: HTTP connections, which ControlSocket did not accept.
         Optional<Optional<PeerCredentials>> controlPeer =
                 Optional.ofNullable(request.channel().attr(PeerCredentials.CONTROL_PEER).get());

@@ -1,9 +1,7 @@
 package io.servd.agent.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupWrite;
 import io.servd.cgroup.unit.DbusProperty;
@@ -27,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code PUT /v1/units/{unit}/limits}: access check, unit name, media type, body, plan; then either
- * the plan (dry run) or apply and read the kernel's values back. Each refusal happens before anything
- * is written.
+ * {@code PUT /v1/units/{unit}/limits}: unit name, body, plan; then either the plan (dry run) or apply
+ * and read the kernel's values back. Each refusal happens before anything is written. Write access
+ * and the media type were decided on the request's head by the route ({@link AgentApi}), before the
+ * body was read.
  */
 final class LimitsResource {
     private static final Logger log = LoggerFactory.getLogger(LimitsResource.class);
@@ -44,18 +43,9 @@ final class LimitsResource {
     }
 
     Reply put(Routes.Request request) {
-        Optional<Reply> refused = context.access().refusal(request);
-        if (refused.isPresent()) {
-            return refused.get();
-        }
         Optional<UnitName> unit = UnitParam.unitName(request);
         if (unit.isEmpty()) {
             return UnitParam.invalidUnitName(request);
-        }
-        CharSequence mime = HttpUtil.getMimeType(request.http());
-        if (mime == null || !"application/json".contentEquals(mime.toString().toLowerCase(java.util.Locale.ROOT))) {
-            return Reply.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported media type",
-                    "expected [application/json], got [" + request.http().headers().get(HttpHeaderNames.CONTENT_TYPE) + "]");
         }
         LimitsRequest body;
         LimitsPlan plan;

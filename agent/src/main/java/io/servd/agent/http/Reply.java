@@ -53,6 +53,25 @@ public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> h
         return new Reply(status, more, body);
     }
 
+    /**
+     * This reply as a whole HTTP/1.1 response with {@code Connection: close}, for answers written
+     * below the HTTP codec: a connection over the listener's cap, a request that timed out.
+     */
+    public byte[] toWire() {
+        var head = new StringBuilder(128).append("HTTP/1.1 ").append(status.code()).append(' ')
+                .append(status.reasonPhrase()).append("\r\n");
+        boolean typed = headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase("Content-Type"));
+        if (!typed) {
+            head.append("Content-Type: application/json\r\n");
+        }
+        headers.forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
+        byte[] h = head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
     private static byte[] object(Map<String, String> members) {
         var out = new ByteArrayOutputStream(64 + 32 * members.size());
         try (JsonGenerator json = JSON.createGenerator(out)) {

@@ -20,16 +20,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each aggregated request through {@link Routes}. A request the codec could not decode
- * (bad request line, oversized headers) answers 400 / 431 / 414 and closes the connection; a
- * handler failure answers 500 with the failure named, never a stack trace on the wire.
+ * (bad request line, oversized headers, a broken chunk) answers 400 / 431 / 414 and closes the
+ * connection; a handler failure answers 500 with the failure named, never a stack trace on the wire.
+ * Failures a client can provoke at will are logged through a {@link LogLimiter}: one line per window.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final Routes routes;
+    private final LogLimiter failures;
 
-    RequestHandler(Routes routes) {
+    RequestHandler(Routes routes, LogLimiter failures) {
         this.routes = routes;
+        this.failures = failures;
     }
 
     @Override
@@ -43,7 +46,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         try {
             reply = routes.dispatch(request, ctx.channel());
         } catch (RuntimeException e) {
-            log.error("handling [{} {}] failed", request.method(), request.uri(), e);
+            var suppressed = failures.tryAcquire();
+            if (suppressed.isPresent()) {
+                log.error("handling [{} {}] failed ([{}] more failures since the last such line)", request.method(),
+                        request.uri(), suppressed.getAsLong(), e);
+            }
             reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", e.toString());
         }
         FullHttpResponse response = toResponse(reply);
@@ -56,12 +63,22 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (cause instanceof IOException) {
             log.debug("connection [{}] failed", ctx.channel().remoteAddress(), cause); // peer reset: normal
         } else {
-            log.warn("connection [{}] failed", ctx.channel().remoteAddress(), cause);
+            var suppressed = failures.tryAcquire();
+            if (suppressed.isPresent()) {
+                log.warn("connection [{}] failed ([{}] more failures since the last such line)",
+                        ctx.channel().remoteAddress(), suppressed.getAsLong(), cause);
+            }
         }
         ctx.close();
     }
 
-    private static Reply undecodable(Throwable cause) {
+    /** 413 in the JSON error shape: the body exceeds {@link HttpApi#MAX_BODY_BYTES}. */
+    static Reply tooLarge() {
+        return Reply.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large",
+                "body exceeds [" + HttpApi.MAX_BODY_BYTES + "] bytes");
+    }
+
+    static Reply undecodable(Throwable cause) {
         if (cause instanceof TooLongHttpHeaderException) {
             return Reply.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large",
                     "header block exceeds [" + HttpApi.MAX_HEADER_BYTES + "] bytes");

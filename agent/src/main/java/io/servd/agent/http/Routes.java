@@ -2,8 +2,11 @@ package io.servd.agent.http;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,12 +26,18 @@ import java.util.function.Function;
  * {@code a/b.service}, never two segments, so a handler sees what the client meant and can reject it.
  * Unknown paths answer 404 and a known path with another method answers 405 with {@code Allow}, both
  * in the JSON error shape. {@code HEAD} is served by the {@code GET} handler (the codec drops the body).
+ *
+ * <p>A route declares what it needs before its body is read: whether it takes a {@link Body} at all
+ * (and of which media type) and the {@link HeadCheck} that admits a request, e.g. write access.
+ * {@link #refusal} decides on the head alone, which is what {@link HeadGate} asks before any body byte
+ * is read; {@link #dispatch} decides the same again, so a handler never sees a request its route refuses.
+ * A path with a malformed percent-escape ({@code %ZZ}, a trailing {@code %}) answers 400.
  */
 public final class Routes {
-    private final Map<String, Map<HttpMethod, Handler>> exact;
+    private final Map<String, Map<HttpMethod, Route>> exact;
     private final List<Pattern> patterns;
 
-    private Routes(Map<String, Map<HttpMethod, Handler>> exact, List<Pattern> patterns) {
+    private Routes(Map<String, Map<HttpMethod, Route>> exact, List<Pattern> patterns) {
         this.exact = exact;
         this.patterns = patterns;
     }
@@ -41,6 +50,41 @@ public final class Routes {
     @FunctionalInterface
     public interface Handler {
         Reply handle(Request request);
+    }
+
+    /** What a route accepts as a request body. */
+    public enum Body {
+        /** No body: a request announcing one answers 413 before it is read. */
+        NONE,
+        /** Any body of at most {@link HttpApi#MAX_BODY_BYTES}, of any media type. */
+        ANY,
+        /** A JSON document ({@code Content-Type: application/json}, else 415) of at most {@link HttpApi#MAX_BODY_BYTES}. */
+        JSON
+    }
+
+    /** Admits or refuses a request on its head, before any body byte is read (e.g. write access). */
+    @FunctionalInterface
+    public interface HeadCheck {
+        /** Admits everyone: the read routes. */
+        HeadCheck OPEN = head -> Optional.empty();
+
+        /** The reply refusing {@code head}, or empty to admit it. */
+        Optional<Reply> refusal(Head head);
+    }
+
+    /**
+     * A routed request before its body: what {@link HeadCheck}s decide on.
+     *
+     * @param http    the request line and headers
+     * @param params  path parameters by name, percent-decoded (empty for exact routes)
+     * @param channel the connection, for per-listener facts such as peer credentials
+     */
+    public record Head(HttpRequest http, Map<String, String> params, Channel channel) {
+        public Head {
+            Objects.requireNonNull(http, "http");
+            params = Map.copyOf(params);
+            Objects.requireNonNull(channel, "channel");
+        }
     }
 
     /**
@@ -57,6 +101,11 @@ public final class Routes {
             Objects.requireNonNull(channel, "channel");
         }
 
+        /** This request's head, as its route's {@link HeadCheck} saw it. */
+        public Head head() {
+            return new Head(http, params, channel);
+        }
+
         /** The decoded path parameter {@code name}; a programming error if the route has no such parameter. */
         public String param(String name) {
             String value = params.get(name);
@@ -67,28 +116,76 @@ public final class Routes {
         }
     }
 
+    /**
+     * The reply refusing {@code head} on {@code channel}, decided before any body byte is read: 400
+     * (malformed escape), 404, 405, the route's {@link HeadCheck}, then its {@link Body} (413, 415).
+     * Empty when the route's handler may see the request.
+     */
+    Optional<Reply> refusal(HttpRequest head, Channel channel) {
+        return decide(head, channel).refusal();
+    }
+
     /** Answers {@code request} arriving on {@code channel}; never throws for any request the codec decoded. */
     Reply dispatch(FullHttpRequest request, Channel channel) {
-        var decoder = new QueryStringDecoder(request.uri());
-        String path = decoder.path();
-        Optional<Match> found = find(path, decoder.rawPath());
-        if (found.isEmpty()) {
-            return Reply.error(HttpResponseStatus.NOT_FOUND, "not found", "no resource at [" + path + "]");
+        Decision decision = decide(request, channel);
+        if (decision.refusal().isPresent()) {
+            return decision.refusal().get();
         }
-        Map<HttpMethod, Handler> handlers = found.get().handlers();
+        return decision.route().get().handler().handle(new Request(request, decision.params(), channel));
+    }
+
+    /** A route's verdict: a refusal, or the route and its parameters. */
+    private record Decision(Optional<Reply> refusal, Optional<Route> route, Map<String, String> params) {
+        static Decision refused(Reply reply) {
+            return new Decision(Optional.of(reply), Optional.empty(), Map.of());
+        }
+    }
+
+    private Decision decide(HttpRequest request, Channel channel) {
+        var decoder = new QueryStringDecoder(request.uri());
+        String path;
+        Optional<Match> found;
+        try {
+            path = decoder.path();
+            decoder.parameters(); // decoded lazily: a bad escape in the query would surface in a handler
+            found = find(path, decoder.rawPath());
+        } catch (IllegalArgumentException e) {
+            return Decision.refused(Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request",
+                    "malformed percent-encoding in [" + request.uri() + "]: " + e.getMessage()));
+        }
+        if (found.isEmpty()) {
+            return Decision.refused(Reply.error(HttpResponseStatus.NOT_FOUND, "not found", "no resource at [" + path + "]"));
+        }
+        Map<HttpMethod, Route> routes = found.get().routes();
         HttpMethod method = request.method();
         HttpMethod routed = HttpMethod.HEAD.equals(method) ? HttpMethod.GET : method;
-        if (!handlers.containsKey(routed)) {
+        if (!routes.containsKey(routed)) {
             Set<String> allowed = new TreeSet<>();
-            handlers.keySet().forEach(m -> allowed.add(m.name()));
+            routes.keySet().forEach(m -> allowed.add(m.name()));
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
-            return Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed",
+            return Decision.refused(Reply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed",
                             "[" + method + "] is not allowed on [" + path + "]")
-                    .withHeader("Allow", String.join(", ", allowed));
+                    .withHeader("Allow", String.join(", ", allowed)));
         }
-        return handlers.get(routed).handle(new Request(request, found.get().params(), channel));
+        Route route = routes.get(routed);
+        Optional<Reply> refused = route.check().refusal(new Head(request, found.get().params(), channel));
+        if (refused.isPresent()) {
+            return Decision.refused(refused.get());
+        }
+        if (route.body() == Body.NONE && HeadGate.announcesBody(request)) {
+            return Decision.refused(Reply.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large",
+                    "[" + method + " " + path + "] takes no body"));
+        }
+        if (route.body() == Body.JSON) {
+            CharSequence mime = HttpUtil.getMimeType(request);
+            if (mime == null || !"application/json".contentEquals(mime.toString().toLowerCase(java.util.Locale.ROOT))) {
+                return Decision.refused(Reply.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported media type",
+                        "expected [application/json], got [" + request.headers().get(HttpHeaderNames.CONTENT_TYPE) + "]"));
+            }
+        }
+        return new Decision(Optional.empty(), Optional.of(route), found.get().params());
     }
 
     /** The handlers and path parameters of a path: an exact route first, then the patterns in order. */
@@ -100,22 +197,24 @@ public final class Routes {
         for (Pattern p : patterns) {
             var params = p.match(raw);
             if (params.isPresent()) {
-                return Optional.of(new Match(p.handlers, params.get()));
+                return Optional.of(new Match(p.routes, params.get()));
             }
         }
         return Optional.empty();
     }
 
-    private record Match(Map<HttpMethod, Handler> handlers, Map<String, String> params) {}
+    private record Match(Map<HttpMethod, Route> routes, Map<String, String> params) {}
+
+    private record Route(Handler handler, Body body, HeadCheck check) {}
 
     /** A route with {@code {name}} segments; literal segments compare with the raw (undecoded) path. */
     private static final class Pattern {
         private final String[] segments;
-        private final Map<HttpMethod, Handler> handlers;
+        private final Map<HttpMethod, Route> routes;
 
-        Pattern(String[] segments, Map<HttpMethod, Handler> handlers) {
+        Pattern(String[] segments, Map<HttpMethod, Route> routes) {
             this.segments = segments;
-            this.handlers = handlers;
+            this.routes = routes;
         }
 
         /** The parameters, or empty when the path does not match. */
@@ -150,7 +249,7 @@ public final class Routes {
 
     /** Collects routes; a second handler for the same method and path is a programming error. */
     public static final class Builder {
-        private final Map<String, Map<HttpMethod, Handler>> byPath = new LinkedHashMap<>();
+        private final Map<String, Map<HttpMethod, Route>> byPath = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -164,16 +263,29 @@ public final class Routes {
         }
 
         /**
-         * Adds a route; {@code path} may contain parameter segments such as {@code {unit}}, which match
-         * one non-empty segment each.
+         * Adds a route open to everyone; {@code path} may contain parameter segments such as
+         * {@code {unit}}, which match one non-empty segment each. A {@code GET} takes no body
+         * ({@link Body#NONE}); other methods take any body up to the cap ({@link Body#ANY}).
          */
         public Builder route(HttpMethod method, String path, Handler handler) {
             Objects.requireNonNull(method, "method");
+            return route(method, path, HttpMethod.GET.equals(method) ? Body.NONE : Body.ANY, HeadCheck.OPEN, handler);
+        }
+
+        /**
+         * Adds a route that takes {@code body} and admits only requests {@code check} lets through;
+         * both are decided on the request's head, before any body byte is read.
+         */
+        public Builder route(HttpMethod method, String path, Body body, HeadCheck check, Handler handler) {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(check, "check");
             Objects.requireNonNull(handler, "handler");
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("route path must start with '/': [" + path + "]");
             }
-            var previous = byPath.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(method, handler);
+            var previous = byPath.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(method,
+                    new Route(handler, body, check));
             if (previous != null) {
                 throw new IllegalArgumentException("duplicate route [" + method + " " + path + "]");
             }
@@ -181,7 +293,7 @@ public final class Routes {
         }
 
         public Routes build() {
-            var exact = new LinkedHashMap<String, Map<HttpMethod, Handler>>();
+            var exact = new LinkedHashMap<String, Map<HttpMethod, Route>>();
             var patterns = new ArrayList<Pattern>();
             byPath.forEach((path, handlers) -> {
                 String[] segments = path.split("/", -1);

@@ -65,7 +65,7 @@ class HttpApiTest {
 
     @Test
     void headHasNoBodyButTheLength() throws IOException {
-        String response = exchange("HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String response = exchange("HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(statusOf(response)).isEqualTo(200);
         assertThat(response).containsIgnoringCase("content-length: 16").doesNotContain("status");
     }
@@ -80,28 +80,28 @@ class HttpApiTest {
     @Test
     void oversizedHeadersAre431() throws IOException {
         String big = "X-Big: " + "a".repeat(HttpApi.MAX_HEADER_BYTES + 1) + "\r\n";
-        String response = exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n" + big + "\r\n");
+        String response = exchange("GET /healthz HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
         assertThat(statusOf(response)).isEqualTo(431);
         assertThat(response).contains("[" + HttpApi.MAX_HEADER_BYTES + "] bytes");
     }
 
     @Test
     void overlongRequestLineIs414() throws IOException {
-        String response = exchange("GET /" + "a".repeat(HttpApi.MAX_INITIAL_LINE_BYTES) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        String response = exchange("GET /" + "a".repeat(HttpApi.MAX_INITIAL_LINE_BYTES) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertThat(statusOf(response)).isEqualTo(414);
     }
 
     @Test
     void oversizedBodyIs413() throws IOException {
-        String response = exchange("POST /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+        String response = exchange("POST /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: "
                 + (HttpApi.MAX_BODY_BYTES + 1) + "\r\n\r\n");
         assertThat(statusOf(response)).isEqualTo(413);
     }
 
     @Test
     void keepAliveServesSeveralRequestsOnOneConnection() throws IOException {
-        String one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-        String response = exchange(one + one + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String one = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        String response = exchange(one + one + "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(response.split("HTTP/1.1 200 OK", -1)).hasSize(4);
     }
 
