@@ -2,43 +2,25 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.JsonTree;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code servctl limits UNIT}: one unit's limits and usage ({@code GET /v1/units/{unit}}). */
 @Command(name = "limits", mixinStandardHelpOptions = true,
         description = "Show one unit's limits (MemoryMax, MemoryHigh, CPUQuota, CPUWeight, TasksMax) and usage.")
-final class LimitsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ServctlMain parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    AgentConnection agent;
-
-    @Mixin
-    OutputFormat output;
+final class LimitsCommand extends AgentCommand {
 
     @Parameters(index = "0", paramLabel = "UNIT", description = "e.g. foo.service or bar.slice")
     String unit;
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree limits = agent.call(parent, "GET", unitPath(unit), Optional.empty());
-        ServctlMain.print(spec.commandLine(), output.isJson() ? limits.formatPretty() : PlainText.format(limits.value()));
+        JsonTree limits = ask("GET", unitPath(unit), Optional.empty());
+        print(limits, answer -> PlainText.format(answer.value()));
         return ExitCodes.OK;
     }
 

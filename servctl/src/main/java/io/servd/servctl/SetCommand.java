@@ -2,7 +2,6 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.JsonTree;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -20,14 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code servctl set UNIT PROP=VALUE...}: changes a unit's limits through the agent
@@ -37,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "set", mixinStandardHelpOptions = true,
         description = "Set resource limits of a unit, as systemctl set-property does.",
         footer = {"%nExample: servctl set demo.service MemoryMax=64M CPUQuota=50%%"})
-final class SetCommand implements Callable<Integer> {
+final class SetCommand extends AgentCommand {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -49,18 +43,6 @@ final class SetCommand implements Callable<Integer> {
         return new String[] {"Set resource limits of a unit, as systemctl set-property does.",
                 "PROP is one of " + String.join(", ", PROPERTIES) + " (systemd syntax)."};
     }
-
-    @ParentCommand
-    ServctlMain parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    AgentConnection agent;
-
-    @Mixin
-    OutputFormat output;
 
     @Parameters(index = "0", paramLabel = "UNIT", description = "e.g. demo.service or bar.slice")
     String unit;
@@ -77,9 +59,9 @@ final class SetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ServctlException {
         Map<String, String> properties = parseAssignments(unit, assignments);
-        JsonTree result = agent.call(parent, "PUT", LimitsCommand.unitPath(unit) + "/limits",
+        JsonTree result = ask("PUT", LimitsCommand.unitPath(unit) + "/limits",
                 Optional.of(body(properties, runtime, dryRun)));
-        ServctlMain.print(spec.commandLine(), output.isJson() ? result.formatPretty() : PlainText.format(result.value()));
+        print(result, answer -> PlainText.format(answer.value()));
         return ExitCodes.OK;
     }
 
