@@ -26,6 +26,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,9 @@ import org.slf4j.LoggerFactory;
 /** Builds the production {@link AgentContext}, logging each decision once. */
 public final class AgentSetup {
     private static final Logger log = LoggerFactory.getLogger(AgentSetup.class);
+
+    /** Applies waiting for the limits thread at most: more answer 503 at once rather than queue behind a stuck call. */
+    static final int MAX_QUEUED_APPLIES = 8;
 
     /**
      * The agent's settings from servd's configuration.
@@ -87,7 +94,22 @@ public final class AgentSetup {
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
-        return new AgentContext(new UnitTree(root), self, applier, host, access, registry);
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor());
+    }
+
+    /**
+     * Where applies run: one daemon thread ({@code servd-limits}), so applies never run concurrently
+     * (a rollback never races another apply) and never on an event loop; started by the first apply
+     * and ended after a minute idle. At most {@value #MAX_QUEUED_APPLIES} wait; more are rejected.
+     */
+    static ExecutorService limitsExecutor() {
+        var pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_APPLIES), r -> {
+            Thread t = new Thread(r, "servd-limits");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The hierarchies under {@code /sys/fs/cgroup}; empty, and logged, when they cannot be read. */
