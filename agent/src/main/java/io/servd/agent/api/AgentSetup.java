@@ -24,6 +24,7 @@ import io.servd.netpoll.Server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,13 +45,24 @@ public final class AgentSetup {
     /**
      * The agent's settings from servd's configuration.
      *
-     * @param tokenFile    file holding the HTTP bearer token; empty disables HTTP writes
-     * @param controlGroup group whose members may write through the control socket (besides root)
+     * @param tokenFile       file holding the HTTP bearer token
+     * @param tokenCredential systemd credential holding it instead ({@code $CREDENTIALS_DIRECTORY/<name>});
+     *                        with neither, HTTP writes are disabled
+     * @param controlGroup    group whose members may write through the control socket (besides root)
+     * @param env             the process environment, for {@code $CREDENTIALS_DIRECTORY}
      */
-    public record Settings(Optional<Path> tokenFile, Optional<String> controlGroup) {
+    public record Settings(Optional<Path> tokenFile, Optional<String> tokenCredential, Optional<String> controlGroup,
+                           Map<String, String> env) {
         public Settings {
             Objects.requireNonNull(tokenFile, "tokenFile");
+            Objects.requireNonNull(tokenCredential, "tokenCredential");
             Objects.requireNonNull(controlGroup, "controlGroup");
+            env = Map.copyOf(env);
+        }
+
+        /** A token file or none, no credentials. */
+        public Settings(Optional<Path> tokenFile, Optional<String> controlGroup) {
+            this(tokenFile, Optional.empty(), controlGroup, Map.of());
         }
 
         /** No token (HTTP read-only), control-socket writes for root only. */
@@ -89,7 +101,7 @@ public final class AgentSetup {
         Optional<LimitsApplier> applier = applier(mounts);
         log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
                 applier.map(LimitsApplier::name).orElse("nothing: read-only"));
-        var access = new WriteAccess(token(settings.tokenFile()), ControlGroup.system(settings.controlGroup()));
+        var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
@@ -110,6 +122,22 @@ public final class AgentSetup {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * The HTTP bearer token {@code settings} name, read and checked ({@link BearerToken#read}); empty
+     * when none is configured. servd calls this at start and on reload.
+     *
+     * @throws IOException naming the file (and its mode or length) when the token is refused
+     */
+    public static Optional<BearerToken> token(Settings settings) throws IOException {
+        if (settings.tokenCredential().isPresent()) {
+            return Optional.of(BearerToken.readCredential(settings.tokenCredential().get(), settings.env()));
+        }
+        if (settings.tokenFile().isPresent()) {
+            return Optional.of(BearerToken.read(settings.tokenFile().get()));
+        }
+        return Optional.empty();
     }
 
     /** The hierarchies under {@code /sys/fs/cgroup}; empty, and logged, when they cannot be read. */
@@ -136,15 +164,15 @@ public final class AgentSetup {
         return Optional.empty();
     }
 
-    private static Optional<BearerToken> token(Optional<Path> file) {
-        if (file.isEmpty()) {
-            log.info("no token file: writes over HTTP are disabled");
-            return Optional.empty();
-        }
+    private static Optional<BearerToken> tokenOrNone(Settings settings) {
         try {
-            return Optional.of(BearerToken.read(file.get()));
+            Optional<BearerToken> token = token(settings);
+            if (token.isEmpty()) {
+                log.info("no token file: writes over HTTP are disabled");
+            }
+            return token;
         } catch (IOException e) {
-            log.error("token file unusable, writes over HTTP are disabled: {}", e.getMessage());
+            log.error("token refused, writes over HTTP are disabled: {}", e.getMessage());
             return Optional.empty();
         }
     }
