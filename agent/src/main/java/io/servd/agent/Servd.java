@@ -16,6 +16,7 @@ import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import io.servd.agent.api.AgentApi;
 import io.servd.agent.api.AgentSetup;
+import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
 import io.servd.daemon.lifecycle.Lifecycle;
@@ -67,6 +68,7 @@ final class Servd {
     private Server http;     // replaced when a reload changes [HTTP] Listen=
     private Preference startedTransport; // [Agent] Transport= as at start: a reload cannot change it
     private ServerLimits httpLimits;     // [HTTP] MaxConnections=, IdleTimeoutSec= as at start
+    private Optional<BearerToken> token = Optional.empty(); // the HTTP token in force, as read at start
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -160,8 +162,9 @@ final class Servd {
 
     /**
      * SIGHUP: RELOADING=1, read the configuration again, apply what can change live ([HTTP] Listen=,
-     * [Agent] DrainTimeoutSec=, [Log] Level=), READY=1. A configuration that does not load, or a new
-     * address that cannot be bound, is refused as a whole with one error line; the running one stays.
+     * [Agent] DrainTimeoutSec=, [Log] Level=), READY=1. A configuration that does not load, a token
+     * that would be refused ({@link BearerToken#read}: mode, length), or a new address that cannot be
+     * bound, is refused as a whole with one error line; the running one stays.
      */
     private void reload(Lifecycle lifecycle, EventLoops loops, HttpApi api, Listeners listeners)
             throws ListenFdsException {
@@ -170,6 +173,16 @@ final class Servd {
         try {
             next = source.load();
         } catch (ConfigException e) {
+            log.error("reload refused, keeping the running configuration: {}", e.getMessage());
+            lifecycle.reloaded(status() + " (last reload refused: see the journal)");
+            return;
+        }
+        try {
+            // a token refused now would be refused at the next start: say so while the running one still works
+            if (!AgentSetup.token(agentSettings(next)).equals(token)) {
+                log.warn("[HTTP] TokenFile= and TokenCredential= (and the token's content) take effect at the next restart");
+            }
+        } catch (IOException e) {
             log.error("reload refused, keeping the running configuration: {}", e.getMessage());
             lifecycle.reloaded(status() + " (last reload refused: see the journal)");
             return;
@@ -249,8 +262,8 @@ final class Servd {
 
     private Routes routes(Lifecycle lifecycle, EventLoops loops) {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
-        var agent = AgentSetup.system(new AgentSetup.Settings(config.tokenFile(), Optional.of(config.controlGroup())),
-                loops::servers);
+        var agent = AgentSetup.system(agentSettings(config), loops::servers);
+        token = agent.access().token();
         return AgentApi.register(Routes.builder(), agent)
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
                 .get("/readyz", request -> lifecycle.state() == State.READY
@@ -258,6 +271,10 @@ final class Servd {
                         : Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready",
                                 "servd is [" + lifecycle.state().name().toLowerCase(Locale.ROOT) + "]"))
                 .build();
+    }
+
+    private AgentSetup.Settings agentSettings(Config c) {
+        return new AgentSetup.Settings(c.tokenFile(), c.tokenCredential(), Optional.of(c.controlGroup()), env);
     }
 
     /** Our cgroup and its effective limits, logged once; the CPUs to size event loops for. */

@@ -98,6 +98,49 @@ class ServdTest {
         }
     }
 
+    @Test
+    void tokenFromACredentialAdmitsWritesAndAReloadThatWouldRefuseItIsRefused() throws Exception {
+        int port = freePort();
+        String token = "0123456789abcdef0123456789abcdef";
+        Path credentials = Files.createDirectory(dir.resolve("credentials"));
+        Path credential = Files.writeString(credentials.resolve("servd-token"), token + "\n");
+        Files.setPosixFilePermissions(credential, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        Path file = dir.resolve("servd.conf");
+        Files.writeString(file, "[HTTP]\nListen=127.0.0.1:" + port + "\nTokenCredential=servd-token\n");
+        Path socket = dir.resolve("notify");
+        try (UnixDatagramChannel systemd = UnixDatagramChannel.open()) {
+            systemd.bind(new UnixSocketAddress(socket.toString()));
+            systemd.setOption(UnixSocketOptions.SO_RCVTIMEO, 20_000);
+            var servd = new Servd(() -> ConfigFile.load(file, Config.defaults()),
+                    Map.of("NOTIFY_SOCKET", socket.toString(), "CREDENTIALS_DIRECTORY", credentials.toString()),
+                    ProcessHandle.current().pid());
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(servd::run);
+            assertThat(receive(systemd)).isEqualTo("READY=1\nSTATUS=serving on http://127.0.0.1:" + port);
+            // a dry run: authorised like a change, and changes nothing on this host
+            assertThat(dryRun(port, token)).isEqualTo(200);
+            assertThat(dryRun(port, "wrong-" + token)).isEqualTo(401);
+
+            Files.setPosixFilePermissions(credential, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Signal.raise(new Signal("HUP"));
+            assertThat(receive(systemd)).startsWith("RELOADING=1\n");
+            assertThat(receive(systemd)).isEqualTo("READY=1\nSTATUS=serving on http://127.0.0.1:" + port
+                    + " (last reload refused: see the journal)");
+            assertThat(dryRun(port, token)).as("the token in force stays").isEqualTo(200);
+
+            Signal.raise(new Signal("TERM"));
+            assertThat(receive(systemd)).startsWith("STOPPING=1\n");
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    private static int dryRun(int port, String token) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/units/foo.service/limits"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"MemoryMax\": \"64M\", \"dryRun\": true}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static int get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),

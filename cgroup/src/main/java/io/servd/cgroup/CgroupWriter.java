@@ -16,7 +16,9 @@ import java.util.Objects;
  * (file present, else {@link ControllerNotEnabledException} when {@code cgroup.controllers} lacks the
  * controller; value well-formed for that file), remembers the current values, writes in order and
  * reads each file back; if a write fails or does not read back, every file written so far is restored
- * to its previous value, so nothing is left half-applied. Kernel errors arrive as the JDK maps them:
+ * to its previous value, so nothing is left half-applied. A successful apply returns those previous
+ * values as writes, so that a caller whose next step fails (the drop-ins) can put them back with
+ * {@link #restore}. Kernel errors arrive as the JDK maps them:
  * {@code AccessDeniedException} (EACCES, EPERM), {@code FileSystemException} "Read-only file system"
  * (EROFS), {@code NoSuchFileException} (ENOENT), {@code IOException} "Invalid argument" (EINVAL).
  */
@@ -41,16 +43,25 @@ public final class CgroupWriter {
     /**
      * Applies {@code writes} to {@code dir}, all or nothing.
      *
+     * @return the writes that undo this one: each file's value before, as the kernel printed it, in
+     *         reverse order (last written first); give them to {@link #restore}
      * @throws CgroupWriteException          naming the file and value that failed (validation, write or read-back)
      * @throws ControllerNotEnabledException when a file is missing because its controller is not enabled
      * @throws IOException          when reading the current values fails before anything was written
      */
-    public void apply(CgroupDir dir, List<CgroupWrite> writes) throws IOException {
+    public List<CgroupWrite> apply(CgroupDir dir, List<CgroupWrite> writes) throws IOException {
         List<String> previous = new ArrayList<>();
+        List<CgroupWrite> undo = new ArrayList<>();
         for (CgroupWrite w : writes) {
             Path file = dir.file(w.file());
             validate(dir, w, file);
-            previous.add(Files.readString(file, StandardCharsets.UTF_8).strip());
+            String current = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (current.isEmpty() || current.contains("\n")) {
+                // a limit file prints one line; anything else could not be written back on failure
+                throw new CgroupWriteException(file, w.content(), "current value [" + current + "] cannot be restored", null);
+            }
+            previous.add(current);
+            undo.add(0, new CgroupWrite(w.file(), current));
         }
         for (int i = 0; i < writes.size(); i++) {
             CgroupWrite w = writes.get(i);
@@ -67,6 +78,34 @@ public final class CgroupWriter {
                 restore(dir, writes.subList(0, i + 1), previous, failure);
                 throw failure;
             }
+        }
+        return List.copyOf(undo);
+    }
+
+    /**
+     * Puts back what {@link #apply} returned, every write attempted even when one fails. Not validated:
+     * the values are the kernel's own.
+     *
+     * @throws CgroupWriteException naming the first file that could not be restored; the others that failed
+     *                              are attached as suppressed
+     */
+    public void restore(CgroupDir dir, List<CgroupWrite> undo) throws CgroupWriteException {
+        CgroupWriteException failure = null;
+        for (CgroupWrite w : undo) {
+            Path file = dir.file(w.file());
+            try {
+                fileWrite.write(file, w.content());
+            } catch (IOException e) {
+                var failed = new CgroupWriteException(file, w.content(), "restoring failed", e);
+                if (failure == null) {
+                    failure = failed;
+                } else {
+                    failure.addSuppressed(failed);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

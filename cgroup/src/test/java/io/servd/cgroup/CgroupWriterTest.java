@@ -48,6 +48,50 @@ class CgroupWriterTest {
     }
 
     @Test
+    void applyReturnsTheUndoThatRestorePutsBack() throws IOException {
+        var before = snapshot();
+        var writer = new CgroupWriter();
+        List<CgroupWrite> undo = writer.apply(web, List.of(
+                new CgroupWrite(CgroupFile.CPU_MAX, "50000 100000"),
+                new CgroupWrite(CgroupFile.PIDS_MAX, "64")));
+        // the previous values as the kernel printed them, last written first
+        assertThat(undo).extracting(CgroupWrite::file).containsExactly(CgroupFile.PIDS_MAX, CgroupFile.CPU_MAX);
+
+        writer.restore(web, undo);
+
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void restoreTriesEveryFileAndNamesTheFirstFailure() throws IOException {
+        var writes = new java.util.ArrayList<String>();
+        CgroupWriter writer = new CgroupWriter((file, content) -> {
+            writes.add(file.getFileName().toString());
+            if (!file.getFileName().toString().equals("pids.max")) {
+                throw new IOException("No such device");
+            }
+            Files.writeString(file, content);
+        });
+
+        assertThatThrownBy(() -> writer.restore(web, List.of(new CgroupWrite(CgroupFile.CPU_MAX, "max 100000"),
+                new CgroupWrite(CgroupFile.MEMORY_MAX, "max"), new CgroupWrite(CgroupFile.PIDS_MAX, "7"))))
+                .isInstanceOf(CgroupWriteException.class)
+                .hasMessageContaining("restoring failed: [max 100000] to [" + web.file(CgroupFile.CPU_MAX) + "]")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+        assertThat(writes).containsExactly("cpu.max", "memory.max", "pids.max");
+        assertThat(web.file(CgroupFile.PIDS_MAX)).hasContent("7");
+    }
+
+    /** The limit files' contents, stripped as the writer reads them. */
+    private java.util.Map<String, String> snapshot() throws IOException {
+        var all = new java.util.TreeMap<String, String>();
+        for (CgroupFile f : List.of(CgroupFile.CPU_MAX, CgroupFile.MEMORY_MAX, CgroupFile.PIDS_MAX)) {
+            all.put(f.fileName(), Files.readString(web.file(f)).strip());
+        }
+        return all;
+    }
+
+    @Test
     void kernelRejectionRestoresEarlierWritesAndNamesFileAndValue() throws IOException {
         // the "kernel" refuses the third write with EINVAL, which a plain directory cannot do
         CgroupWriter writer = new CgroupWriter((file, content) -> {

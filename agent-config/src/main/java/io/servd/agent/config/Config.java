@@ -24,18 +24,22 @@ import org.slf4j.event.Level;
  *                      {@code [Agent] DrainTimeoutSec=}; changes live on reload
  * @param logLevel      root log level; {@code [Log] Level=} ({@code error}, {@code warn}, {@code info},
  *                      {@code debug} or {@code trace}); changes live on reload
- * @param tokenFile     file holding the bearer token that allows HTTP writes; empty: HTTP is read-only;
- *                      {@code [HTTP] TokenFile=}
+ * @param tokenFile     file holding the bearer token that allows HTTP writes; empty: HTTP is read-only
+ *                      (unless {@code tokenCredential} is set); {@code [HTTP] TokenFile=}; mode 0600 or
+ *                      stricter, at least 32 bytes; read at start, checked again on reload
  * @param controlSocket path of the control socket when servd binds it itself; {@code [Control] Socket=}
  * @param controlGroup  group whose members may write through the control socket (root always may);
  *                      {@code [Control] Group=}
  * @param httpLimits    connection cap, timeouts and accepted Host names of the HTTP listener
  *                      ({@code [HTTP] MaxConnections=}, {@code IdleTimeoutSec=}, {@code HeaderTimeoutSec=},
  *                      {@code ReadTimeoutSec=}, {@code AllowedHosts=}); restart
+ * @param tokenCredential name of the systemd credential holding the bearer token, read from
+ *                      {@code $CREDENTIALS_DIRECTORY/<name>} ({@code LoadCredential=<name>:/etc/servd/token}
+ *                      in the unit); {@code [HTTP] TokenCredential=}; never set together with {@code tokenFile}
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                      Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
-                     HttpLimits httpLimits) {
+                     HttpLimits httpLimits, Optional<String> tokenCredential) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -54,6 +58,19 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(controlSocket, "controlSocket");
         Objects.requireNonNull(controlGroup, "controlGroup");
         Objects.requireNonNull(httpLimits, "httpLimits");
+        Objects.requireNonNull(tokenCredential, "tokenCredential");
+        if (tokenFile.isPresent() && tokenCredential.isPresent()) {
+            throw new IllegalArgumentException("a token file [" + tokenFile.get() + "] and a token credential ["
+                    + tokenCredential.get() + "]: give one");
+        }
+    }
+
+    /** A configuration without a token credential. */
+    public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                  Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
+                  HttpLimits httpLimits) {
+        this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                httpLimits, Optional.empty());
     }
 
     /** A configuration with the default HTTP limits. */
@@ -71,17 +88,32 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits);
+                httpLimits, tokenCredential);
     }
 
     public Config withHttpLimits(HttpLimits limits) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, limits);
+                controlGroup, limits, tokenCredential);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits);
+                controlGroup, httpLimits, tokenCredential);
+    }
+
+    /**
+     * Parses a systemd credential name as {@code [HTTP] TokenCredential=} takes it: a file name in
+     * {@code $CREDENTIALS_DIRECTORY} (systemd's {@code credential_name_valid()}: not empty, no {@code /},
+     * not {@code .} or {@code ..}, at most 255 bytes).
+     *
+     * @throws IllegalArgumentException saying what is wrong (the caller's diagnostic names the value)
+     */
+    public static String parseCredentialName(String value) {
+        if (value.contains("/") || value.equals(".") || value.equals("..")
+                || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("expected a credential name (a file name: no slash, not . or .., at most 255 bytes)");
+        }
+        return value;
     }
 
     /**

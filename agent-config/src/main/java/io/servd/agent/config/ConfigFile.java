@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * as {@code nginx -t} does). A missing file is normal and yields the defaults.
  *
  * <pre>
- * [HTTP]    Listen=127.0.0.1:9470   TokenFile=/etc/servd/token   MaxConnections=256   AllowedHosts=
+ * [HTTP]    Listen=127.0.0.1:9470   TokenFile=/etc/servd/token | TokenCredential=servd-token
+ *           MaxConnections=256   AllowedHosts=
  *           IdleTimeoutSec=60s   HeaderTimeoutSec=10s   ReadTimeoutSec=10s
  * [Agent]   Transport=auto          DrainTimeoutSec=10s
  * [Log]     Level=info
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigFile {
     private static final Map<String, Set<String>> KNOWN = Map.of(
-            "HTTP", Set.of("Listen", "TokenFile", "MaxConnections", "IdleTimeoutSec", "HeaderTimeoutSec",
+            "HTTP", Set.of("Listen", "TokenFile", "TokenCredential", "MaxConnections", "IdleTimeoutSec", "HeaderTimeoutSec",
                     "ReadTimeoutSec", "AllowedHosts"),
             "Agent", Set.of("Transport", "DrainTimeoutSec"),
             "Log", Set.of("Level"),
@@ -75,16 +76,30 @@ public final class ConfigFile {
         }
         var values = new Values(unit, problems);
         Config config = withFile(defaults, file);
+        Optional<Path> tokenFile = values.get("HTTP", "TokenFile", ConfigFile::absolutePath);
+        Optional<String> tokenCredential = values.get("HTTP", "TokenCredential", Config::parseCredentialName);
+        if (tokenFile.isPresent() && tokenCredential.isPresent()) {
+            UnitOption second = unit.last("HTTP", "TokenCredential").get();
+            problems.add(new Diagnostic(unit.file(), second.line(), second.name(), second.value(),
+                    "TokenFile= is set too: give one of TokenFile= and TokenCredential="));
+            tokenCredential = Optional.empty();
+        } else if (tokenFile.isPresent() || tokenCredential.isPresent()) {
+            // the file's one source replaces either from the defaults: a Config holds at most one
+            config = new Config(config.configFile(), config.httpListen(), config.transport(), config.drainTimeout(),
+                    config.logLevel(), Optional.empty(), config.controlSocket(), config.controlGroup(),
+                    config.httpLimits(), Optional.empty());
+        }
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
                 values.get("Agent", "Transport", Preference::parse).orElse(config.transport()),
                 values.get("Agent", "DrainTimeoutSec", v -> TimeSpan.parse("DrainTimeoutSec", v).duration())
                         .orElse(config.drainTimeout()),
                 values.get("Log", "Level", Config::parseLogLevel).orElse(config.logLevel()),
-                values.get("HTTP", "TokenFile", ConfigFile::absolutePath).or(config::tokenFile),
+                tokenFile.or(config::tokenFile),
                 values.get("Control", "Socket", ConfigFile::absolutePath).orElse(config.controlSocket()),
                 values.get("Control", "Group", v -> v).orElse(config.controlGroup()),
-                httpLimits(values, config.httpLimits()));
+                httpLimits(values, config.httpLimits()),
+                tokenCredential.or(config::tokenCredential));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -94,7 +109,7 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup(), c.httpLimits());
+                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential());
     }
 
     private static HttpLimits httpLimits(Values values, HttpLimits defaults) {

@@ -56,6 +56,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void tokenCredentialIsReadAndReplacesADefaultTokenFile() throws Exception {
+        Config withFile = ConfigFile.parse(FILE, "[HTTP]\nTokenFile=/etc/servd/token\n", Config.defaults());
+        Config config = ConfigFile.parse(FILE, "[HTTP]\nTokenCredential=servd-token\n", withFile);
+        assertThat(config.tokenCredential()).contains("servd-token");
+        assertThat(config.tokenFile()).isEmpty();
+        assertThat(Config.defaults().tokenCredential()).isEmpty();
+    }
+
+    @Test
     void httpLimitsAreRead() throws Exception {
         Config config = ConfigFile.parse(FILE, """
                 [HTTP]
@@ -95,6 +104,10 @@ class ConfigFileTest {
         [Agent]\\nDrainTimeoutSec=soon             | servd.conf:2: expected a number: DrainTimeoutSec=[soon]
         [Log]\\nLevel=loud                         | servd.conf:2: expected one of [debug, error, info, trace, warn]: Level=[loud]
         [HTTP]\\nTokenFile=token                   | expected an absolute path: TokenFile=[token]
+        [HTTP]\\nTokenCredential=a/b               | servd.conf:2: expected a credential name (a file name: no slash, not . or .., at most 255 bytes): TokenCredential=[a/b]
+        [HTTP]\\nTokenCredential=..                | expected a credential name
+        # two sources for one secret: which one counts would be a guess
+        [HTTP]\\nTokenFile=/t\\nTokenCredential=t  | servd.conf:3: TokenFile= is set too: give one of TokenFile= and TokenCredential=: TokenCredential=[t]
         [HTTP]\\nListne=127.0.0.1:1                | servd.conf:2: unknown directive in [HTTP]: Listne=[127.0.0.1:1]
         [Htpp]\\nListen=127.0.0.1:1                | servd.conf:2: unknown section [Htpp]: Listen=[127.0.0.1:1]
         [HTTP]\\nMaxConnections=0                 | servd.conf:2: expected a positive integer, got [0]: MaxConnections=[0]

@@ -24,7 +24,7 @@ public final class AgentApi {
                 .route(HttpMethod.GET, "/v1/self", units::self)
                 .route(HttpMethod.GET, "/v1/units", units::list)
                 .route(HttpMethod.GET, "/v1/units/{" + UnitParam.NAME + "}", units::one)
-                .route(HttpMethod.PUT, "/v1/units/{" + UnitParam.NAME + "}/limits", Routes.Body.JSON,
+                .routeAsync(HttpMethod.PUT, "/v1/units/{" + UnitParam.NAME + "}/limits", Routes.Body.JSON,
                         context.access()::refusal, limits::put);
     }
 }

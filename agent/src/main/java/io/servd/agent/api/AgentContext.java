@@ -8,6 +8,7 @@ import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.units.UnitTree;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * What the agent's routes need, built once at start-up ({@link AgentSetup#system}) or by a test.
@@ -19,9 +20,13 @@ import java.util.Optional;
  * @param host      the base of percentages; empty when it could not be read
  * @param access    who may write
  * @param registry  the metrics registry {@code /metrics} scrapes
+ * @param limitsExecutor where applies run (D-Bus calls, cgroupfs and drop-in writes), never an event
+ *                  loop: {@link AgentSetup#limitsExecutor()} in production; it may refuse work
+ *                  ({@code RejectedExecutionException}) when busy
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
-                           Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
+                           Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                           Executor limitsExecutor) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -29,6 +34,13 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(limitsExecutor, "limitsExecutor");
+    }
+
+    /** A context whose applies run on the calling thread: for tests on an embedded channel, where nothing blocks. */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
+        this(units, self, applier, host, access, registry, Runnable::run);
     }
 
     /**

@@ -24,8 +24,13 @@ import io.servd.netpoll.Server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +39,30 @@ import org.slf4j.LoggerFactory;
 public final class AgentSetup {
     private static final Logger log = LoggerFactory.getLogger(AgentSetup.class);
 
+    /** Applies waiting for the limits thread at most: more answer 503 at once rather than queue behind a stuck call. */
+    static final int MAX_QUEUED_APPLIES = 8;
+
     /**
      * The agent's settings from servd's configuration.
      *
-     * @param tokenFile    file holding the HTTP bearer token; empty disables HTTP writes
-     * @param controlGroup group whose members may write through the control socket (besides root)
+     * @param tokenFile       file holding the HTTP bearer token
+     * @param tokenCredential systemd credential holding it instead ({@code $CREDENTIALS_DIRECTORY/<name>});
+     *                        with neither, HTTP writes are disabled
+     * @param controlGroup    group whose members may write through the control socket (besides root)
+     * @param env             the process environment, for {@code $CREDENTIALS_DIRECTORY}
      */
-    public record Settings(Optional<Path> tokenFile, Optional<String> controlGroup) {
+    public record Settings(Optional<Path> tokenFile, Optional<String> tokenCredential, Optional<String> controlGroup,
+                           Map<String, String> env) {
         public Settings {
             Objects.requireNonNull(tokenFile, "tokenFile");
+            Objects.requireNonNull(tokenCredential, "tokenCredential");
             Objects.requireNonNull(controlGroup, "controlGroup");
+            env = Map.copyOf(env);
+        }
+
+        /** A token file or none, no credentials. */
+        public Settings(Optional<Path> tokenFile, Optional<String> controlGroup) {
+            this(tokenFile, Optional.empty(), controlGroup, Map.of());
         }
 
         /** No token (HTTP read-only), control-socket writes for root only. */
@@ -82,12 +101,43 @@ public final class AgentSetup {
         Optional<LimitsApplier> applier = applier(mounts);
         log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
                 applier.map(LimitsApplier::name).orElse("nothing: read-only"));
-        var access = new WriteAccess(token(settings.tokenFile()), ControlGroup.system(settings.controlGroup()));
+        var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
-        return new AgentContext(new UnitTree(root), self, applier, host, access, registry);
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor());
+    }
+
+    /**
+     * Where applies run: one daemon thread ({@code servd-limits}), so applies never run concurrently
+     * (a rollback never races another apply) and never on an event loop; started by the first apply
+     * and ended after a minute idle. At most {@value #MAX_QUEUED_APPLIES} wait; more are rejected.
+     */
+    static ExecutorService limitsExecutor() {
+        var pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_APPLIES), r -> {
+            Thread t = new Thread(r, "servd-limits");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * The HTTP bearer token {@code settings} name, read and checked ({@link BearerToken#read}); empty
+     * when none is configured. servd calls this at start and on reload.
+     *
+     * @throws IOException naming the file (and its mode or length) when the token is refused
+     */
+    public static Optional<BearerToken> token(Settings settings) throws IOException {
+        if (settings.tokenCredential().isPresent()) {
+            return Optional.of(BearerToken.readCredential(settings.tokenCredential().get(), settings.env()));
+        }
+        if (settings.tokenFile().isPresent()) {
+            return Optional.of(BearerToken.read(settings.tokenFile().get()));
+        }
+        return Optional.empty();
     }
 
     /** The hierarchies under {@code /sys/fs/cgroup}; empty, and logged, when they cannot be read. */
@@ -114,15 +164,15 @@ public final class AgentSetup {
         return Optional.empty();
     }
 
-    private static Optional<BearerToken> token(Optional<Path> file) {
-        if (file.isEmpty()) {
-            log.info("no token file: writes over HTTP are disabled");
-            return Optional.empty();
-        }
+    private static Optional<BearerToken> tokenOrNone(Settings settings) {
         try {
-            return Optional.of(BearerToken.read(file.get()));
+            Optional<BearerToken> token = token(settings);
+            if (token.isEmpty()) {
+                log.info("no token file: writes over HTTP are disabled");
+            }
+            return token;
         } catch (IOException e) {
-            log.error("token file unusable, writes over HTTP are disabled: {}", e.getMessage());
+            log.error("token refused, writes over HTTP are disabled: {}", e.getMessage());
             return Optional.empty();
         }
     }

@@ -20,7 +20,11 @@ import io.servd.agent.http.Routes;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code PUT /v1/units/{unit}/limits}: unit name, body, plan; then either the plan (dry run) or apply
  * and read the kernel's values back. Each refusal happens before anything is written. Write access
  * and the media type were decided on the request's head by the route ({@link AgentApi}), before the
- * body was read.
+ * body was read. Each change is journalled with structured fields ({@link LimitChange}).
  */
 final class LimitsResource {
     private static final Logger log = LoggerFactory.getLogger(LimitsResource.class);
@@ -42,10 +46,14 @@ final class LimitsResource {
         this.context = context;
     }
 
-    Reply put(Routes.Request request) {
+    /**
+     * Parses and plans on the event loop (the body is released when this returns), then applies on
+     * the context's {@link AgentContext#limitsExecutor()}: a D-Bus call or a disk write never blocks a loop.
+     */
+    CompletionStage<Reply> put(Routes.Request request) {
         Optional<UnitName> unit = UnitParam.unitName(request);
         if (unit.isEmpty()) {
-            return UnitParam.invalidUnitName(request);
+            return CompletableFuture.completedFuture(UnitParam.invalidUnitName(request));
         }
         LimitsRequest body;
         LimitsPlan plan;
@@ -55,30 +63,46 @@ final class LimitsResource {
                     .orElse(DropInScope.requested(body.runtime()));
             plan = LimitsPlan.of(unit.get(), body.directives(), scope, context.host());
         } catch (InvalidDirectiveException e) {
-            return Reply.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid value", e.getMessage());
+            return CompletableFuture.completedFuture(
+                    Reply.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid value", e.getMessage()));
         } catch (IllegalArgumentException e) {
-            return Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage());
+            return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage()));
         }
         if (body.dryRun()) {
-            return answer(plan, Optional.empty(), true);
+            return CompletableFuture.completedFuture(answer(plan, Optional.empty(), true));
         }
         if (context.applier().isEmpty()) {
-            return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable",
-                    "no way to apply limits on this host: no systemd and no writable cgroup v2 tree");
+            return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable",
+                    "no way to apply limits on this host: no systemd and no writable cgroup v2 tree"));
         }
         LimitsApplier applier = context.applier().get();
-        Optional<UnitCgroup> cgroup;
+        Caller who = Caller.of(request.channel());
         try {
-            cgroup = context.units().find(unit.get());
+            return CompletableFuture.supplyAsync(() -> apply(plan, applier, who), context.limitsExecutor());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits busy",
+                    "too many limit changes in progress; retry").withHeader("Retry-After", "1"));
+        }
+    }
+
+    /** Applies {@code plan} and answers with the kernel's values; blocks (D-Bus, cgroupfs, drop-ins). */
+    private Reply apply(LimitsPlan plan, LimitsApplier applier, Caller who) {
+        Optional<UnitCgroup> cgroup;
+        Map<String, String> before;
+        try {
+            cgroup = context.units().find(plan.unit());
+            before = LimitChange.readQuietly(cgroup, plan); // the journal line only: never stops an apply
             applier.apply(plan, cgroup);
-            cgroup = context.units().find(unit.get()); // systemd may have just created it
+            cgroup = context.units().find(plan.unit()); // systemd may have just created it
         } catch (LimitsException e) {
-            log.warn("applying {} to [{}] via [{}] failed: {}", plan.properties(), unit.get(), applier.name(), e.getMessage());
+            who.annotate(log.atWarn()).addKeyValue("unit", plan.unit().name()).addKeyValue("applier", applier.name())
+                    .log("applying {} to [{}] via [{}] for [{}] failed: {}", plan.properties(), plan.unit(), applier.name(),
+                            who, e.getMessage());
             return failure(e);
         } catch (IOException e) {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
-        log.info("applied {} to [{}] via [{}]{}", plan.properties(), unit.get(), applier.name(), plan.runtime() ? " (runtime)" : "");
+        new LimitChange(plan, applier.name(), who, before, LimitChange.readQuietly(cgroup, plan)).log(log);
         return answer(plan, cgroup, false);
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,18 @@ import org.slf4j.LoggerFactory;
  * (bad request line, oversized headers, a broken chunk) answers 400 / 431 / 414 and closes the
  * connection; a handler failure answers 500 with the failure named, never a stack trace on the wire.
  * Failures a client can provoke at will are logged through a {@link LogLimiter}: one line per window.
+ *
+ * <p>An answer that is not ready at once (an {@link Routes.AsyncHandler}'s) is written on the event
+ * loop when it completes; until then the loop serves other connections. Answers on one connection go
+ * out in request order, even when pipelined requests complete out of order.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final Routes routes;
     private final LogLimiter failures;
+    /** The last answer of this connection still to be written: the next one is written after it. */
+    private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     RequestHandler(Routes routes, LogLimiter failures) {
         this.routes = routes;
@@ -42,20 +49,43 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             writeAndClose(ctx, undecodable(cause));
             return;
         }
-        Reply reply;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String what = request.method() + " " + request.uri(); // the request is released when this returns
+        CompletableFuture<Reply> answer;
         try {
-            reply = routes.dispatch(request, ctx.channel());
+            answer = routes.answer(request, ctx.channel()).toCompletableFuture();
         } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        if (answer.isDone() && previous.isDone()) {
+            write(ctx, reply(answer, what), keepAlive);
+            return;
+        }
+        CompletableFuture<Reply> pending = answer;
+        // after the previous answer is written, whether that went well or not
+        previous = previous.handle((v, e) -> null).thenCombine(answer.handle((r, e) -> null), (a, b) -> null)
+                .thenRunAsync(() -> write(ctx, reply(pending, what), keepAlive), ctx.executor());
+    }
+
+    private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+        FullHttpResponse response = toResponse(reply);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ctx.writeAndFlush(response);
+    }
+
+    /** The completed {@code answer}, or 500 naming the failure of its handler. */
+    private Reply reply(CompletableFuture<Reply> answer, String what) {
+        try {
+            return answer.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
             var suppressed = failures.tryAcquire();
             if (suppressed.isPresent()) {
-                log.error("handling [{} {}] failed ([{}] more failures since the last such line)", request.method(),
-                        request.uri(), suppressed.getAsLong(), e);
+                log.error("handling [{}] failed ([{}] more failures since the last such line)", what,
+                        suppressed.getAsLong(), cause);
             }
-            reply = Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", e.toString());
+            return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", cause.toString());
         }
-        FullHttpResponse response = toResponse(reply);
-        HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(request));
-        ctx.writeAndFlush(response);
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -30,8 +32,13 @@ import java.util.function.Function;
  * <p>A route declares what it needs before its body is read: whether it takes a {@link Body} at all
  * (and of which media type) and the {@link HeadCheck} that admits a request, e.g. write access.
  * {@link #refusal} decides on the head alone, which is what {@link HeadGate} asks before any body byte
- * is read; {@link #dispatch} decides the same again, so a handler never sees a request its route refuses.
+ * is read; {@link #answer} decides the same again, so a handler never sees a request its route refuses.
  * A path with a malformed percent-escape ({@code %ZZ}, a trailing {@code %}) answers 400.
+ *
+ * <p>Handlers run on the connection's event loop and must not block it. A route whose work blocks
+ * (D-Bus, disk) registers an {@link AsyncHandler}: it reads what it needs from the request on the
+ * event loop and returns a stage completed elsewhere; {@link RequestHandler} writes the answer when
+ * the stage completes, meanwhile the loop serves other connections.
  */
 public final class Routes {
     private final Map<String, Map<HttpMethod, Route>> exact;
@@ -50,6 +57,15 @@ public final class Routes {
     @FunctionalInterface
     public interface Handler {
         Reply handle(Request request);
+    }
+
+    /**
+     * Answers a request later: called on the event loop, it must read the request (its body is
+     * released when this returns) and hand any blocking work to an executor, returning its stage.
+     */
+    @FunctionalInterface
+    public interface AsyncHandler {
+        CompletionStage<Reply> handle(Request request);
     }
 
     /** What a route accepts as a request body. */
@@ -125,13 +141,22 @@ public final class Routes {
         return decide(head, channel).refusal();
     }
 
-    /** Answers {@code request} arriving on {@code channel}; never throws for any request the codec decoded. */
-    Reply dispatch(FullHttpRequest request, Channel channel) {
+    /**
+     * The answer to {@code request} arriving on {@code channel}: already complete for a refusal and for
+     * plain {@link Handler}s, later for an {@link AsyncHandler}'s route. Throws (or completes
+     * exceptionally) only when a handler fails.
+     */
+    CompletionStage<Reply> answer(FullHttpRequest request, Channel channel) {
         Decision decision = decide(request, channel);
         if (decision.refusal().isPresent()) {
-            return decision.refusal().get();
+            return CompletableFuture.completedFuture(decision.refusal().get());
         }
         return decision.route().get().handler().handle(new Request(request, decision.params(), channel));
+    }
+
+    /** {@link #answer}, waited for: for tests of routes that answer at once. */
+    Reply dispatch(FullHttpRequest request, Channel channel) {
+        return answer(request, channel).toCompletableFuture().join();
     }
 
     /** A route's verdict: a refusal, or the route and its parameters. */
@@ -205,7 +230,7 @@ public final class Routes {
 
     private record Match(Map<HttpMethod, Route> routes, Map<String, String> params) {}
 
-    private record Route(Handler handler, Body body, HeadCheck check) {}
+    private record Route(AsyncHandler handler, Body body, HeadCheck check) {}
 
     /** A route with {@code {name}} segments; literal segments compare with the raw (undecoded) path. */
     private static final class Pattern {
@@ -277,6 +302,15 @@ public final class Routes {
          * both are decided on the request's head, before any body byte is read.
          */
         public Builder route(HttpMethod method, String path, Body body, HeadCheck check, Handler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return routeAsync(method, path, body, check, request -> CompletableFuture.completedFuture(handler.handle(request)));
+        }
+
+        /**
+         * As {@link #route(HttpMethod, String, Body, HeadCheck, Handler)}, for a handler whose answer
+         * comes later (blocking work done off the event loop).
+         */
+        public Builder routeAsync(HttpMethod method, String path, Body body, HeadCheck check, AsyncHandler handler) {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(check, "check");

@@ -1,29 +1,45 @@
 package io.servd.agent.limits;
 
+import io.servd.cgroup.CgroupWrite;
+import io.servd.cgroup.CgroupWriteException;
 import io.servd.cgroup.CgroupWriter;
 import io.servd.cgroup.ControllerNotEnabledException;
+import io.servd.cgroup.unit.DropIn;
 import io.servd.cgroup.unit.DropInWriter;
 import io.servd.agent.units.UnitCgroup;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Applies limits without systemd: the planned cgroup writes through {@link CgroupWriter} (validated,
  * read back, all or nothing), then the drop-ins through {@link DropInWriter}, so a later systemd (or a
- * reboot into one) keeps the same values. Cgroup first: it is the step that can be rolled back, and
- * it is the one the kernel may refuse.
+ * reboot into one) keeps the same values. Cgroup first: it is the one the kernel may refuse, and it
+ * can be rolled back: when the drop-ins then fail, the cgroup files get back the values the writer
+ * read before writing, so the unit is left as it was (all or nothing). Blocks on disk and cgroupfs
+ * writes: call it off the event loops.
  */
 public final class CgroupfsLimitsApplier implements LimitsApplier {
 
+    /** Writes a set of drop-ins, all or none: {@link DropInWriter#write}; a seam for tests that make it fail. */
+    @FunctionalInterface
+    interface DropIns {
+        void write(List<DropIn> dropIns) throws IOException;
+    }
+
     private final CgroupWriter writer;
-    private final DropInWriter dropIns;
+    private final DropIns dropIns;
 
     /**
      * @param dropIns writes drop-ins below its root: {@code /} in production, a temp directory in tests
      */
     public CgroupfsLimitsApplier(CgroupWriter writer, DropInWriter dropIns) {
+        this(writer, Objects.requireNonNull(dropIns, "dropIns")::write);
+    }
+
+    CgroupfsLimitsApplier(CgroupWriter writer, DropIns dropIns) {
         this.writer = Objects.requireNonNull(writer, "writer");
         this.dropIns = Objects.requireNonNull(dropIns, "dropIns");
     }
@@ -43,8 +59,9 @@ public final class CgroupfsLimitsApplier implements LimitsApplier {
             throw new LimitsException(LimitsException.Reason.UNAVAILABLE,
                     "host resources unknown: cannot plan cgroup writes for [" + plan.unit() + "]", null);
         }
+        List<CgroupWrite> undo;
         try {
-            writer.apply(cgroup.get().dir(), plan.cgroupWrites());
+            undo = writer.apply(cgroup.get().dir(), plan.cgroupWrites());
         } catch (ControllerNotEnabledException e) {
             throw new LimitsException(LimitsException.Reason.CONTROLLER_NOT_ENABLED, e.getMessage(), e);
         } catch (IOException e) {
@@ -53,7 +70,15 @@ public final class CgroupfsLimitsApplier implements LimitsApplier {
         try {
             dropIns.write(plan.dropIns());
         } catch (IOException e) {
-            throw new LimitsException(deniedOr(e), "cgroup of [" + plan.unit() + "] changed, but " + e.getMessage(), e);
+            try {
+                writer.restore(cgroup.get().dir(), undo);
+            } catch (CgroupWriteException r) {
+                e.addSuppressed(r);
+                throw new LimitsException(deniedOr(e), "cgroup of [" + plan.unit() + "] changed and could not be restored ("
+                        + r.getMessage() + "), and " + e.getMessage(), e);
+            }
+            throw new LimitsException(deniedOr(e), "nothing changed for [" + plan.unit() + "]: cgroup values restored after "
+                    + e.getMessage(), e);
         }
     }
 

@@ -7,9 +7,11 @@ import io.servd.agent.units.UnitCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.freedesktop.dbus.DBusAsyncReply;
 import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
@@ -30,9 +32,19 @@ import org.freedesktop.dbus.types.Variant;
  * {@code org.freedesktop.systemd1.manage-units}, verb {@code set-property}) and nothing else. One
  * connection per call: changes are rare, and no connection state outlives a failure.
  *
- * <p>The call blocks the calling thread for the D-Bus round trip (milliseconds with a healthy systemd).
+ * <p>The call blocks the calling thread for the D-Bus round trip (milliseconds with a healthy systemd),
+ * at most {@link #CALL_TIMEOUT}: call it off the event loops.
  */
 public final class SystemdLimitsApplier implements LimitsApplier {
+
+    /**
+     * How long servd waits for systemd's answer. D-Bus' default (25 s in libdbus, 20 s in dbus-java)
+     * exceeds servd.service's {@code WatchdogSec=10s}; 4 s stays under the watchdog's 5 s ping interval
+     * (half of it) and well under the 10 s drain, while a healthy systemd answers in milliseconds
+     * (the polkit check of a non-interactive rule included). A call that times out may still be carried
+     * out by systemd later: the answer says so.
+     */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
 
     /** Where systemd says it runs ({@code sd_booted()}). */
     static final Path SYSTEMD_RUNTIME = Path.of("/run/systemd/system");
@@ -78,13 +90,30 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         }
         try (DBusConnection bus = DBusConnectionBuilder.forSystemBus().withShared(false).build()) {
             Manager manager = bus.getRemoteObject("org.freedesktop.systemd1", "/org/freedesktop/systemd1", Manager.class);
-            manager.SetUnitProperties(plan.unit().name(), plan.runtime(), properties);
+            // asynchronously, so that the wait is ours: dbus-java's synchronous call waits its global 20 s
+            DBusAsyncReply<?> reply = bus.callMethodAsync(manager, "SetUnitProperties", plan.unit().name(),
+                    plan.runtime(), properties);
+            awaitReply(reply, plan);
+            reply.getReply(); // throws systemd's error, if it answered with one
         } catch (DBusExecutionException e) {
             String type = errorName(e, plan.unit().name());
             throw new LimitsException(reason(type), "SetUnitProperties [" + plan.unit() + "] " + plan.properties()
                     + " failed: [" + type + "] " + e.getMessage(), e);
         } catch (DBusException | IOException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitReply(DBusAsyncReply<?> reply, LimitsPlan plan) throws LimitsException {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        for (long left = CALL_TIMEOUT.toMillis(); !reply.getCall().hasReply() && left > 0;
+             left = Thread.currentThread().isInterrupted() ? 0 : (deadline - System.nanoTime()) / 1_000_000) {
+            reply.getCall().getReply(left); // waits at most left ms; may wake early
+        }
+        if (!reply.getCall().hasReply()) {
+            throw new LimitsException(LimitsException.Reason.FAILED, "SetUnitProperties [" + plan.unit() + "] "
+                    + plan.properties() + ": no answer from systemd within [" + CALL_TIMEOUT.toMillis()
+                    + " ms]; systemd may still apply it", null);
         }
     }
 

@@ -15,8 +15,10 @@ import io.servd.agent.units.UnitTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,5 +103,59 @@ class CgroupfsLimitsApplierTest {
                 .extracting(e -> ((LimitsException) e).reason()).isEqualTo(LimitsException.Reason.CONTROLLER_NOT_ENABLED);
         assertThat(cgroupfs.resolve("system.slice/memory.max")).hasContent("max\n");
         assertThat(fsRoot).isEmptyDirectory();
+    }
+
+    @Test
+    void failedDropInsPutTheCgroupValuesBack() throws Exception {
+        Path dropIns = Files.createDirectories(fsRoot.resolve("etc/systemd/system.control/foo.service.d"));
+        Files.writeString(dropIns.resolve("50-MemoryMax.conf"), "[Service]\nMemoryMax=1073741824\n");
+        var cgroupBefore = contents(cgroupfs);
+        var dropInsBefore = contents(fsRoot);
+        var failing = new CgroupfsLimitsApplier(new CgroupWriter(), plan -> {
+            throw new IOException("writing drop-in [50-MemoryMax.conf] failed: No space left on device");
+        });
+
+        assertThatThrownBy(() -> failing.apply(plan("foo.service", false, "MemoryMax=32M", "CPUQuota=25%", "TasksMax=50"),
+                tree.find(UnitName.of("foo.service"))))
+                .isInstanceOf(LimitsException.class)
+                .hasMessageContaining("nothing changed for [foo.service]: cgroup values restored after writing drop-in")
+                .hasMessageContaining("No space left on device")
+                .extracting(e -> ((LimitsException) e).reason()).isEqualTo(LimitsException.Reason.FAILED);
+
+        assertThat(contents(cgroupfs)).isEqualTo(cgroupBefore);
+        assertThat(contents(fsRoot)).isEqualTo(dropInsBefore);
+    }
+
+    @Test
+    void dropInDirectoryBlockedOnDiskLeavesCgroupAndDropInsAsBefore() throws Exception {
+        // the real writer fails: foo.service.d's place is taken by a plain file
+        Files.createDirectories(fsRoot.resolve("etc/systemd/system.control"));
+        Files.writeString(fsRoot.resolve("etc/systemd/system.control/foo.service.d"), "not a directory");
+        var cgroupBefore = contents(cgroupfs);
+        var dropInsBefore = contents(fsRoot);
+
+        assertThatThrownBy(() -> applier.apply(plan("foo.service", false, "MemoryMax=32M", "CPUWeight=idle"),
+                tree.find(UnitName.of("foo.service"))))
+                .isInstanceOf(LimitsException.class)
+                .hasMessageContaining("cgroup values restored");
+
+        assertThat(contents(cgroupfs)).isEqualTo(cgroupBefore);
+        assertThat(contents(fsRoot)).isEqualTo(dropInsBefore);
+    }
+
+    /**
+     * Every file under {@code root}, content stripped: the kernel prints a limit with a newline
+     * whatever was written, and the captured files have one while a restore writes none.
+     */
+    private static TreeMap<String, String> contents(Path root) {
+        var all = new TreeMap<String, String>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                all.put(root.relativize(p).toString(), Files.isRegularFile(p) ? Files.readString(p).strip() : "<dir>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
     }
 }

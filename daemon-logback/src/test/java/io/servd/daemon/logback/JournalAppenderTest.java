@@ -69,6 +69,32 @@ class JournalAppenderTest {
     }
 
     @Test
+    void keyValuePairsBecomePrefixedUpperCaseFields() throws IOException {
+        try (FakeSystemd journal = FakeSystemd.bind(dir.resolve("journal.sock").toString())) {
+            Logger logger = logger(journal.notifySocket());
+
+            logger.atInfo().addKeyValue("unit", "web.service").addKeyValue("memory.max_old", "max")
+                    .addKeyValue("uid", 0).addKeyValue("why", "two\nlines").addKeyValue("none", (Object) null)
+                    .addKeyValue("k".repeat(64), "too long a name")
+                    .log("applied [{}]", "MemoryMax=1G");
+
+            Map<String, String> fields = JournalDecoder.decode(journal.receive().bytes());
+            assertThat(fields).containsEntry("MESSAGE", "applied [MemoryMax=1G]")
+                    .containsEntry("SERVD_UNIT", "web.service")
+                    .containsEntry("SERVD_MEMORY_MAX_OLD", "max")
+                    .containsEntry("SERVD_UID", "0")
+                    .containsEntry("SERVD_WHY", "two\nlines") // newline: the length-prefixed form
+                    .doesNotContainKey("SERVD_NONE")
+                    .doesNotContainKey("UNIT");
+            assertThat(fields.keySet()).noneMatch(k -> k.startsWith("SERVD_KKK"));
+            assertThat(context.getStatusManager().getCopyOfStatusList())
+                    .filteredOn(s -> s.getLevel() == Status.WARN)
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.getMessage()).contains("dropping key [" + "k".repeat(64) + "]"));
+        }
+    }
+
+    @Test
     void oversizedEntryTravelsAsASealedMemfd() throws IOException {
         try (FakeSystemd journal = FakeSystemd.bind(dir.resolve("journal.sock").toString())) {
             Logger logger = logger(journal.notifySocket());
