@@ -4,6 +4,7 @@ import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.fs.CgroupFile;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
@@ -63,10 +64,15 @@ public final class CpuController {
             }
             return Optional.of(CpuWeight.parseCgroup(raw.get(), dir.file(CgroupFile.CPU_WEIGHT)));
         }
-        return CgroupParser.read(dir, CgroupFile.CPU_SHARES, (raw, file) -> {
-            long shares = ByteSize.parseCount(raw.strip(), raw, file);
-            return new CpuWeight((int) Math.max(1, Math.min(10_000, shares * 100 / 1024)));
-        });
+        return CgroupParser.read(dir, CgroupFile.CPU_SHARES, CpuController::parseV1Shares);
+    }
+
+    /** v1 {@code cpu.shares} as a weight, {@code clamp(shares * 100 / 1024, 1, 10000)}. */
+    static CpuWeight parseV1Shares(String raw, Path file) throws MalformedCgroupFileException {
+        long shares = ByteSize.parseCount(raw.strip(), raw, file);
+        // Clamp before multiplying (2^20 shares is past weight 10000 already): shares * 100 overflowed
+        // to a negative product, and so to weight 1, from 2^63 / 100 shares on.
+        return new CpuWeight((int) Math.max(1, Math.min(10_000, Math.min(shares, 1L << 20) * 100 / 1024)));
     }
 
     /** Whether the cgroup is SCHED_IDLE ({@code cpu.idle} is 1; Linux 5.15+). */
@@ -94,13 +100,17 @@ public final class CpuController {
         if (version == CgroupVersion.V2) {
             return Optional.empty();
         }
-        return CgroupParser.read(dir, CgroupFile.CPUACCT_USAGE, (raw, file) -> {
-            try {
-                return Duration.ofNanos(Long.parseUnsignedLong(raw.strip()));
-            } catch (NumberFormatException e) {
-                throw new MalformedCgroupFileException(file, raw, "expected nanoseconds");
-            }
-        });
+        return CgroupParser.read(dir, CgroupFile.CPUACCT_USAGE, CpuController::parseCpuacctUsage);
+    }
+
+    /** v1 {@code cpuacct.usage}: nanoseconds. */
+    static Duration parseCpuacctUsage(String raw, Path file) throws MalformedCgroupFileException {
+        // Not parseUnsignedLong: it takes "+5" and non-ASCII digits, and gives a negative Duration from 2^63 on.
+        try {
+            return Duration.ofNanos(ByteSize.parseCount(raw.strip(), raw, file));
+        } catch (MalformedCgroupFileException e) {
+            throw new MalformedCgroupFileException(file, raw, "expected nanoseconds");
+        }
     }
 
     /** CPU pressure ({@code cpu.pressure}); empty when PSI is disabled or on v1. */

@@ -91,7 +91,11 @@ public record CpuMax(Limit<Duration> quota, Duration period) {
         if (micros == 0) {
             throw new MalformedCgroupFileException(file, raw, what + " must be positive");
         }
-        return Duration.ofNanos(Math.multiplyExact(micros, 1000L));
+        // The kernel caps both at 2^44 - 1 us (MAX_BW); beyond Long.MAX_VALUE ns a Duration's nanos overflow.
+        if (micros > Long.MAX_VALUE / 1000L) {
+            throw new MalformedCgroupFileException(file, raw, what + " out of range");
+        }
+        return Duration.ofNanos(micros * 1000L);
     }
 
     private static long micros(Duration d) {

@@ -2,6 +2,7 @@ package io.servd.cgroup;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -63,38 +64,52 @@ public record IoStat(List<Device> devices) {
                 continue;
             }
             String[] f = line.strip().split(" +");
-            String[] dev = f[0].split(":");
+            String[] dev = f[0].split(":", -1); // -1: "8:16:" has three parts, not two
             if (dev.length != 2) {
                 throw new MalformedCgroupFileException(file, line, "expected MAJ:MIN");
             }
-            int major = (int) Math.min(Integer.MAX_VALUE, ByteSize.parseCount(dev[0], line, file));
-            int minor = (int) Math.min(Integer.MAX_VALUE, ByteSize.parseCount(dev[1], line, file));
-            StringBuilder kvs = new StringBuilder();
+            int major = deviceNumber(dev[0], line, file);
+            int minor = deviceNumber(dev[1], line, file);
+            // Parsed here rather than through FlatKeyed so that every message quotes the kernel's line.
+            Map<String, Long> counters = new LinkedHashMap<>();
             for (int i = 1; i < f.length; i++) {
                 int eq = f[i].indexOf('=');
                 if (eq <= 0) {
                     throw new MalformedCgroupFileException(file, line, "expected KEY=VALUE");
                 }
-                kvs.append(f[i], 0, eq).append(' ').append(f[i].substring(eq + 1)).append('\n');
+                long value = ByteSize.parseCount(f[i].substring(eq + 1), line, file);
+                if (counters.put(f[i].substring(0, eq), value) != null) {
+                    throw new MalformedCgroupFileException(file, line, "repeated key");
+                }
             }
-            FlatKeyed kv = FlatKeyed.parse(kvs.toString(), file);
             if (f.length == 1) {
                 // The kernel prints a bare "MAJ:MIN" for a device the cgroup has no statistics for yet
                 // (captured: loop devices on Debian 12's 6.1); that is zero I/O, not a broken line.
                 devices.add(new Device(major, minor, 0, 0, 0, 0, Map.of()));
                 continue;
             }
-            devices.add(new Device(major, minor, requiredIn(kv, "rbytes", line, file), requiredIn(kv, "wbytes", line, file),
-                    requiredIn(kv, "rios", line, file), requiredIn(kv, "wios", line, file), kv.values()));
+            devices.add(new Device(major, minor, requiredIn(counters, "rbytes", line, file),
+                    requiredIn(counters, "wbytes", line, file), requiredIn(counters, "rios", line, file),
+                    requiredIn(counters, "wios", line, file), counters));
         }
         return new IoStat(devices);
     }
 
-    private static long requiredIn(FlatKeyed kv, String key, String line, Path file) throws MalformedCgroupFileException {
-        OptionalLong v = kv.optional(key);
-        if (v.isEmpty()) {
+    /** A major or minor number: 12 and 20 bits in the kernel, so anything beyond an int is not one. */
+    private static int deviceNumber(String field, String line, Path file) throws MalformedCgroupFileException {
+        long n = ByteSize.parseCount(field, line, file);
+        if (n > Integer.MAX_VALUE) {
+            throw new MalformedCgroupFileException(file, line, "device number out of range");
+        }
+        return (int) n;
+    }
+
+    private static long requiredIn(Map<String, Long> counters, String key, String line, Path file)
+            throws MalformedCgroupFileException {
+        Long v = counters.get(key);
+        if (v == null) {
             throw new MalformedCgroupFileException(file, line, "missing key [" + key + "]");
         }
-        return v.getAsLong();
+        return v;
     }
 }

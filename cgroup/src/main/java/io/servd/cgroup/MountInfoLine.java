@@ -1,7 +1,9 @@
 package io.servd.cgroup;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -46,8 +48,15 @@ record MountInfoLine(String root, Path mountPoint, String fsType, Set<String> su
             if (!root.startsWith("/") || !mountPoint.startsWith("/")) {
                 throw new MalformedCgroupFileException(file, line, "mount root and mount point must be absolute");
             }
-            mounts.add(new MountInfoLine(root, Path.of(mountPoint), f[separator + 1],
-                    Set.of(f[separator + 3].split(","))));
+            Path point;
+            try {
+                point = Path.of(mountPoint);
+            } catch (InvalidPathException e) { // a NUL, written as \000
+                throw new MalformedCgroupFileException(file, line, "mount point is not a path");
+            }
+            // Set.of would throw on a repeated option ("rw,cpu,rw", or the empty ones of "rw,,,cpu").
+            mounts.add(new MountInfoLine(root, point, f[separator + 1],
+                    Set.copyOf(Arrays.asList(f[separator + 3].split(",")))));
         }
         return List.copyOf(mounts);
     }

@@ -52,6 +52,9 @@ public record Pressure(Line some, Optional<Line> full) {
             }
             Line parsed = new Line(avg(f[1], "avg10=", line, file), avg(f[2], "avg60=", line, file),
                     avg(f[3], "avg300=", line, file), total(f[4], line, file));
+            if (f[0].equals("some") ? some != null : full != null) {
+                throw new MalformedCgroupFileException(file, line, "repeated line");
+            }
             if (f[0].equals("some")) {
                 some = parsed;
             } else {

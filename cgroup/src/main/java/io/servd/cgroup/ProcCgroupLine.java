@@ -40,6 +40,10 @@ record ProcCgroupLine(int hierarchyId, List<String> controllers, String path) {
             }
             int id;
             try {
+                // The kernel prints "%d": ASCII digits only (parseInt also takes "+3" and non-ASCII digits).
+                if (!fields[0].chars().allMatch(c -> c == '-' || c >= '0' && c <= '9')) {
+                    throw new NumberFormatException();
+                }
                 id = Integer.parseInt(fields[0]);
             } catch (NumberFormatException e) {
                 throw new MalformedCgroupFileException(file, line, "hierarchy ID is not a number");

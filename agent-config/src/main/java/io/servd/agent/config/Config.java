@@ -170,15 +170,41 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
             throw new IllegalArgumentException(origin + ": host must be a literal IP address or localhost in [" + value + "]");
         }
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
+            if (!host.contains(":")) {
+                return new InetSocketAddress(InetAddress.getByAddress(ipv4(host)), port);
+            }
+            // An IPv6 literal: getByName parses it, or refuses one with a colon, without a lookup.
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException | NumberFormatException e) {
             throw new IllegalArgumentException(origin + ": not an IP address in [" + value + "]");
         }
     }
 
+    /**
+     * Whether {@code host} is written as an IP literal: dotted decimal, or ASCII hex digits, dots and
+     * colons with a colon, starting with a digit or a colon (what getByName parses without resolving).
+     * Hex digits and dots alone are a name ({@code cafe.bad}), which getByName would look up in DNS.
+     */
     private static boolean isLiteral(String host) {
-        return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
-                && (host.contains(".") || host.contains(":"));
+        if (!host.contains(":")) {
+            return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        }
+        return host.chars().allMatch(c -> c < 128 && Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+                && (host.charAt(0) == ':' || Character.digit(host.charAt(0), 16) >= 0);
+    }
+
+    /** The four bytes of a dotted-decimal address ({@link #isLiteral} checked its shape). */
+    private static byte[] ipv4(String host) throws UnknownHostException {
+        String[] parts = host.split("\\.");
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(parts[i]);
+            if (octet > 255) {
+                throw new UnknownHostException(host);
+            }
+            address[i] = (byte) octet;
+        }
+        return address;
     }
 
     /** {@code host:port} as servd prints it, with IPv6 in brackets. */

@@ -98,7 +98,9 @@ public record ListenFds(List<ListenFd> fds) {
             throw new ListenFdsException("LISTEN_FDS out of range [" + rawCount + "]");
         }
         List<String> names = names(env.get("LISTEN_FDNAMES"), (int) count);
-        List<ListenFd> fds = new ArrayList<>(names.size());
+        // Not sized by LISTEN_FDS: a count near 2^31 would allocate that many slots before the first
+        // fcntl fails on an fd that is not open.
+        List<ListenFd> fds = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             int fd = SD_LISTEN_FDS_START + i;
             try {
@@ -127,6 +129,10 @@ public record ListenFds(List<ListenFd> fds) {
     }
 
     private static long parsePositive(String variable, String raw) throws ListenFdsException {
+        // Long.parseLong also reads non-ASCII digits (Arabic-Indic, fullwidth); systemd's safe_atoi does not.
+        if (raw.chars().anyMatch(c -> c > 127)) {
+            throw new ListenFdsException("unparseable " + variable + " [" + raw + "]");
+        }
         long value;
         try {
             value = Long.parseLong(raw);

@@ -112,8 +112,9 @@ public final class Watchdog implements AutoCloseable {
      * @param pid our pid ({@code ProcessHandle.current().pid()})
      * @return empty when {@code WATCHDOG_USEC} is unset (no watchdog) or {@code WATCHDOG_PID} names
      *     another process; otherwise the interval, microsecond precision
-     * @throws IllegalArgumentException if {@code WATCHDOG_USEC} is not a positive integer or
-     *     {@code WATCHDOG_PID} not a positive pid; the message brackets the raw value
+     * @throws IllegalArgumentException if {@code WATCHDOG_USEC} is not a positive integer (of at most
+     *     {@code Long.MAX_VALUE} nanoseconds) or {@code WATCHDOG_PID} not a positive pid; the message
+     *     brackets the raw value
      */
     public static Optional<Duration> interval(Map<String, String> env, long pid) {
         Objects.requireNonNull(env, "env");
@@ -122,6 +123,10 @@ public final class Watchdog implements AutoCloseable {
             return Optional.empty();
         }
         long usec = parsePositive("WATCHDOG_USEC", rawUsec);
+        // start() works in nanoseconds: beyond Long.MAX_VALUE of them (292 years) toNanos() overflows.
+        if (usec > Long.MAX_VALUE / 1000) {
+            throw new IllegalArgumentException("WATCHDOG_USEC out of range [" + rawUsec + "]");
+        }
         String rawPid = env.get("WATCHDOG_PID");
         if (rawPid != null && parsePositive("WATCHDOG_PID", rawPid) != pid) {
             log.debug("watchdog not ours: WATCHDOG_PID [{}] is not our pid [{}]", rawPid, pid);
@@ -131,6 +136,10 @@ public final class Watchdog implements AutoCloseable {
     }
 
     private static long parsePositive(String variable, String raw) {
+        // Long.parseLong also reads non-ASCII digits (Arabic-Indic, fullwidth); systemd's safe_atou64 does not.
+        if (raw.chars().anyMatch(c -> c > 127)) {
+            throw new IllegalArgumentException("unparseable " + variable + " [" + raw + "]");
+        }
         long value;
         try {
             value = Long.parseLong(raw);

@@ -31,10 +31,15 @@ final class HttpResponseText {
         String[] status = lines[0].split(" ", 3);
         int code;
         try {
-            if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
+            // status-code = 3DIGIT (parseInt alone takes "+20", "-1" and non-ASCII digits), and
+            // AgentResponse takes 100-599 only: "000" threw its IllegalArgumentException out of here
+            if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !isDigits(status[1], 10, 3, 3)) {
                 throw new NumberFormatException();
             }
             code = Integer.parseInt(status[1]);
+            if (code < 100 || code > 599) {
+                throw new NumberFormatException();
+            }
         } catch (NumberFormatException e) {
             throw new IOException("not an HTTP response from [" + from + "]: [" + lines[0] + "]");
         }
@@ -49,6 +54,10 @@ final class HttpResponseText {
             String value = lines[i].substring(colon + 1).strip();
             if (name.equals("content-length")) {
                 try {
+                    // Content-Length = 1*DIGIT: not "-5" (which read as absent), "+5" or non-ASCII digits
+                    if (!isDigits(value, 10, 1, 18)) {
+                        throw new NumberFormatException();
+                    }
                     contentLength = Long.parseLong(value);
                 } catch (NumberFormatException e) {
                     throw new IOException("malformed Content-Length from [" + from + "]: [" + value + "]");
@@ -83,21 +92,32 @@ final class HttpResponseText {
                 throw new IOException("truncated chunked body from [" + peer + "]");
             }
             String sizeText = new String(raw, pos, eol - pos, StandardCharsets.ISO_8859_1).split(";", 2)[0].strip();
-            int size;
-            try {
-                size = Integer.parseInt(sizeText, 16);
-            } catch (NumberFormatException e) {
+            // chunk-size = 1*HEXDIG: a sign made the size negative, and then write() threw out of bounds
+            if (!isDigits(sizeText, 16, 1, 15)) {
                 throw new IOException("malformed chunk size from [" + peer + "]: [" + sizeText + "]");
             }
+            long size = Long.parseLong(sizeText, 16);
             if (size == 0) {
                 return body.toByteArray();
             }
-            if (eol + 2 + size > raw.length) {
-                throw new IOException("truncated chunk from [" + peer + "]");
+            int data = eol + 2;
+            // in long: as int, eol + 2 + size overflowed for sizes near 2^31 and passed the check
+            if (data + size + 2 > raw.length) {
+                throw new IOException("truncated chunk from [" + peer + "]: [" + sizeText + "]");
             }
-            body.write(raw, eol + 2, size);
-            pos = eol + 2 + size + 2;
+            int end = data + (int) size;
+            if (raw[end] != '\r' || raw[end + 1] != '\n') {
+                throw new IOException("malformed chunk from [" + peer + "]: no CRLF after [" + sizeText + "] bytes");
+            }
+            body.write(raw, data, (int) size);
+            pos = end + 2;
         }
+    }
+
+    /** Whether {@code s} is {@code min} to {@code max} ASCII digits of {@code radix} (10 or 16). */
+    private static boolean isDigits(String s, int radix, int min, int max) {
+        return s.length() >= min && s.length() <= max
+                && s.chars().allMatch(c -> c < 128 && Character.digit(c, radix) >= 0);
     }
 
     private static String firstLine(byte[] raw) {
