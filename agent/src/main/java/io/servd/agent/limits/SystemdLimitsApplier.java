@@ -163,8 +163,14 @@ public final class SystemdLimitsApplier implements LimitsApplier {
     /** The part of systemd's manager interface servd calls. */
     @DBusInterfaceName("org.freedesktop.systemd1.Manager")
     public interface Manager extends DBusInterface {
+        /**
+         * {@code Boolean}, not {@code boolean}: {@code callMethodAsync} finds this method by the classes of
+         * its arguments (a List as List, anything else as its own class), so a primitive parameter is never
+         * found and the call fails before it is sent ("DBusExecutionException …SetUnitProperties(…Boolean…)",
+         * seen in the VM). The D-Bus signature is {@code b} either way.
+         */
         @SuppressWarnings("checkstyle:MethodName") // D-Bus member names are PascalCase
-        void SetUnitProperties(String name, boolean runtime, List<Property> properties);
+        void SetUnitProperties(String name, Boolean runtime, List<Property> properties);
     }
 
     /** One {@code (sv)} argument. dbus-java reads the struct's signature from the positioned fields. */

@@ -12,6 +12,20 @@ import org.junit.jupiter.api.Test;
 /** D-Bus failures as the VM showed them (dbus-java 5.2.2 against systemd 252), mapped to API reasons. */
 class SystemdLimitsApplierTest {
 
+    /**
+     * dbus-java's {@code callMethodAsync(object, "SetUnitProperties", name, runtime, properties)} looks the
+     * method up by the arguments' classes (AbstractConnection.createTypesArray: a List is List, anything
+     * else its own class): the apply's own argument values must find it.
+     */
+    @Test
+    void theAsyncCallFindsSetUnitPropertiesByItsArguments() throws NoSuchMethodException {
+        Object[] args = {"demo.service", Boolean.FALSE, new java.util.ArrayList<SystemdLimitsApplier.Property>()};
+        Class<?>[] types = java.util.Arrays.stream(args)
+                .map(a -> a instanceof java.util.List ? java.util.List.class : a.getClass())
+                .toArray(Class<?>[]::new);
+        assertThat(SystemdLimitsApplier.Manager.class.getMethod("SetUnitProperties", types)).isNotNull();
+    }
+
     @Test
     void unprivilegedCallerIsDenied() {
         String name = SystemdLimitsApplier.errorName(new AccessDenied("Permission denied"), "demo.service");
