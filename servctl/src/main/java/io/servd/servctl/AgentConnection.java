@@ -131,9 +131,16 @@ public final class AgentConnection {
         }
     }
 
-    /** {@code error: detail (HTTP 404 from [addr])}, from the agent's {@code {"error","detail"}} body when it is one. */
+    /**
+     * {@code error: detail (HTTP 404 from [addr])}, from the agent's {@code {"error","detail"}} body when it
+     * is one; for an empty body the status line: {@code 404 Not Found, empty body (HTTP 404 from [addr])}.
+     */
     private static String errorMessage(AgentResponse response, AgentClient client) {
+        String from = " (HTTP " + response.status() + " from [" + client.describe() + "])";
         String text = response.body().strip();
+        if (text.isEmpty()) {
+            return (response.status() + " " + response.reasonPhrase()).strip() + ", empty body" + from;
+        }
         try {
             if (JsonTree.parse(text).value() instanceof Map<?, ?> m && m.containsKey("error")) {
                 text = m.get("error") + (m.containsKey("detail") ? ": " + m.get("detail") : "");
@@ -141,6 +148,6 @@ public final class AgentConnection {
         } catch (IOException notJson) {
             text = text.length() > 200 ? text.substring(0, 200) + "..." : text;
         }
-        return text + " (HTTP " + response.status() + " from [" + client.describe() + "])";
+        return text + from;
     }
 }

@@ -43,7 +43,8 @@ final class FakeAgent implements AutoCloseable {
             Answer a = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
                     new Answer(404, "{\"error\":\"not found\",\"detail\":\"no resource at [" + path + "]\"}"));
             byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(a.status(), bytes.length);
+            // -1: Content-Length 0 and no body (0 would mean chunked)
+            exchange.sendResponseHeaders(a.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }

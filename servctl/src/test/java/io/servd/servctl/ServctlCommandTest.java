@@ -232,6 +232,15 @@ class ServctlCommandTest {
                 (rt.totalMemory() - rt.freeMemory()) >> 20);
     }
 
+    /** Issue 12: an empty 404 printed an empty message. */
+    @Test
+    void anEmptyErrorBodyShowsTheStatusLine() {
+        agent.answer("GET /v1/units/gone.service", 404, "");
+        Run run = servctl("limits", "gone.service");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).isEqualTo("servctl: 404 Not Found, empty body (HTTP 404 from [" + agent.url() + "])\n");
+    }
+
     @Test
     void connectionOptionsWorkBeforeTheCommandAndTheCommandsOwnWin() {
         agent.answer("GET /v1/self", 200, "{\"layout\":\"unified\"}");
