@@ -11,9 +11,10 @@ public interface AgentClient {
 
     /**
      * The largest answer servctl reads, in bytes (4 MiB). The agent's largest answer is
-     * {@code GET /v1/units}, about 330 bytes per unit: 4 MiB is some 12,000 units. It is also about
-     * the largest {@code servctl units} can print within the launcher's {@code -Xmx64m} (measured: a
-     * 4.1 MB answer of 12,376 units printed, 9.2 MB of 27,503 ran out of heap). A larger answer is
+     * {@code GET /v1/units}, about 770 bytes per unit on the test bed (17,739 bytes for 23 units): 4 MiB
+     * is some 5,000 units. It is also about the largest {@code servctl units} can print within the
+     * launcher's {@code -Xmx64m} (measured with smaller synthetic units: 4.1 MB of 12,376 units
+     * printed, 9.2 MB of 27,503 ran out of heap). A larger answer is
      * refused with {@link ReplyTooLargeException} after reading the cap, never read whole (issue 12: a
      * 50 MB answer took servctl to 272 MB RSS; now 75 MB).
      */
