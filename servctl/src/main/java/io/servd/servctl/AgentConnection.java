@@ -6,6 +6,7 @@ import io.servd.servctl.cli.JsonTree;
 import io.servd.servctl.client.AgentAccessDeniedException;
 import io.servd.servctl.client.AgentClient;
 import io.servd.servctl.client.AgentResponse;
+import io.servd.servctl.client.AgentTimeoutException;
 import io.servd.servctl.client.AgentUnreachableException;
 import io.servd.servctl.client.HttpAgentClient;
 import io.servd.servctl.client.UnixSocketAgentClient;
@@ -42,7 +43,8 @@ public final class AgentConnection {
     Path tokenFile;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "give up on the agent after this many seconds (default: 10)")
+            description = "give up on the agent after this many seconds, from connecting to the last byte of its"
+                    + " answer (default: 10; exit 3)")
     Double timeoutSeconds;
 
     private static final double DEFAULT_TIMEOUT_SECONDS = 10;
@@ -93,10 +95,12 @@ public final class AgentConnection {
     /**
      * Sends one request and returns the JSON answer of a 2xx status.
      *
-     * @throws ServctlException {@link ExitCodes#UNREACHABLE} without a connection, {@link ExitCodes#REFUSED}
+     * @throws ServctlException {@link ExitCodes#UNREACHABLE} without a connection or without a complete answer
+     *                          within {@code --timeout}, {@link ExitCodes#REFUSED}
      *                          when the control socket's mode keeps us out; for an error status the
      *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
-     *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange or non-JSON body
+     *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange, an answer over
+     *                          {@link AgentClient#MAX_REPLY_BYTES} or a non-JSON body
      */
     JsonTree call(ServctlMain servctl, String method, String path, Optional<String> body)
             throws ServctlException {
@@ -106,6 +110,10 @@ public final class AgentConnection {
             response = client.send(method, path, body);
         } catch (AgentUnreachableException e) {
             throw new ServctlException(ExitCodes.UNREACHABLE, e.getMessage(), e);
+        } catch (AgentTimeoutException e) {
+            // accepted but never answered, or no connection in time: not there for us, nothing decided
+            throw new ServctlException(ExitCodes.UNREACHABLE, "servd agent unreachable: " + e.getMessage()
+                    + " (--timeout)", e);
         } catch (AgentAccessDeniedException e) {
             throw new ServctlException(ExitCodes.REFUSED, e.getMessage(), e);
         } catch (IOException e) {
@@ -123,9 +131,16 @@ public final class AgentConnection {
         }
     }
 
-    /** {@code error: detail (HTTP 404 from [addr])}, from the agent's {@code {"error","detail"}} body when it is one. */
+    /**
+     * {@code error: detail (HTTP 404 from [addr])}, from the agent's {@code {"error","detail"}} body when it
+     * is one; for an empty body the status line: {@code 404 Not Found, empty body (HTTP 404 from [addr])}.
+     */
     private static String errorMessage(AgentResponse response, AgentClient client) {
+        String from = " (HTTP " + response.status() + " from [" + client.describe() + "])";
         String text = response.body().strip();
+        if (text.isEmpty()) {
+            return (response.status() + " " + response.reasonPhrase()).strip() + ", empty body" + from;
+        }
         try {
             if (JsonTree.parse(text).value() instanceof Map<?, ?> m && m.containsKey("error")) {
                 text = m.get("error") + (m.containsKey("detail") ? ": " + m.get("detail") : "");
@@ -133,6 +148,6 @@ public final class AgentConnection {
         } catch (IOException notJson) {
             text = text.length() > 200 ? text.substring(0, 200) + "..." : text;
         }
-        return text + " (HTTP " + response.status() + " from [" + client.describe() + "])";
+        return text + from;
     }
 }

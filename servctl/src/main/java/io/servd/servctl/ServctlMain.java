@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
  * {@code status}, {@code units}, {@code limits} and {@code set} talk to the agent; {@code check} and
  * {@code top} work on files and cgroupfs directly.
  *
- * <p>Exit codes (see {@link ExitCodes}): 0 ok; 1 failure (agent error, diagnostics, cgroupfs unreadable);
- * 2 usage (bad flags, invalid {@code PROP=VALUE} or unit name); 3 agent unreachable; 4 refused by the agent.
+ * <p>Exit codes (see {@link ExitCodes}): 0 ok; 1 failure (agent error, answer over 4 MiB, diagnostics,
+ * cgroupfs unreadable); 2 usage (bad flags, invalid {@code PROP=VALUE} or unit name); 3 agent unreachable
+ * (including no complete answer within {@code --timeout}); 4 refused by the agent.
  */
 @Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
         description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
@@ -22,9 +23,9 @@ import picocli.CommandLine.Command;
                 CheckCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:done (check: the file is clean)",
-            "1:failure: the agent answered an error, check found diagnostics, cgroupfs unreadable",
+            "1:failure: the agent answered an error or more than 4 MiB, check found diagnostics, cgroupfs unreadable",
             "2:usage: bad command line, PROP=VALUE or unit name rejected (locally or by the agent, HTTP 400)",
-            "3:agent unreachable (not running, wrong --agent or --socket)",
+            "3:agent unreachable (not running, wrong --agent or --socket, no complete answer within --timeout)",
             "4:refused by the agent (HTTP 401/403: no token, not root or in the control group)"})
 public final class ServctlMain implements Runnable {
 

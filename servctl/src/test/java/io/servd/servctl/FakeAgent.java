@@ -1,11 +1,13 @@
 package io.servd.servctl;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,8 @@ final class FakeAgent implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    /** "METHOD path" → length of a large 200 answer, streamed (never held in memory). */
+    private final Map<String, Long> large = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     FakeAgent() throws IOException {
@@ -30,11 +34,17 @@ final class FakeAgent implements AutoCloseable {
             requests.add(new Request(exchange.getRequestMethod(), path, body,
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
+            Long length = large.get(exchange.getRequestMethod() + " " + path);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (length != null) {
+                sendLarge(exchange, length);
+                return;
+            }
             Answer a = answers.getOrDefault(exchange.getRequestMethod() + " " + path,
                     new Answer(404, "{\"error\":\"not found\",\"detail\":\"no resource at [" + path + "]\"}"));
             byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(a.status(), bytes.length);
+            // -1: Content-Length 0 and no body (0 would mean chunked)
+            exchange.sendResponseHeaders(a.status(), bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -45,6 +55,25 @@ final class FakeAgent implements AutoCloseable {
     FakeAgent answer(String methodAndPath, int status, String body) {
         answers.put(methodAndPath, new Answer(status, body));
         return this;
+    }
+
+    /** Answers {@code methodAndPath} with 200 and a body of {@code length} bytes, written 64 KiB at a time. */
+    FakeAgent answerLarge(String methodAndPath, long length) {
+        large.put(methodAndPath, length);
+        return this;
+    }
+
+    private static void sendLarge(HttpExchange exchange, long length) throws IOException {
+        exchange.sendResponseHeaders(200, length);
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) ' ');
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (long left = length; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        } catch (IOException clientGaveUp) {
+            // servctl stops reading at its cap and closes: expected
+        }
     }
 
     String url() {

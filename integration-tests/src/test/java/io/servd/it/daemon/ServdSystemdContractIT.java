@@ -57,7 +57,9 @@ class ServdSystemdContractIT {
     /**
      * Installs the .deb without starting servd (policy-rc.d 101, as Debian's own image builders
      * do), and adds a drop-in raising TimeoutStartSec: under TCG on a loaded host a JVM start has
-     * taken over the default 90 s, and a start timeout is not what this class tests.
+     * taken over the default 90 s, and a start timeout is not what this class tests. A second
+     * drop-in allows binding port 9471, where steps 2–4 move {@code [HTTP] Listen=}, as the unit's
+     * comment on {@code SocketBindAllow=} tells an operator to.
      */
     @BeforeAll
     static void install(Vm vm) throws IOException {
@@ -71,9 +73,10 @@ class ServdSystemdContractIT {
                 systemctl disable servd.socket servd-control.socket
                 mkdir -p %s
                 printf '[Service]\\nTimeoutStartSec=10min\\n' > %s/50-it-start-timeout.conf
+                printf '[Service]\\nSocketBindAllow=tcp:9471\\n' > %s/50-it-listen-9471.conf
                 systemctl daemon-reload
                 echo active=$(systemctl is-active servd.service)
-                """.formatted(guestDeb, DROP_INS, DROP_INS));
+                """.formatted(guestDeb, DROP_INS, DROP_INS, DROP_INS));
         assertThat(values(install)).as(install.describe()).containsEntry("dpkg_exit", "0").containsEntry("active", "inactive");
         classCursor = values(install).get("cursor");
     }

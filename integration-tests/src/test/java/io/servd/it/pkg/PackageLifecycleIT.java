@@ -55,8 +55,11 @@ class PackageLifecycleIT {
     private static final String OPERATOR_EDIT = "# edited by the operator (PackageLifecycleIT)";
     /** dpkg -i of a 30 MB .deb under TCG takes 40–60 s, postinst's CDS dump and the start more. */
     private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(6);
-    /** Issue 7 item 3. */
-    private static final double MAX_EXPOSURE = 2.0;
+    /**
+     * Issue 7 item 3 asked for at most 2.0; issue 12 item 5: never above 1.4, the score of the unit
+     * before it gained its IP, bind and resource limits.
+     */
+    private static final double MAX_EXPOSURE = 1.4;
     private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)");
 
     /** MainPID of the older version's JVM, to tell a restart on upgrade from a survivor. */
@@ -163,10 +166,10 @@ class PackageLifecycleIT {
         assertThat(errors.stdout()).as("servd's errors in the journal during install and upgrade").isBlank();
     }
 
-    /** Issue 7 item 3, on the installed files as systemd sees them. */
+    /** Issue 7 item 3 and issue 12 item 5, on the installed files as systemd sees them. */
     @Test
     @Order(3)
-    void unitPassesVerifyAndScoresAtMostTwoInSecurity(Vm vm) throws IOException {
+    void unitPassesVerifyAndScoresAtMostOnePointFourInSecurity(Vm vm) throws IOException {
         String[] argv = new String[3 + UNIT_FILES.length];
         System.arraycopy(new String[] {"systemd-analyze", "verify", "--man=no"}, 0, argv, 0, 3);
         System.arraycopy(UNIT_FILES, 0, argv, 3, UNIT_FILES.length);

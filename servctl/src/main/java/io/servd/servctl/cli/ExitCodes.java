@@ -6,11 +6,12 @@ package io.servd.servctl.cli;
  * <table>
  * <caption>exit codes</caption>
  * <tr><td>0</td><td>{@link #OK}</td><td>done; for {@code check}: the file is clean</td></tr>
- * <tr><td>1</td><td>{@link #FAILURE}</td><td>the agent answered an error (unknown unit, failed write), {@code check}
- *     found diagnostics, or reading cgroupfs failed</td></tr>
+ * <tr><td>1</td><td>{@link #FAILURE}</td><td>the agent answered an error (unknown unit, failed write) or more
+ *     than servctl reads (4 MiB), {@code check} found diagnostics, or reading cgroupfs failed</td></tr>
  * <tr><td>2</td><td>{@link #USAGE}</td><td>bad command line, including a {@code PROP=VALUE} or unit name rejected
  *     locally or by the agent (HTTP 400)</td></tr>
- * <tr><td>3</td><td>{@link #UNREACHABLE}</td><td>no connection to the agent (not running, wrong address)</td></tr>
+ * <tr><td>3</td><td>{@link #UNREACHABLE}</td><td>no connection to the agent (not running, wrong address), or no
+ *     complete answer within {@code --timeout} (the agent accepts but never answers)</td></tr>
  * <tr><td>4</td><td>{@link #REFUSED}</td><td>the agent refused the request: not authorised to write
  *     (HTTP 401/403: no token, not root or in the control group), or the control socket's mode keeps this
  *     user out</td></tr>

@@ -10,12 +10,25 @@ import java.util.Optional;
 public interface AgentClient {
 
     /**
+     * The largest answer servctl reads, in bytes (4 MiB). The agent's largest answer is
+     * {@code GET /v1/units}, about 770 bytes per unit on the test bed (17,739 bytes for 23 units): 4 MiB
+     * is some 5,000 units. It is also about the largest {@code servctl units} can print within the
+     * launcher's {@code -Xmx64m} (measured with smaller synthetic units: 4.1 MB of 12,376 units
+     * printed, 9.2 MB of 27,503 ran out of heap). A larger answer is
+     * refused with {@link ReplyTooLargeException} after reading the cap, never read whole (issue 12: a
+     * 50 MB answer took servctl to 272 MB RSS; now 75 MB).
+     */
+    long MAX_REPLY_BYTES = 4L << 20;
+
+    /**
      * Sends {@code method path} with an optional JSON body.
      *
      * @param method e.g. {@code "GET"} or {@code "PUT"}
      * @param path   absolute path with query, e.g. {@code "/v1/units/foo.service"}; never a full URL
      * @param body   a JSON document sent as {@code application/json}, or empty for no body
      * @throws AgentUnreachableException when no connection could be made (agent not running, wrong address)
+     * @throws AgentTimeoutException     when connecting or the whole answer took longer than the client's timeout
+     * @throws ReplyTooLargeException    when the answer is larger than {@link #MAX_REPLY_BYTES}
      * @throws IOException               when the exchange broke off or the answer was not HTTP
      */
     AgentResponse send(String method, String path, Optional<String> body) throws IOException;

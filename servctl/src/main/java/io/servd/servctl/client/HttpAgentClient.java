@@ -7,10 +7,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Talks to the agent's TCP listener with the JDK's {@code java.net.http} client (HTTP/1.1, no
@@ -27,7 +32,8 @@ public final class HttpAgentClient implements AgentClient {
     /**
      * @param base    e.g. {@code http://127.0.0.1:9470}; a path in it is ignored
      * @param token   bearer token for writes, or empty
-     * @param timeout connect and per-request timeout
+     * @param timeout bounds connecting, and separately the whole exchange from sending the request to the
+     *                last byte of the answer
      * @throws IllegalArgumentException when {@code base} is not an http URL with a host
      */
     public HttpAgentClient(URI base, Optional<String> token, Duration timeout) {
@@ -50,16 +56,36 @@ public final class HttpAgentClient implements AgentClient {
                         .orElse(HttpRequest.BodyPublishers.noBody()));
         body.ifPresent(b -> request.header("Content-Type", "application/json"));
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        // The request timeout ends when the head arrives; get() bounds the body too (JDK 17's client
+        // waits for a stalled body forever).
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request.build(), head -> new CappedBody(describe()));
         try {
-            HttpResponse<String> response = client.send(request.build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new AgentResponse(response.statusCode(), response.body());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new AgentUnreachableException(describe(), e);
+            HttpResponse<byte[]> response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return new AgentResponse(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new AgentTimeoutException("complete answer from", describe(), timeout, e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for [" + describe() + "]", e);
         }
+    }
+
+    /** The exception {@link #send} documents for what the exchange failed with. */
+    private IOException failure(Throwable cause) {
+        if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+            return new AgentUnreachableException(describe(), cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new AgentTimeoutException("complete answer from", describe(), timeout, cause);
+        }
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        return new IOException("request to [" + describe() + "] failed: " + cause, cause);
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.servd.servctl.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Talks to the agent's control socket ({@code /run/servd/control.sock}) with one HTTP/1.1 exchange per
@@ -32,7 +33,8 @@ public final class UnixSocketAgentClient implements AgentClient {
 
     /**
      * @param socket  the control socket's path
-     * @param timeout for the whole exchange: connect, send, and reading the full answer
+     * @param timeout for the whole exchange: connect, send, and reading the full answer; past it the
+     *                exchange fails with {@link AgentTimeoutException}
      */
     public UnixSocketAgentClient(Path socket, Duration timeout) {
         this.socket = Objects.requireNonNull(socket, "socket");
@@ -40,6 +42,7 @@ public final class UnixSocketAgentClient implements AgentClient {
     }
 
     @Override
+    @SuppressWarnings("try") // the Deadline acts by being open, it is never referenced
     public AgentResponse send(String method, String path, Optional<String> body) throws IOException {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == 127)) {
             throw new IllegalArgumentException("request path must be absolute, without spaces or controls [" + path + "]");
@@ -57,10 +60,13 @@ public final class UnixSocketAgentClient implements AgentClient {
             head.append("Content-Length: ").append(payload.length).append("\r\n");
         }
         head.append("\r\n");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Deadline deadline = new Deadline(channel, timeout)) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
+            } catch (AsynchronousCloseException e) {
+                // connect(2) blocks while the listen backlog is full: the agent is stopped or wedged
+                throw new AgentTimeoutException("connection to", describe(), timeout, e);
             } catch (SocketException e) {
                 // connect(2) needs write permission on the socket file: EACCES there is a refusal, not absence.
                 if (Files.exists(socket) && !Files.isWritable(socket)) {
@@ -71,35 +77,53 @@ public final class UnixSocketAgentClient implements AgentClient {
             }
             ByteBuffer out = ByteBuffer.allocate(head.length() * 3 + payload.length);
             out.put(head.toString().getBytes(StandardCharsets.UTF_8)).put(payload).flip();
-            while (out.hasRemaining()) {
-                channel.write(out);
+            try {
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                return HttpResponseText.parse(readAll(channel), describe());
+            } catch (AsynchronousCloseException e) {
+                throw new AgentTimeoutException("complete answer from", describe(), timeout, e);
             }
-            return HttpResponseText.parse(readAll(channel, deadline), describe());
         }
     }
 
-    /** Reads until the agent closes, within the deadline. */
-    private byte[] readAll(SocketChannel channel, long deadline) throws IOException {
-        channel.configureBlocking(false);
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
-        try (Selector selector = Selector.open()) {
-            channel.register(selector, SelectionKey.OP_READ);
-            while (true) {
-                long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
-                if (leftMillis <= 0) {
-                    throw new IOException("no complete answer from [" + describe() + "] within [" + timeout.toMillis()
-                            + " ms]");
+    /** Reads until the agent closes, at most {@link #MAX_REPLY_BYTES}; the deadline closes the channel. */
+    private byte[] readAll(SocketChannel channel) throws IOException {
+        ReplyBuffer received = new ReplyBuffer(describe());
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        while (channel.read(buffer) >= 0) {
+            received.append(buffer.flip());
+            buffer.clear();
+        }
+        return received.toByteArray();
+    }
+
+    /**
+     * Closes the channel when the timeout has passed. A blocking connect, write or read then fails at
+     * once with {@link AsynchronousCloseException}: one bound for the whole exchange, whichever step
+     * the agent stalls in, with no selector and no polling.
+     */
+    private static final class Deadline implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "servctl-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Deadline(SocketChannel channel, Duration timeout) {
+            timer.schedule(() -> {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // closing is all we can do; the blocked call fails either way
                 }
-                selector.select(leftMillis);
-                selector.selectedKeys().clear();
-                int n = channel.read(buffer);
-                if (n < 0) {
-                    return received.toByteArray();
-                }
-                received.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 

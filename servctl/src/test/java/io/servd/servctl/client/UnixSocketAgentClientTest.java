@@ -13,6 +13,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,82 @@ class UnixSocketAgentClientTest {
             assertThatThrownBy(() -> client.send("GET", "/v1/self", Optional.empty()))
                     .isInstanceOf(IOException.class)
                     .hasMessage("no complete answer from [unix:" + socket + "] within [300 ms]");
+        }
+    }
+
+    @Test
+    void anAgentThatAcceptsAndReadsButNeverAnswersTimesOut() throws Exception {
+        Path socket = tmp.resolve("silent.sock");
+        try (ServerSocketChannel server = listen(socket)) {
+            CompletableFuture<SocketChannel> held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.accept();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            var client = new UnixSocketAgentClient(socket, Duration.ofMillis(300));
+            assertThatThrownBy(() -> client.send("GET", "/v1/self", Optional.empty()))
+                    .isInstanceOf(AgentTimeoutException.class)
+                    .hasMessage("no complete answer from [unix:" + socket + "] within [300 ms]");
+            held.get(5, TimeUnit.SECONDS).close();
+        }
+    }
+
+    /** connect(2) blocks while the listen backlog is full (a stopped agent): the deadline covers it too. */
+    @Test
+    void aFullBacklogTimesOutTheConnect() throws Exception {
+        Path socket = tmp.resolve("full.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket), 1); // never accepts
+            // fill the backlog: a non-blocking connect fails (EAGAIN) once it is full
+            for (int i = 0; i < 16; i++) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                c.configureBlocking(false);
+                try {
+                    c.connect(UnixDomainSocketAddress.of(socket));
+                    queued.add(c);
+                } catch (IOException full) {
+                    c.close();
+                    break;
+                }
+            }
+            var client = new UnixSocketAgentClient(socket, Duration.ofMillis(300));
+            assertThatThrownBy(() -> client.send("GET", "/v1/self", Optional.empty()))
+                    .isInstanceOf(AgentTimeoutException.class)
+                    .hasMessage("no connection to [unix:" + socket + "] within [300 ms]");
+        } finally {
+            for (SocketChannel c : queued) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void anAnswerOverTheCapIsRefusedAfterReadingTheCap() throws Exception {
+        Path socket = tmp.resolve("control.sock");
+        try (ServerSocketChannel server = listen(socket)) {
+            CompletableFuture<Long> written = CompletableFuture.supplyAsync(() -> {
+                long n = 0;
+                try (SocketChannel c = server.accept()) {
+                    c.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 50000000\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII)));
+                    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                    while (n < 50_000_000) {
+                        n += c.write(chunk.clear());
+                    }
+                } catch (IOException clientGaveUp) {
+                    // expected: servctl closes at the cap
+                }
+                return n;
+            });
+            var client = new UnixSocketAgentClient(socket, Duration.ofSeconds(20));
+            assertThatThrownBy(() -> client.send("GET", "/v1/units", Optional.empty()))
+                    .isInstanceOf(ReplyTooLargeException.class)
+                    .hasMessage("answer from [unix:" + socket + "] exceeds servctl's cap of [4194304] bytes (4 MiB);"
+                            + " stopped reading there");
+            assertThat(written.get(20, TimeUnit.SECONDS)).as("body bytes the agent got out").isLessThan(50_000_000L);
         }
     }
 }
