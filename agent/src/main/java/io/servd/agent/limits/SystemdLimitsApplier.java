@@ -94,7 +94,11 @@ public final class SystemdLimitsApplier implements LimitsApplier {
             DBusAsyncReply<?> reply = bus.callMethodAsync(manager, "SetUnitProperties", plan.unit().name(),
                     plan.runtime(), properties);
             awaitReply(reply, plan);
-            reply.getReply(); // throws systemd's error, if it answered with one
+            // The answer itself, not DBusAsyncReply.getReply(): for a void method that throws NoReply
+            // even after a success (its return value is null), seen in the VM.
+            if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {
+                error.throwException(); // systemd's error, as the synchronous call would have thrown it
+            }
         } catch (DBusExecutionException e) {
             String type = errorName(e, plan.unit().name());
             throw new LimitsException(reason(type), "SetUnitProperties [" + plan.unit() + "] " + plan.properties()
