@@ -285,7 +285,7 @@ final class Servd {
             ProcessCgroup self = Cgroups.self();
             limits = self.effectiveLimits();
             log.info("cgroup [{}] on [{}] hierarchy: {}", self.path(),
-                    self.layout().name().toLowerCase(Locale.ROOT), limits.describe());
+                    self.layout().label(), limits.describe());
         } catch (IOException e) {
             log.warn("cgroup discovery failed, sizing for the host's [{}] cpus: {}", hostCpus, e.getMessage());
             log.debug("cgroup discovery failed", e);
