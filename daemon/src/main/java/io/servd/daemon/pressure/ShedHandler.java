@@ -1,0 +1,102 @@
+package io.servd.daemon.pressure;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.servd.netpoll.Draining;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's gate, first in its pipeline (raw bytes, before any HTTP decoding). Its first read
+ * is the start of its first request: while shedding, and unless the request targets an exempt path,
+ * it is answered with {@link ShedResponse} and never reaches the application. Requests on a
+ * connection admitted before shedding began are the application's, so that in-flight requests finish:
+ * when shedding begins the connection gets {@link Draining#REQUESTED}, to which the application's
+ * handler already answers by closing once idle or after the current response
+ * ({@code Connection: close}), as on a drain.
+ *
+ * <p>A refusal half-closes (a FIN after the response) and discards what the peer still sends until it
+ * closes, or until {@link #LINGER}: closing with unread request bytes in the kernel's buffer would
+ * send a reset that can destroy the 503 before the client reads it.
+ */
+final class ShedHandler extends ChannelInboundHandlerAdapter {
+    /** How long a refused connection may keep sending (the rest of its request) before it is closed. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    private final LoadShedder shedder;
+    private final ShedResponse response;
+    private volatile ChannelHandlerContext ctx;
+    private boolean firstRead = true;
+    private boolean refused;
+
+    ShedHandler(LoadShedder shedder, ShedResponse response) {
+        this.shedder = shedder;
+        this.response = response;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        shedder.register(this);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        shedder.unregister(this);
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg); // the rest of a refused request
+            return;
+        }
+        if (firstRead && msg instanceof ByteBuf in && in.isReadable()) {
+            firstRead = false;
+            if (shedder.isShedding() && !response.isExempt(in)) {
+                in.release();
+                refuse(context);
+                return;
+            }
+        }
+        context.fireChannelRead(msg);
+    }
+
+    private void refuse(ChannelHandlerContext context) {
+        refused = true;
+        context.writeAndFlush(response.wire()).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess() && f.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                context.executor().schedule(() -> context.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                context.close();
+            }
+        });
+    }
+
+    /** The event loop this connection is served on. */
+    Executor eventLoop() {
+        return ctx.executor();
+    }
+
+    /** Shedding began: a connection already serving requests closes after its in-flight response. */
+    void closeAfterResponse() {
+        ChannelHandlerContext context = ctx;
+        context.executor().execute(() -> {
+            if (!firstRead && !refused && context.channel().isActive()) {
+                context.fireUserEventTriggered(Draining.REQUESTED);
+            }
+        });
+    }
+}
