@@ -5,6 +5,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.servd.daemon.notify.Notifier;
 import io.servd.daemon.notify.NotifyMessage;
+import io.servd.daemon.pressure.LoadShedder;
+import io.servd.daemon.pressure.PressureOptions;
+import io.servd.daemon.pressure.PressureWatch;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.NetpollConfig;
 import io.servd.netpoll.Preference;
@@ -22,7 +25,10 @@ import java.util.Map;
 /**
  * {@code java -jar greeter.jar [--port=8080] [--host=127.0.0.1] [--transport=auto]}: serves
  * {@code GET /} on loopback by default. Under systemd ({@code Type=notify}) it sends {@code READY=1} and a
- * {@code STATUS=} line once it listens. SIGTERM drains for up to 5 s, then stops.
+ * {@code STATUS=} line once it listens. Under memory pressure ({@code MemoryPressureWatch=}, else its
+ * cgroup's {@code memory.pressure} and {@code memory.current}) it gives memory back and, if that is not
+ * enough, answers new requests {@code 503} with {@code Retry-After} until the pressure is gone. SIGTERM
+ * drains for up to 5 s, then stops.
  */
 public final class Greeter {
     private Greeter() {
@@ -47,13 +53,16 @@ public final class Greeter {
 
         Notifier notifier = Notifier.fromEnvironment(System.getenv()); // inactive without NOTIFY_SOCKET
         EventLoops loops = start(config, Runtime.getRuntime().availableProcessors());
+        LoadShedder shedder = LoadShedder.create(PressureOptions.defaults());
         try {
-            Server server = loops.bind(address, hello());
+            PressureWatch pressure = PressureWatch.start(shedder, System.getenv());
+            Server server = loops.bind(address, hello(shedder));
             String listening = "listening on [" + address.getAddress().getHostAddress() + ":"
                     + ((InetSocketAddress) server.localAddress()).getPort() + "] transport [" + loops.transport() + "]";
             System.out.println("greeter: " + listening);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.drain(Duration.ofSeconds(5)).join();
+                pressure.close();
                 loops.close();
             }, "greeter-stop"));
             notifier.send(NotifyMessage.READY, new NotifyMessage.Status(listening));
@@ -70,11 +79,12 @@ public final class Greeter {
         return EventLoops.start(selection.transport(), config.sizing(), cpus);
     }
 
-    static ChannelInitializer<Channel> hello() {
+    /** Each connection: the shedder's gate on raw bytes, then HTTP/1.1, then {@link HelloHandler}. */
+    static ChannelInitializer<Channel> hello(LoadShedder shedder) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+                ch.pipeline().addLast(shedder.newHandler(), new HttpServerCodec(), new HelloHandler());
             }
         };
     }

@@ -1,5 +1,7 @@
 package io.servd.examples.greeter;
 
+import io.servd.daemon.pressure.LoadShedder;
+import io.servd.daemon.pressure.PressureOptions;
 import io.servd.netpoll.DrainResult;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.NetpollConfig;
@@ -34,7 +36,7 @@ class GreeterTest {
     @MethodSource("transports")
     void greetsOnRootAnd404Elsewhere(Preference transport) throws Exception {
         try (EventLoops loops = Greeter.start(NetpollConfig.defaults().withTransport(transport), 1)) {
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Greeter.hello());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Greeter.hello(LoadShedder.create(PressureOptions.defaults())));
             int port = ((InetSocketAddress) server.localAddress()).getPort();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -52,7 +54,7 @@ class GreeterTest {
     @MethodSource("transports")
     void keepAliveConnectionIsClosedByDrainWhenIdle(Preference transport) throws Exception {
         EventLoops loops = Greeter.start(NetpollConfig.defaults().withTransport(transport), 1);
-        Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Greeter.hello());
+        Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Greeter.hello(LoadShedder.create(PressureOptions.defaults())));
         try (Socket s = new Socket()) {
             s.connect(server.localAddress(), 5_000);
             s.setSoTimeout(5_000);
