@@ -36,10 +36,11 @@ import org.slf4j.event.Level;
  * @param tokenCredential name of the systemd credential holding the bearer token, read from
  *                      {@code $CREDENTIALS_DIRECTORY/<name>} ({@code LoadCredential=<name>:/etc/servd/token}
  *                      in the unit); {@code [HTTP] TokenCredential=}; never set together with {@code tokenFile}
+ * @param pressure      giving memory back and shedding load under memory pressure ({@code [Pressure]}); restart
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                      Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
-                     HttpLimits httpLimits, Optional<String> tokenCredential) {
+                     HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -59,10 +60,19 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(controlGroup, "controlGroup");
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(tokenCredential, "tokenCredential");
+        Objects.requireNonNull(pressure, "pressure");
         if (tokenFile.isPresent() && tokenCredential.isPresent()) {
             throw new IllegalArgumentException("a token file [" + tokenFile.get() + "] and a token credential ["
                     + tokenCredential.get() + "]: give one");
         }
+    }
+
+    /** A configuration with the default {@code [Pressure]} settings. */
+    public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                  Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
+                  HttpLimits httpLimits, Optional<String> tokenCredential) {
+        this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                httpLimits, tokenCredential, PressureSettings.defaults());
     }
 
     /** A configuration without a token credential. */
@@ -88,17 +98,22 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits, tokenCredential);
+                httpLimits, tokenCredential, pressure);
     }
 
     public Config withHttpLimits(HttpLimits limits) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, limits, tokenCredential);
+                controlGroup, limits, tokenCredential, pressure);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential);
+                controlGroup, httpLimits, tokenCredential, pressure);
+    }
+
+    public Config withPressure(PressureSettings settings) {
+        return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup, httpLimits, tokenCredential, settings);
     }
 
     /**

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * [Agent]   Transport=auto          DrainTimeoutSec=10s
  * [Log]     Level=info
  * [Control] Socket=/run/servd/control.sock   Group=servd
+ * [Pressure] Trigger=some 150000 2000000   HighWater=90%   LowWater=75%   QuietSec=10s
+ *           RetryAfterSec=5s   SampleSec=1s   ExemptPaths=/healthz /readyz
  * </pre>
  */
 public final class ConfigFile {
@@ -39,7 +41,9 @@ public final class ConfigFile {
                     "ReadTimeoutSec", "AllowedHosts"),
             "Agent", Set.of("Transport", "DrainTimeoutSec"),
             "Log", Set.of("Level"),
-            "Control", Set.of("Socket", "Group"));
+            "Control", Set.of("Socket", "Group"),
+            "Pressure", Set.of("Trigger", "HighWater", "LowWater", "QuietSec", "RetryAfterSec", "SampleSec",
+                    "ExemptPaths"));
 
     private ConfigFile() {}
 
@@ -87,7 +91,7 @@ public final class ConfigFile {
             // the file's one source replaces either from the defaults: a Config holds at most one
             config = new Config(config.configFile(), config.httpListen(), config.transport(), config.drainTimeout(),
                     config.logLevel(), Optional.empty(), config.controlSocket(), config.controlGroup(),
-                    config.httpLimits(), Optional.empty());
+                    config.httpLimits(), Optional.empty(), config.pressure());
         }
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
@@ -99,7 +103,8 @@ public final class ConfigFile {
                 values.get("Control", "Socket", ConfigFile::absolutePath).orElse(config.controlSocket()),
                 values.get("Control", "Group", v -> v).orElse(config.controlGroup()),
                 httpLimits(values, config.httpLimits()),
-                tokenCredential.or(config::tokenCredential));
+                tokenCredential.or(config::tokenCredential),
+                pressure(values, config.pressure(), problems, unit));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -109,7 +114,26 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential());
+                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure());
+    }
+
+    private static PressureSettings pressure(Values values, PressureSettings d, List<Diagnostic> problems,
+                                             UnitFile unit) {
+        String trigger = values.get("Pressure", "Trigger", v -> new PressureSettings(v, d.highWater(), d.lowWater(),
+                d.quiet(), d.retryAfter(), d.sample(), d.exemptPaths()).trigger()).orElse(d.trigger());
+        double high = values.get("Pressure", "HighWater", PressureSettings::parsePercent).orElse(d.highWater());
+        double low = values.get("Pressure", "LowWater", PressureSettings::parsePercent).orElse(d.lowWater());
+        try {
+            return new PressureSettings(trigger, high, low,
+                    values.get("Pressure", "QuietSec", v -> positiveSpan("QuietSec", v)).orElse(d.quiet()),
+                    values.get("Pressure", "RetryAfterSec", ConfigFile::wholeSeconds).orElse(d.retryAfter()),
+                    values.get("Pressure", "SampleSec", v -> positiveSpan("SampleSec", v)).orElse(d.sample()),
+                    values.get("Pressure", "ExemptPaths", PressureSettings::parsePaths).orElse(d.exemptPaths()));
+        } catch (IllegalArgumentException e) { // each parsed, but LowWater= is not below HighWater=
+            UnitOption at = unit.last("Pressure", "LowWater").or(() -> unit.last("Pressure", "HighWater")).orElseThrow();
+            problems.add(new Diagnostic(unit.file(), at.line(), at.name(), at.value(), e.getMessage()));
+            return d;
+        }
     }
 
     private static HttpLimits httpLimits(Values values, HttpLimits defaults) {
@@ -127,6 +151,15 @@ public final class ConfigFile {
         java.time.Duration d = TimeSpan.parse(directive, value).duration();
         if (d.isZero()) {
             throw new IllegalArgumentException("expected a positive time span");
+        }
+        return d;
+    }
+
+    /** Retry-After carries whole seconds: at least 1 s, fractions are refused rather than rounded. */
+    private static java.time.Duration wholeSeconds(String value) {
+        java.time.Duration d = TimeSpan.parse("RetryAfterSec", value).duration();
+        if (d.toSeconds() < 1 || d.toNanos() % 1_000_000_000L != 0) {
+            throw new IllegalArgumentException("expected whole seconds, at least 1s");
         }
         return d;
     }

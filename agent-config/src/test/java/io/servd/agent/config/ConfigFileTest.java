@@ -80,6 +80,24 @@ class ConfigFileTest {
     }
 
     @Test
+    void pressureSettingsAreRead() throws Exception {
+        Config config = ConfigFile.parse(FILE, """
+                [Pressure]
+                Trigger=full 100000 4000000
+                HighWater=85%
+                LowWater=60.5%
+                QuietSec=30s
+                RetryAfterSec=2s
+                SampleSec=500ms
+                ExemptPaths=/healthz  /readyz /metrics
+                """, Config.defaults());
+        assertThat(config.pressure()).isEqualTo(new PressureSettings("full 100000 4000000", 0.85, 0.605,
+                Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(500),
+                List.of("/healthz", "/readyz", "/metrics")));
+        assertThat(Config.defaults().pressure()).isEqualTo(PressureSettings.defaults());
+    }
+
+    @Test
     void theShippedFileIsAllDefaults() throws Exception {
         Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
         Config config = ConfigFile.load(shipped, Config.defaults());
@@ -117,6 +135,13 @@ class ConfigFileTest {
         [HTTP]\\nReadTimeoutSec=-1s               | ReadTimeoutSec=[-1s]
         [HTTP]\\nAllowedHosts=servd.lan:9470      | expected host names without port, got [servd.lan:9470]
         [HTTP]\\nAllowedHosts=a_b.lan             | AllowedHosts=[a_b.lan]
+        [Pressure]\\nTrigger=some 150ms 2s        | servd.conf:2: expected a PSI trigger "some|full STALL_USEC WINDOW_USEC", got [some 150ms 2s]
+        [Pressure]\\nHighWater=0.9             | servd.conf:2: expected a percentage such as 90%: HighWater=[0.9]
+        [Pressure]\\nHighWater=120%            | expected more than 0% and at most 100%: HighWater=[120%]
+        # each value is fine, but low water must stay below high water or shedding would flap
+        [Pressure]\\nHighWater=50%\\nLowWater=60% | servd.conf:3: expected 0% < LowWater= < HighWater= <= 100%, got low [0.6] high [0.5]: LowWater=[60%]
+        [Pressure]\\nRetryAfterSec=1500ms      | servd.conf:2: expected whole seconds, at least 1s: RetryAfterSec=[1500ms]
+        [Pressure]\\nExemptPaths=readyz        | expected absolute request paths without query, got [readyz]
         # an assignment outside any section
         Listen=127.0.0.1:1                        | servd.conf:1:
         """)
