@@ -12,6 +12,8 @@ import io.servd.agent.config.Config;
 import io.servd.agent.config.ConfigException;
 import io.servd.agent.config.ConfigSource;
 import io.servd.agent.http.HttpApi;
+import io.servd.daemon.pressure.LoadShedder;
+import io.servd.daemon.pressure.PressureWatch;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import io.servd.agent.api.AgentApi;
@@ -21,7 +23,6 @@ import io.servd.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
 import io.servd.daemon.lifecycle.Lifecycle;
 import io.servd.daemon.lifecycle.ServiceSignals;
-import io.servd.daemon.lifecycle.State;
 import io.servd.daemon.logback.RootLogLevel;
 import io.servd.daemon.notify.Notifier;
 import io.servd.daemon.watchdog.Watchdog;
@@ -41,7 +42,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -97,12 +97,14 @@ final class Servd {
             return 1;
         }
         double cpus = availableCpus();
+        var shedder = LoadShedder.create(Pressure.options(config.pressure())); // the control socket is never shed
         try (Notifier notifier = Notifier.fromEnvironment(env);
-             EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus)) {
+             EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus);
+             PressureWatch pressure = PressureWatch.start(shedder, env)) {
             log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
             var lifecycle = new Lifecycle(notifier);
-            Routes routes = routes(lifecycle, loops);
-            var api = new HttpApi(routes, config.httpLimits());
+            Routes routes = routes(lifecycle, loops, shedder);
+            var api = new HttpApi(routes, config.httpLimits(), shedder);
             httpLimits = HttpApi.listenerLimits(config.httpLimits());
             var controlApi = ControlSocket.initializer(routes, config.httpLimits());
             ServerLimits controlLimits = ControlSocket.listenerLimits(config.httpLimits());
@@ -260,16 +262,13 @@ final class Servd {
         }
     }
 
-    private Routes routes(Lifecycle lifecycle, EventLoops loops) {
+    private Routes routes(Lifecycle lifecycle, EventLoops loops, LoadShedder shedder) {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
         var agent = AgentSetup.system(agentSettings(config), loops::servers);
         token = agent.access().token();
         return AgentApi.register(Routes.builder(), agent)
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
-                .get("/readyz", request -> lifecycle.state() == State.READY
-                        ? Reply.json(HttpResponseStatus.OK, Map.of("status", "ready"))
-                        : Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready",
-                                "servd is [" + lifecycle.state().name().toLowerCase(Locale.ROOT) + "]"))
+                .get("/readyz", request -> Pressure.readiness(lifecycle.state(), shedder.status()))
                 .build();
     }
 

@@ -83,6 +83,8 @@ class ArchitectureTest {
         daemon         | org.jline.
         daemon         | io.prometheus.
         daemon         | org.freedesktop.dbus
+        # load shedding answers HTTP with fixed bytes before any codec: no HTTP library in the daemon
+        daemon         | io.netty.handler.codec.http
         daemon-logback | io.servd.agent
         agent-config   | io.servd.agent.http
         agent-config   | io.servd.agent.api

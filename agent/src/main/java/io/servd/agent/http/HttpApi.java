@@ -10,17 +10,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.servd.agent.config.HttpLimits;
+import io.servd.daemon.pressure.LoadShedder;
 import io.servd.netpoll.ServerLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The pipeline of one HTTP connection: the header and read timeouts on raw bytes
  * ({@link RequestTimeouts}), HTTP/1.1 framing with size limits, closing when idle on drain
  * ({@link CloseWhenIdle}), keep-alive, the decision on the request head ({@link HeadGate}), the body
  * capped at {@link #MAX_BODY_BYTES} ({@link BodyCap}), and {@link RequestHandler} answering through
- * {@link Routes}. Limits are deliberately small: servd's API takes only small JSON documents.
+ * {@link Routes}. Limits are deliberately small: servd's API takes only small JSON documents. With a
+ * {@link LoadShedder}, its handler comes first: under memory pressure a new connection's request is
+ * answered {@code 503} there, before any of the above is spent on it.
  *
  * <p>Memory: what a connection can hold is bounded — request line, headers, body, and one read buffer
  * of at most {@link #MAX_READ_BYTES} — and a refused request's body is never read, so the direct memory
@@ -49,6 +53,7 @@ public final class HttpApi extends ChannelInitializer<Channel> {
     private final Routes routes;
     private final HttpLimits limits;
     private final HostCheck hosts;
+    private final Optional<LoadShedder> shedder;
     private final LogLimiter malformed = new LogLimiter(LOG_INTERVAL, System::nanoTime);
     private final LogLimiter failures = new LogLimiter(LOG_INTERVAL, System::nanoTime);
 
@@ -57,10 +62,21 @@ public final class HttpApi extends ChannelInitializer<Channel> {
         this(routes, HttpLimits.defaults());
     }
 
+    /** The API without load shedding (the control socket: an operator's way in under pressure). */
     public HttpApi(Routes routes, HttpLimits limits) {
+        this(routes, limits, Optional.empty());
+    }
+
+    /** The API that sheds new requests while {@code shedder} says so. */
+    public HttpApi(Routes routes, HttpLimits limits, LoadShedder shedder) {
+        this(routes, limits, Optional.of(shedder));
+    }
+
+    private HttpApi(Routes routes, HttpLimits limits, Optional<LoadShedder> shedder) {
         this.routes = Objects.requireNonNull(routes, "routes");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.hosts = new HostCheck(limits.allowedHosts());
+        this.shedder = Objects.requireNonNull(shedder, "shedder");
     }
 
     /**
@@ -91,5 +107,6 @@ public final class HttpApi extends ChannelInitializer<Channel> {
                 .addLast("gate", new HeadGate(routes, hosts, timeouts, malformed))
                 .addLast("aggregator", new BodyCap())
                 .addLast("api", new RequestHandler(routes, failures));
+        shedder.ifPresent(s -> ch.pipeline().addFirst("shed", s.newHandler()));
     }
 }

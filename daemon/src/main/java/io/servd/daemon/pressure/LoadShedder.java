@@ -127,7 +127,7 @@ public final class LoadShedder {
             after.ifPresent(this::onMemoryCurrent);
         } else {
             synchronized (this) {
-                maybeRecover();
+                maybeRecover("memory limit now [" + human(limit) + "]");
             }
         }
     }
@@ -158,7 +158,7 @@ public final class LoadShedder {
         synchronized (this) {
             current = OptionalLong.of(usage.bytes());
             if (shedding || effectiveLimit.isEmpty() || usage.bytes() < highWaterBytes()) {
-                maybeRecover();
+                maybeRecover("no memory pressure for [" + options.quietPeriod().toSeconds() + "] s");
                 return;
             }
             high = highWaterBytes();
@@ -210,7 +210,7 @@ public final class LoadShedder {
     }
 
     /** Leaves shedding when pressure stayed away for the quiet period and usage is under the low water mark. */
-    private void maybeRecover() {
+    private void maybeRecover(String why) {
         if (!shedding) {
             return;
         }
@@ -220,7 +220,7 @@ public final class LoadShedder {
                 || current.getAsLong() < (long) (effectiveLimit.getAsLong() * options.lowWater());
         if (quiet && low) {
             shedding = false;
-            log.info("stopped shedding load: no memory pressure for [{}] s{}", options.quietPeriod().toSeconds(),
+            log.info("stopped shedding load: {}{}", why,
                     current.isPresent() && effectiveLimit.isPresent()
                             ? ", memory.current [" + human(current.getAsLong()) + "] of limit ["
                                     + human(effectiveLimit.getAsLong()) + "]"

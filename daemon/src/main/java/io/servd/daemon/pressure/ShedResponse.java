@@ -19,7 +19,7 @@ final class ShedResponse {
     ShedResponse(Duration retryAfter, List<String> exemptPaths) {
         long seconds = retryAfter.toSeconds();
         String body = "{\"error\":\"overloaded\",\"detail\":\"shedding load under memory pressure: retry after ["
-                + seconds + "] s\"}";
+                + seconds + "] s\"}\n"; // a final newline, as the agent's JSON replies have
         String head = "HTTP/1.1 503 Service Unavailable\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: " + body.length() + "\r\n"

@@ -62,7 +62,7 @@ class ShedHandlerTest {
 
         assertThat(app).isEmpty();
         assertThat(channel.isOpen()).as("not a DuplexChannel: closed at once, no half-close").isFalse();
-        String body = "{\"error\":\"overloaded\",\"detail\":\"shedding load under memory pressure: retry after [5] s\"}";
+        String body = "{\"error\":\"overloaded\",\"detail\":\"shedding load under memory pressure: retry after [5] s\"}\n";
         assertThat(written()).isEqualTo("HTTP/1.1 503 Service Unavailable\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: " + body.length() + "\r\n"

@@ -80,7 +80,7 @@ class GreeterShedTest {
 
             assertThat(response).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
                     .contains("\r\nRetry-After: 5\r\n", "\r\nConnection: close\r\n")
-                    .endsWith("\"detail\":\"shedding load under memory pressure: retry after [5] s\"}");
+                    .endsWith("\"detail\":\"shedding load under memory pressure: retry after [5] s\"}\n");
         }
     }
 
