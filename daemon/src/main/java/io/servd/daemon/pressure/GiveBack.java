@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * <li>Netty's per-thread buffer caches, where the allocator is pooled: each event loop trims its own
  *     ({@link PooledByteBufAllocator#trimCurrentThreadCache()}, run through {@code execute}); an
  *     unpooled allocator holds nothing to trim;</li>
- * <li>the heap's free space: {@link System#gc()} — a full collection, after which Serial and G1 shrink
- *     the committed heap toward {@code MaxHeapFreeRatio} and uncommit the rest (JDK 12+);</li>
+ * <li>the heap's free space: {@link System#gc()} — a full collection, after which the committed heap
+ *     shrinks toward {@code MaxHeapFreeRatio}, never below {@code -Xms}. Measured
+ *     ({@code bench/results/2026-12-02-giveback.md}): SerialGC frees at once only with
+ *     {@code -XX:-ShrinkHeapInSteps} (else the first full GC shrinks by 0 %); G1 uncommits concurrently,
+ *     so part of what it frees lands after the "after" measurement and the log line under-reports it;</li>
  * <li>the C heap: glibc's {@code malloc_trim(0)} returns the free tops and free pages of every arena.</li>
  * </ol>
  * Usage is measured before and after with {@code gauge} ({@code memory.current}, else RSS). Runs on the
