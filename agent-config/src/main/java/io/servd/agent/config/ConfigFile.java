@@ -1,5 +1,6 @@
 package io.servd.agent.config;
 
+import io.servd.cgroup.PsiTrigger;
 import io.servd.cgroup.unit.Diagnostic;
 import io.servd.cgroup.unit.InvalidDirectiveException;
 import io.servd.cgroup.unit.TimeSpan;
@@ -119,8 +120,7 @@ public final class ConfigFile {
 
     private static PressureSettings pressure(Values values, PressureSettings d, List<Diagnostic> problems,
                                              UnitFile unit) {
-        String trigger = values.get("Pressure", "Trigger", v -> new PressureSettings(v, d.highWater(), d.lowWater(),
-                d.quiet(), d.retryAfter(), d.sample(), d.exemptPaths()).trigger()).orElse(d.trigger());
+        PsiTrigger trigger = values.get("Pressure", "Trigger", PsiTrigger::parse).orElse(d.trigger());
         double high = values.get("Pressure", "HighWater", PressureSettings::parsePercent).orElse(d.highWater());
         double low = values.get("Pressure", "LowWater", PressureSettings::parsePercent).orElse(d.lowWater());
         try {

@@ -1,5 +1,6 @@
 package io.servd.agent.config;
 
+import io.servd.cgroup.PsiTrigger;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * checked here too so that {@code servctl check} refuses what servd would.
  *
  * @param trigger     PSI trigger for the own cgroup's {@code memory.pressure} when systemd sets no
- *                    {@code MemoryPressureWatch=}: {@code some|full STALL_USEC WINDOW_USEC}; {@code Trigger=}
+ *                    {@code MemoryPressureWatch=}: {@code some|full STALL_USEC WINDOW_USEC} ({@link PsiTrigger}); {@code Trigger=}
  * @param highWater   fraction of the memory limit at which servd gives back, then sheds; {@code HighWater=90%}
  * @param lowWater    fraction of the limit usage must be under to stop shedding; {@code LowWater=75%}
  * @param quiet       how long without a pressure event before shedding stops; {@code QuietSec=10s}
@@ -20,14 +21,10 @@ import java.util.Objects;
  * @param sample      how often {@code memory.current} and the limits are read; {@code SampleSec=1s}
  * @param exemptPaths request paths never shed; {@code ExemptPaths=/healthz /readyz}
  */
-public record PressureSettings(String trigger, double highWater, double lowWater, Duration quiet, Duration retryAfter,
+public record PressureSettings(PsiTrigger trigger, double highWater, double lowWater, Duration quiet, Duration retryAfter,
                                Duration sample, List<String> exemptPaths) {
     public PressureSettings {
         Objects.requireNonNull(trigger, "trigger");
-        if (!trigger.matches("(some|full) [0-9]+ [0-9]+")) {
-            throw new IllegalArgumentException("expected a PSI trigger \"some|full STALL_USEC WINDOW_USEC\", got ["
-                    + trigger + "]");
-        }
         if (!(highWater > 0 && highWater <= 1) || !(lowWater > 0 && lowWater < highWater)) {
             throw new IllegalArgumentException("expected 0% < LowWater= < HighWater= <= 100%, got low [" + lowWater
                     + "] high [" + highWater + "]");
@@ -42,7 +39,7 @@ public record PressureSettings(String trigger, double highWater, double lowWater
     }
 
     public static PressureSettings defaults() {
-        return new PressureSettings("some 150000 2000000", 0.90, 0.75, Duration.ofSeconds(10), Duration.ofSeconds(5),
+        return new PressureSettings(PsiTrigger.parse("some 150000 2000000"), 0.90, 0.75, Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(1), List.of("/healthz", "/readyz"));
     }
 

@@ -91,7 +91,7 @@ class ConfigFileTest {
                 SampleSec=500ms
                 ExemptPaths=/healthz  /readyz /metrics
                 """, Config.defaults());
-        assertThat(config.pressure()).isEqualTo(new PressureSettings("full 100000 4000000", 0.85, 0.605,
+        assertThat(config.pressure()).isEqualTo(new PressureSettings(io.servd.cgroup.PsiTrigger.parse("full 100000 4000000"), 0.85, 0.605,
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(500),
                 List.of("/healthz", "/readyz", "/metrics")));
         assertThat(Config.defaults().pressure()).isEqualTo(PressureSettings.defaults());
@@ -136,6 +136,8 @@ class ConfigFileTest {
         [HTTP]\\nAllowedHosts=servd.lan:9470      | expected host names without port, got [servd.lan:9470]
         [HTTP]\\nAllowedHosts=a_b.lan             | AllowedHosts=[a_b.lan]
         [Pressure]\\nTrigger=some 150ms 2s        | servd.conf:2: expected a PSI trigger "some|full STALL_USEC WINDOW_USEC", got [some 150ms 2s]
+        # a trigger the kernel would refuse is refused here, by servctl check too
+        [Pressure]\\nTrigger=some 100000 200000  | servd.conf:2: PSI window must be 500ms to 10s, got [PT0.2S] in [some 100000 200000]
         [Pressure]\\nHighWater=0.9             | servd.conf:2: expected a percentage such as 90%: HighWater=[0.9]
         [Pressure]\\nHighWater=120%            | expected more than 0% and at most 100%: HighWater=[120%]
         # each value is fine, but low water must stay below high water or shedding would flap

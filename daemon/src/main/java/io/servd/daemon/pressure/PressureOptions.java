@@ -1,5 +1,6 @@
 package io.servd.daemon.pressure;
 
+import io.servd.cgroup.PsiTrigger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import java.util.Objects;
  *
  * @param trigger      the PSI trigger written to the own cgroup's {@code memory.pressure} when systemd
  *                     passes no {@code $MEMORY_PRESSURE_WRITE}: {@code "some|full STALL_USEC WINDOW_USEC"}
- *                     (the kernel's format); unprivileged writers need a window that is a multiple of 2 s
+ *                     ({@link PsiTrigger}); unprivileged writers need a window that is a multiple of 2 s
  * @param highWater    fraction of the effective memory limit (the lower of {@code memory.high} and
  *                     {@code memory.max}) at which {@code memory.current} makes us give back, then shed
  *                     if giving back did not bring it below; in (0, 1]
@@ -21,14 +22,14 @@ import java.util.Objects;
  * @param sampleInterval how often {@code memory.current} (and the limits) are read
  * @param exemptPaths  request paths never shed (health and readiness probes), matched exactly
  */
-public record PressureOptions(String trigger, double highWater, double lowWater, Duration quietPeriod,
+public record PressureOptions(PsiTrigger trigger, double highWater, double lowWater, Duration quietPeriod,
                               Duration retryAfter, Duration sampleInterval, List<String> exemptPaths) {
     /**
      * Stalls of 150 ms in a 2 s window: systemd's own default is 200 ms per 2 s (its
      * {@code MEMORY_PRESSURE_WRITE} decodes to {@code "some 200000 2000000"}); we ask a bit earlier so
      * that giving back has a chance before the kernel starts reclaiming in earnest.
      */
-    public static final String DEFAULT_TRIGGER = "some 150000 2000000";
+    public static final PsiTrigger DEFAULT_TRIGGER = PsiTrigger.parse("some 150000 2000000");
     public static final double DEFAULT_HIGH_WATER = 0.90;
     public static final double DEFAULT_LOW_WATER = 0.75;
     /** Long enough to span several PSI windows (2 s each), short enough that a flood's end is seen soon. */
@@ -40,10 +41,6 @@ public record PressureOptions(String trigger, double highWater, double lowWater,
 
     public PressureOptions {
         Objects.requireNonNull(trigger, "trigger");
-        if (!trigger.matches("(some|full) [0-9]+ [0-9]+")) {
-            throw new IllegalArgumentException("expected a PSI trigger \"some|full STALL_USEC WINDOW_USEC\", got ["
-                    + trigger + "]");
-        }
         if (!(highWater > 0 && highWater <= 1) || !(lowWater > 0 && lowWater < highWater)) {
             throw new IllegalArgumentException("expected 0 < low water < high water <= 1, got low [" + lowWater
                     + "] high [" + highWater + "]");
@@ -75,7 +72,7 @@ public record PressureOptions(String trigger, double highWater, double lowWater,
      * {@code EINVAL}).
      */
     byte[] triggerBytes() {
-        return (trigger + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return (trigger.format() + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     public PressureOptions withSampleInterval(Duration interval) {

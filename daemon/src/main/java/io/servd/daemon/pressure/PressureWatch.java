@@ -156,7 +156,7 @@ public final class PressureWatch implements AutoCloseable {
         }
         try {
             PressureSource s = PressureSource.open(ownPressureFile.get(), options.triggerBytes());
-            log.info("watching memory pressure on [{}] (trigger [{}])", s.path(), options.trigger());
+            log.info("watching memory pressure on [{}] (trigger [{}])", s.path(), options.trigger().format());
             return Optional.of(s);
         } catch (IOException e) {
             log.info("memory pressure events off: {}; watching memory.current only", e.getMessage());

@@ -9,6 +9,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.servd.netpoll.Draining;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -93,10 +94,14 @@ final class ShedHandler extends ChannelInboundHandlerAdapter {
     /** Shedding began: a connection already serving requests closes after its in-flight response. */
     void closeAfterResponse() {
         ChannelHandlerContext context = ctx;
-        context.executor().execute(() -> {
-            if (!firstRead && !refused && context.channel().isActive()) {
-                context.fireUserEventTriggered(Draining.REQUESTED);
-            }
-        });
+        try {
+            context.executor().execute(() -> {
+                if (!firstRead && !refused && context.channel().isActive()) {
+                    context.fireUserEventTriggered(Draining.REQUESTED);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down: it closes the connection itself
+        }
     }
 }

@@ -106,7 +106,7 @@ class PressureSourceTest {
     @Test
     void withoutItsNulTheKernelLosesTheTriggersLastDigit() {
         assumeTrue(Files.isWritable(KERNEL_PSI), "PSI is enabled and /proc/pressure/memory is writable");
-        byte[] bare = PressureOptions.DEFAULT_TRIGGER.getBytes(StandardCharsets.US_ASCII); // "… 2000000" read as "… 200000"
+        byte[] bare = PressureOptions.DEFAULT_TRIGGER.format().getBytes(StandardCharsets.US_ASCII); // "… 2000000" read as "… 200000"
 
         assertThatThrownBy(() -> PressureSource.open(KERNEL_PSI, bare)).isInstanceOf(IOException.class)
                 .hasMessageContaining("EINVAL");
