@@ -9,11 +9,10 @@ import io.servd.agent.config.PressureSettings;
 import io.servd.agent.http.HttpApi;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
-import io.servd.cgroup.ByteSize;
-import io.servd.cgroup.Limit;
 import io.servd.daemon.lifecycle.State;
 import io.servd.daemon.pressure.LoadShedder;
 import io.servd.daemon.pressure.PressureOptions;
+import io.servd.daemon.pressure.ShedderFixture;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.NetpollConfig;
@@ -61,13 +60,6 @@ class PressureSheddingTest {
         loops.close();
     }
 
-    /** memory.max of 1 MiB: this JVM stays above it after giving back, so the shedder sheds. */
-    private void squeeze() {
-        shedder.onMemoryLimit(new Limit.Unlimited<>(), new Limit.AtMost<>(ByteSize.ofMebibytes(1)));
-        shedder.onMemoryCurrent(ByteSize.ofMebibytes(1));
-        assertThat(shedder.isShedding()).isTrue();
-    }
-
     private Socket send(String path) throws Exception {
         Socket s = new Socket();
         s.connect(server.localAddress(), 5_000);
@@ -96,7 +88,7 @@ class PressureSheddingTest {
         try (Socket inFlight = send("/slow")) {
             assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-            squeeze();
+            ShedderFixture.squeeze(shedder);
             String refused = get("/v1/self");
             slowAnswer.complete(Reply.json(HttpResponseStatus.OK, Map.of("slow", "done")));
             String finished = readToEnd(inFlight);
@@ -112,14 +104,14 @@ class PressureSheddingTest {
     void readyzSaysDegradedWhileSheddingAndReadyOnceTheLimitGrowsBack() throws Exception {
         assertThat(get("/readyz")).startsWith("HTTP/1.1 200 OK").endsWith("{\"status\":\"ready\"}\n");
 
-        squeeze();
+        ShedderFixture.squeeze(shedder);
         String degraded = get("/readyz"); // exempt from shedding: answered by the route, not the fixed 503
 
         assertThat(degraded).startsWith("HTTP/1.1 503 Service Unavailable")
                 .contains("\"error\":\"degraded\"", "shedding load: memory.current [")
                 .doesNotContain("Retry-After");
 
-        shedder.onMemoryLimit(new Limit.Unlimited<>(), new Limit.Unlimited<>());
+        ShedderFixture.release(shedder);
 
         assertThat(get("/readyz")).startsWith("HTTP/1.1 200 OK");
         assertThat(get("/v1/self")).startsWith("HTTP/1.1 200 OK");

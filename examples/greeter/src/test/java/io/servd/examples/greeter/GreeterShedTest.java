@@ -2,10 +2,9 @@ package io.servd.examples.greeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.servd.cgroup.ByteSize;
-import io.servd.cgroup.Limit;
 import io.servd.daemon.pressure.LoadShedder;
 import io.servd.daemon.pressure.PressureOptions;
+import io.servd.daemon.pressure.ShedderFixture;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.NetpollConfig;
 import io.servd.netpoll.Server;
@@ -37,13 +36,6 @@ class GreeterShedTest {
         loops.close();
     }
 
-    /** A 1 MiB memory.max that this JVM is over even after giving back: the shedder sheds. */
-    private void squeeze() {
-        shedder.onMemoryLimit(new Limit.Unlimited<>(), new Limit.AtMost<>(ByteSize.ofMebibytes(1)));
-        shedder.onMemoryCurrent(ByteSize.ofMebibytes(1));
-        assertThat(shedder.isShedding()).isTrue();
-    }
-
     private Socket connect() throws Exception {
         Socket s = new Socket();
         s.connect(server.localAddress(), 5_000);
@@ -70,7 +62,7 @@ class GreeterShedTest {
 
     @Test
     void underPressureANewRequestGets503WithRetryAfterAndTheConnectionEndsCleanly() throws Exception {
-        squeeze();
+        ShedderFixture.squeeze(shedder);
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
             out.write(GET.getBytes(StandardCharsets.US_ASCII));
@@ -92,7 +84,7 @@ class GreeterShedTest {
             out.flush();
             assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200 OK");
 
-            squeeze();
+            ShedderFixture.squeeze(shedder);
 
             assertThat(s.getInputStream().read()).as("idle keep-alive connection closed").isEqualTo(-1);
         }
@@ -104,11 +96,10 @@ class GreeterShedTest {
 
     @Test
     void whenTheLimitGrowsBackRequestsAreServedAgain() throws Exception {
-        squeeze();
+        ShedderFixture.squeeze(shedder);
 
-        shedder.onMemoryLimit(new Limit.Unlimited<>(), new Limit.Unlimited<>());
+        ShedderFixture.release(shedder);
 
-        assertThat(shedder.isShedding()).isFalse();
         try (Socket s = connect()) {
             s.getOutputStream().write(GET.getBytes(StandardCharsets.US_ASCII));
             assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200 OK");
