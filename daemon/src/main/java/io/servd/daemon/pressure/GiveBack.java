@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives memory back, cheapest first, and logs one line with what it freed:
  * <ol>
- * <li>Netty's per-thread buffer caches, where the allocator is pooled: each event loop trims its own
- *     ({@link PooledByteBufAllocator#trimCurrentThreadCache()}, run through {@code execute}); an
- *     unpooled allocator holds nothing to trim;</li>
+ * <li>Netty's per-thread buffer caches, where the default allocator is pooled
+ *     ({@code -Dio.netty.allocator.type=pooled}): each event loop trims its own
+ *     ({@link PooledByteBufAllocator#trimCurrentThreadCache()}, run through {@code execute}). Netty
+ *     4.2's default, the adaptive allocator, offers no trim; unpooled (the agent's, and the shipped
+ *     greeter unit's choice) holds nothing to trim;</li>
  * <li>the heap's free space: {@link System#gc()} — a full collection, after which the committed heap
  *     shrinks toward {@code MaxHeapFreeRatio}, never below {@code -Xms}. Measured
  *     ({@code bench/results/2026-12-02-giveback.md}): SerialGC frees at once only with
@@ -49,7 +51,7 @@ final class GiveBack implements MemoryRelief {
     public Optional<ByteSize> giveBack(String reason, Set<Executor> eventLoops) {
         Optional<ByteSize> before = gauge.get();
         List<String> done = new ArrayList<>();
-        int trimmed = trimNettyCaches(eventLoops);
+        int trimmed = trimNettyCaches(ByteBufAllocator.DEFAULT, eventLoops);
         if (trimmed > 0) {
             done.add("netty caches on [" + trimmed + "] loops");
         }
@@ -70,9 +72,9 @@ final class GiveBack implements MemoryRelief {
         return after;
     }
 
-    /** Trims the thread caches of the default pooled allocator on each loop; the number trimmed. */
-    static int trimNettyCaches(Set<Executor> eventLoops) {
-        if (!(ByteBufAllocator.DEFAULT instanceof PooledByteBufAllocator pooled)) {
+    /** Trims {@code allocator}'s thread cache on each loop, if it is pooled; the number of loops trimmed. */
+    static int trimNettyCaches(ByteBufAllocator allocator, Set<Executor> eventLoops) {
+        if (!(allocator instanceof PooledByteBufAllocator pooled)) {
             return 0;
         }
         List<CompletableFuture<Void>> trims = new ArrayList<>();
