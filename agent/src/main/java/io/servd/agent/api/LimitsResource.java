@@ -112,6 +112,9 @@ final class LimitsResource {
             case NO_SUCH_UNIT -> Reply.error(HttpResponseStatus.NOT_FOUND, "unknown unit", e.getMessage());
             case CONTROLLER_NOT_ENABLED -> Reply.error(HttpResponseStatus.CONFLICT, "controller not enabled", e.getMessage());
             case UNAVAILABLE -> Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable", e.getMessage());
+            case NO_SPACE -> Reply.error(HttpResponseStatus.INSUFFICIENT_STORAGE, "no space for drop-ins", e.getMessage());
+            case NOT_PERSISTED -> Reply.error(HttpResponseStatus.INSUFFICIENT_STORAGE, "drop-ins not written", e.getMessage());
+            case TIMED_OUT -> Reply.error(HttpResponseStatus.GATEWAY_TIMEOUT, "systemd did not answer", e.getMessage());
             case FAILED -> Reply.error(HttpResponseStatus.BAD_GATEWAY, "systemd error", e.getMessage());
         };
     }

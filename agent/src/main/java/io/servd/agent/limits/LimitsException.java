@@ -15,6 +15,12 @@ public final class LimitsException extends Exception {
         CONTROLLER_NOT_ENABLED,
         /** No way to apply limits on this host: 503. */
         UNAVAILABLE,
+        /** The drop-ins cannot fit on their file system; checked before anything is sent: 507. */
+        NO_SPACE,
+        /** systemd took the values but wrote no drop-in, and servd set the old values back: 507. */
+        NOT_PERSISTED,
+        /** systemd did not answer in time; it may still carry the call out: 504. */
+        TIMED_OUT,
         /** Anything else (D-Bus error, write failure): 502. */
         FAILED
     }

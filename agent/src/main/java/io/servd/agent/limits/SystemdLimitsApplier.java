@@ -4,20 +4,15 @@ import io.servd.cgroup.unit.DbusProperty;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.agent.units.UnitCgroup;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.freedesktop.dbus.DBusAsyncReply;
+import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
-import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.types.UInt32;
@@ -30,10 +25,16 @@ import org.freedesktop.dbus.types.Variant;
  * bus, which makes systemd write the drop-ins and realize the cgroup before it answers. servd runs
  * unprivileged; the shipped polkit rule grants its user this call (action
  * {@code org.freedesktop.systemd1.manage-units}, verb {@code set-property}) and nothing else. One
- * connection per call: changes are rare, and no connection state outlives a failure.
+ * connection per apply: changes are rare, and no connection state outlives a failure.
  *
- * <p>The call blocks the calling thread for the D-Bus round trip (milliseconds with a healthy systemd),
- * at most {@link #CALL_TIMEOUT}: call it off the event loops.
+ * <p>All or nothing, where systemd alone is not: it answers success when it could not write a drop-in
+ * (a full file system, {@link DropInCheck}), leaving the new values live but not on disk, so the next
+ * {@code daemon-reload} undoes them. So an apply refuses up front when the drop-ins cannot fit, reads the
+ * planned properties' current values, makes the call, reads the drop-ins back, and when one is not there
+ * sets the values read before back and fails.
+ *
+ * <p>Blocks the calling thread for the D-Bus round trips (milliseconds with a healthy systemd), each at
+ * most {@link #CALL_TIMEOUT}: call it off the event loops.
  */
 public final class SystemdLimitsApplier implements LimitsApplier {
 
@@ -50,6 +51,40 @@ public final class SystemdLimitsApplier implements LimitsApplier {
     static final Path SYSTEMD_RUNTIME = Path.of("/run/systemd/system");
     /** The system bus socket ({@code DBUS_SYSTEM_BUS_DEFAULT_ADDRESS}). */
     static final Path SYSTEM_BUS_SOCKET = Path.of("/run/dbus/system_bus_socket");
+
+    /** The systemd calls of one apply, over one bus connection; {@link DbusBus} in production, a fake in tests. */
+    interface Bus extends AutoCloseable {
+        /**
+         * The current values of {@code properties} ({@link io.servd.cgroup.unit.DirectiveKind#valueProperty()}
+         * names) as {@code t} properties, loading the unit if needed.
+         */
+        List<DbusProperty> read(UnitName unit, List<String> properties) throws LimitsException;
+
+        /** {@code SetUnitProperties(unit, runtime, properties)}, answered within {@link #CALL_TIMEOUT}. */
+        void set(UnitName unit, boolean runtime, List<DbusProperty> properties) throws LimitsException;
+
+        @Override
+        void close() throws LimitsException;
+    }
+
+    /** Opens a {@link Bus}: a fresh system-bus connection per apply. */
+    @FunctionalInterface
+    interface Buses {
+        Bus open() throws LimitsException;
+    }
+
+    private final Buses buses;
+    private final DropInCheck dropIns;
+
+    /** On the system bus, reading drop-ins from {@code /}. */
+    public SystemdLimitsApplier() {
+        this(DbusBus::open, new DropInCheck(Path.of("/")));
+    }
+
+    SystemdLimitsApplier(Buses buses, DropInCheck dropIns) {
+        this.buses = java.util.Objects.requireNonNull(buses, "buses");
+        this.dropIns = java.util.Objects.requireNonNull(dropIns, "dropIns");
+    }
 
     @Override
     public String name() {
@@ -84,41 +119,36 @@ public final class SystemdLimitsApplier implements LimitsApplier {
 
     @Override
     public void apply(LimitsPlan plan, Optional<UnitCgroup> cgroup) throws LimitsException {
-        List<Property> properties = new ArrayList<>(plan.properties().size());
-        for (DbusProperty p : plan.properties()) {
-            properties.add(new Property(p.name(), variant(p)));
-        }
-        try (DBusConnection bus = DBusConnectionBuilder.forSystemBus().withShared(false).build()) {
-            Manager manager = bus.getRemoteObject("org.freedesktop.systemd1", "/org/freedesktop/systemd1", Manager.class);
-            // asynchronously, so that the wait is ours: dbus-java's synchronous call waits its global 20 s
-            DBusAsyncReply<?> reply = bus.callMethodAsync(manager, "SetUnitProperties", plan.unit().name(),
-                    plan.runtime(), properties);
-            awaitReply(reply, plan);
-            // The answer itself, not DBusAsyncReply.getReply(): for a void method that throws NoReply
-            // even after a success (its return value is null), seen in the VM.
-            if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {
-                error.throwException(); // systemd's error, as the synchronous call would have thrown it
+        dropIns.ensureRoom(plan.dropIns());
+        try (Bus bus = buses.open()) {
+            List<DbusProperty> before = bus.read(plan.unit(), valueProperties(plan));
+            bus.set(plan.unit(), plan.runtime(), plan.properties());
+            Optional<String> notWritten = dropIns.notWritten(plan.dropIns());
+            if (notWritten.isPresent()) {
+                rollBack(bus, plan, before, notWritten.get());
             }
-        } catch (DBusExecutionException e) {
-            String type = errorName(e, plan.unit().name());
-            throw new LimitsException(reason(type), "SetUnitProperties [" + plan.unit() + "] " + plan.properties()
-                    + " failed: [" + type + "] " + e.getMessage(), e);
-        } catch (DBusException | IOException e) {
-            throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
         }
     }
 
-    private static void awaitReply(DBusAsyncReply<?> reply, LimitsPlan plan) throws LimitsException {
-        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-        for (long left = CALL_TIMEOUT.toMillis(); !reply.getCall().hasReply() && left > 0;
-             left = Thread.currentThread().isInterrupted() ? 0 : (deadline - System.nanoTime()) / 1_000_000) {
-            reply.getCall().getReply(left); // waits at most left ms; may wake early
+    /**
+     * systemd took the values but wrote no drop-in for them (it says nothing when it cannot: {@link DropInCheck}):
+     * sets the values read before back, so live and on-disk state agree again, and fails the apply.
+     */
+    private static void rollBack(Bus bus, LimitsPlan plan, List<DbusProperty> before, String notWritten) throws LimitsException {
+        String what = "systemd took " + plan.properties() + " for [" + plan.unit() + "] but did not write its drop-ins ("
+                + notWritten + ")";
+        try {
+            bus.set(plan.unit(), plan.runtime(), before);
+        } catch (LimitsException e) {
+            throw new LimitsException(LimitsException.Reason.FAILED, what + ", and setting back " + before + " failed: "
+                    + e.getMessage() + "; the unit keeps the new values until the next daemon-reload", e);
         }
-        if (!reply.getCall().hasReply()) {
-            throw new LimitsException(LimitsException.Reason.FAILED, "SetUnitProperties [" + plan.unit() + "] "
-                    + plan.properties() + ": no answer from systemd within [" + CALL_TIMEOUT.toMillis()
-                    + " ms]; systemd may still apply it", null);
-        }
+        throw new LimitsException(LimitsException.Reason.NOT_PERSISTED, what + "; set back " + before + ", nothing changed", null);
+    }
+
+    /** The readable property of each planned directive, once each, in plan order. */
+    static List<String> valueProperties(LimitsPlan plan) {
+        return plan.directives().stream().map(d -> d.kind().valueProperty()).distinct().toList();
     }
 
     /** {@code p} as dbus-java's variant: {@code u} as {@code UInt32}, {@code t} as {@code UInt64} of the unsigned value. */
@@ -175,6 +205,10 @@ public final class SystemdLimitsApplier implements LimitsApplier {
          */
         @SuppressWarnings("checkstyle:MethodName") // D-Bus member names are PascalCase
         void SetUnitProperties(String name, Boolean runtime, List<Property> properties);
+
+        /** The unit's object path, loading the unit if it is not (as {@code systemctl show} does). */
+        @SuppressWarnings("checkstyle:MethodName")
+        DBusPath LoadUnit(String name);
     }
 
     /** One {@code (sv)} argument. dbus-java reads the struct's signature from the positioned fields. */

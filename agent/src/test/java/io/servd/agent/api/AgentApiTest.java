@@ -250,6 +250,9 @@ class AgentApiTest {
         NO_SUCH_UNIT             | 404
         CONTROLLER_NOT_ENABLED   | 409
         UNAVAILABLE              | 503
+        NO_SPACE                 | 507
+        NOT_PERSISTED            | 507
+        TIMED_OUT                | 504
         FAILED                   | 502
         """)
     void mapsApplierFailures(LimitsException.Reason reason, int status) {

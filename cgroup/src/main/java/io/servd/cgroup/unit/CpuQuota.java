@@ -93,7 +93,7 @@ public record CpuQuota(Optional<Permyriad> share) implements ResourceDirective {
      */
     @Override
     public DbusProperty dbusProperty() {
-        return DbusProperty.uint64("CPUQuotaPerSecUSec",
+        return DbusProperty.uint64(DirectiveKind.CPU_QUOTA.valueProperty(),
                 perSecond().map(d -> d.toNanos() / 1000L).orElse(DbusProperty.UINT64_MAX));
     }
 

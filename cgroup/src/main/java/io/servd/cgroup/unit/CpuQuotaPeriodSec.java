@@ -67,7 +67,7 @@ public record CpuQuotaPeriodSec(Optional<TimeSpan> period) implements ResourceDi
      */
     @Override
     public DbusProperty dbusProperty() {
-        return DbusProperty.uint64("CPUQuotaPeriodUSec", period.map(TimeSpan::micros).orElse(DbusProperty.UINT64_MAX));
+        return DbusProperty.uint64(DirectiveKind.CPU_QUOTA_PERIOD_SEC.valueProperty(), period.map(TimeSpan::micros).orElse(DbusProperty.UINT64_MAX));
     }
 
     /**

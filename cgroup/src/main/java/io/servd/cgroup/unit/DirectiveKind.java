@@ -51,6 +51,21 @@ public enum DirectiveKind {
         return directive + "Scale";
     }
 
+    /**
+     * The unit's D-Bus property that holds this directive's value as a {@code t}, readable through
+     * {@code org.freedesktop.DBus.Properties.Get} and settable through {@code SetUnitProperties} with
+     * the value read: {@code CPUQuotaPerSecUSec}, {@code CPUQuotaPeriodUSec}, else the directive's own
+     * name (a percentage is sent as {@link #scaleProperty()} but reads back here, in bytes or tasks).
+     * What a rollback reads before a change and sets back after a failed one.
+     */
+    public String valueProperty() {
+        return switch (this) {
+            case CPU_QUOTA -> "CPUQuotaPerSecUSec";
+            case CPU_QUOTA_PERIOD_SEC -> "CPUQuotaPeriodUSec";
+            default -> directive;
+        };
+    }
+
     /** Whether servd changes this directive on a running unit (agent {@code PUT …/limits}, {@code servctl set}). */
     public boolean settable() {
         return settable;

@@ -18,4 +18,9 @@ public record DropIn(Path path, String content) {
             throw new IllegalArgumentException("drop-in path must be absolute [" + path + "]");
         }
     }
+
+    /** {@link #path()} below {@code root}: itself for {@code /}, a temporary directory's copy of the tree in tests. */
+    public Path under(Path root) {
+        return root.resolve(path.getRoot().relativize(path).toString());
+    }
 }

@@ -97,7 +97,7 @@ public final class DropInWriter {
     public void write(List<DropIn> dropIns) throws IOException {
         List<Pending> pending = new ArrayList<>();
         for (DropIn d : dropIns) {
-            Path target = root.resolve(d.path().getRoot().relativize(d.path()).toString());
+            Path target = d.under(root);
             if (Files.isDirectory(target)) {
                 throw new IOException("drop-in target is a directory [" + target + "]");
             }

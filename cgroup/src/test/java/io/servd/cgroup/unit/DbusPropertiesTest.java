@@ -73,4 +73,23 @@ class DbusPropertiesTest {
         ResourceDirective d = ResourceDirectives.parse(directive, value);
         assertThat(d.dropInName()).isEqualTo(d.dbusProperty().name());
     }
+
+    /**
+     * The property a rollback reads and sets back is the one an absolute value is sent as, for every
+     * settable directive: the value read is then a valid argument of the same call.
+     */
+    @ParameterizedTest
+    @CsvSource({"CPUWeight, 200", "CPUQuota, 50%", "MemoryMin, 1M", "MemoryLow, 1M", "MemoryHigh, 1M", "MemoryMax, 1M",
+            "MemorySwapMax, 1M", "TasksMax, 10", "CPUQuotaPeriodSec, 10ms"})
+    void theValuePropertyIsWhatAnAbsoluteValueIsSentAs(String directive, String value) {
+        ResourceDirective d = ResourceDirectives.parse(directive, value);
+        assertThat(d.kind().valueProperty()).isEqualTo(d.dbusProperty().name());
+        assertThat(d.dbusProperty().signature()).isEqualTo(DbusProperty.Signature.UINT64);
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyKindIsCoveredAbove() {
+        assertThat(DirectiveKind.values()).extracting(DirectiveKind::directive).containsExactlyInAnyOrder("CPUWeight", "CPUQuota",
+                "CPUQuotaPeriodSec", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
+    }
 }

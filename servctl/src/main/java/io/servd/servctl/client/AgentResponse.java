@@ -45,6 +45,7 @@ public record AgentResponse(int status, String body) {
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";
             case 505 -> "HTTP Version Not Supported";
+            case 507 -> "Insufficient Storage";
             default -> "";
         };
     }

@@ -1,0 +1,121 @@
+package io.servd.agent.limits;
+
+import io.servd.cgroup.unit.DbusProperty;
+import io.servd.cgroup.unit.UnitName;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.freedesktop.dbus.DBusAsyncReply;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.UInt64;
+import org.freedesktop.dbus.types.Variant;
+
+/**
+ * {@link SystemdLimitsApplier.Bus} over one system-bus connection. Every call is asynchronous, so that
+ * the wait is ours ({@link SystemdLimitsApplier#CALL_TIMEOUT}): dbus-java's synchronous call waits its
+ * global 20 s, longer than servd's watchdog interval.
+ */
+final class DbusBus implements SystemdLimitsApplier.Bus {
+
+    private static final String SYSTEMD = "org.freedesktop.systemd1";
+
+    private final DBusConnection connection;
+    private final SystemdLimitsApplier.Manager manager;
+
+    private DbusBus(DBusConnection connection) throws DBusException {
+        this.connection = connection;
+        this.manager = connection.getRemoteObject(SYSTEMD, "/org/freedesktop/systemd1", SystemdLimitsApplier.Manager.class);
+    }
+
+    static DbusBus open() throws LimitsException {
+        try {
+            DBusConnection connection = DBusConnectionBuilder.forSystemBus().withShared(false).build();
+            try {
+                return new DbusBus(connection);
+            } catch (DBusException e) {
+                connection.close();
+                throw e;
+            }
+        } catch (DBusException | IOException e) {
+            throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DbusProperty> read(UnitName unit, List<String> properties) throws LimitsException {
+        DBusPath path = (DBusPath) await(connection.callMethodAsync(manager, "LoadUnit", unit.name()), "LoadUnit", unit, List.of());
+        String iface = SYSTEMD + "." + unit.type().substring(0, 1).toUpperCase(Locale.ROOT) + unit.type().substring(1);
+        List<DbusProperty> values = new ArrayList<>(properties.size());
+        try {
+            Properties props = connection.getRemoteObject(SYSTEMD, path.getPath(), Properties.class);
+            for (String name : properties) {
+                Object value = await(connection.callMethodAsync(props, "Get", iface, name), "Get " + iface + "." + name, unit, List.of());
+                if (value instanceof Variant<?> v) {
+                    value = v.getValue();
+                }
+                if (!(value instanceof UInt64 u)) {
+                    throw new LimitsException(LimitsException.Reason.FAILED, "property [" + iface + "." + name + "] of [" + unit
+                            + "] is [" + value + "], not a uint64", null);
+                }
+                values.add(new DbusProperty(name, DbusProperty.Signature.UINT64, u.longValue()));
+            }
+        } catch (DBusException e) {
+            throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
+        }
+        return values;
+    }
+
+    @Override
+    public void set(UnitName unit, boolean runtime, List<DbusProperty> properties) throws LimitsException {
+        List<SystemdLimitsApplier.Property> args = new ArrayList<>(properties.size());
+        for (DbusProperty p : properties) {
+            args.add(new SystemdLimitsApplier.Property(p.name(), SystemdLimitsApplier.variant(p)));
+        }
+        await(connection.callMethodAsync(manager, "SetUnitProperties", unit.name(), runtime, args), "SetUnitProperties", unit,
+                properties);
+    }
+
+    /**
+     * Waits for {@code reply} at most {@link SystemdLimitsApplier#CALL_TIMEOUT} and returns its value (null for
+     * a void method), or throws systemd's error as a {@link LimitsException}. The answer message itself is
+     * read, not {@code DBusAsyncReply.getReply()}: for a void method that throws NoReply even after a success
+     * (seen in the VM).
+     */
+    private static Object await(DBusAsyncReply<?> reply, String call, UnitName unit, List<DbusProperty> args)
+            throws LimitsException {
+        long timeout = SystemdLimitsApplier.CALL_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout;
+        for (long left = timeout / 1_000_000; !reply.getCall().hasReply() && left > 0;
+             left = Thread.currentThread().isInterrupted() ? 0 : (deadline - System.nanoTime()) / 1_000_000) {
+            reply.getCall().getReply(left); // waits at most left ms; may wake early
+        }
+        String what = call + " [" + unit + "]" + (args.isEmpty() ? "" : " " + args);
+        if (!reply.getCall().hasReply()) {
+            throw new LimitsException(LimitsException.Reason.TIMED_OUT, what + ": no answer from systemd within ["
+                    + SystemdLimitsApplier.CALL_TIMEOUT.toMillis() + " ms]; systemd may still carry it out", null);
+        }
+        try {
+            if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {
+                error.throwException(); // systemd's error, as the synchronous call would have thrown it
+            }
+            Object[] values = reply.getCall().getReply().getParameters();
+            return values == null || values.length == 0 ? null : values[0];
+        } catch (DBusExecutionException e) {
+            String type = SystemdLimitsApplier.errorName(e, unit.name());
+            throw new LimitsException(SystemdLimitsApplier.reason(type), what + " failed: [" + type + "] " + e.getMessage(), e);
+        } catch (DBusException e) {
+            throw new LimitsException(LimitsException.Reason.FAILED, what + ": unreadable answer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.disconnect();
+    }
+}
