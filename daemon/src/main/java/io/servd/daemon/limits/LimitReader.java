@@ -3,7 +3,6 @@ package io.servd.daemon.limits;
 import io.servd.cgroup.CgroupVersion;
 import io.servd.cgroup.Controller;
 import io.servd.cgroup.IoController;
-import io.servd.cgroup.MemoryController;
 import io.servd.cgroup.MemoryEvents;
 import io.servd.cgroup.Pressure;
 import io.servd.cgroup.ProcessCgroup;
@@ -55,37 +54,28 @@ final class LimitReader {
             errors.add(e);
         }
         return new WatchedLimits(cpu, memory, previous.memoryEvents(),
-                pressure(previous.cpuPressure(), cgroup.cpu().map(c -> c::readPressure), errors),
-                pressure(previous.memoryPressure(), cgroup.memory().map(m -> m::readPressure), errors),
-                pressure(previous.ioPressure(), ioPressure(), errors));
+                attempt(previous.cpuPressure(), cgroup.cpu().map(c -> c::readPressure), errors),
+                attempt(previous.memoryPressure(), cgroup.memory().map(m -> m::readPressure), errors),
+                attempt(previous.ioPressure(), ioPressure(), errors));
     }
 
     /** The own cgroup's {@code memory.events}; {@code previous} when it cannot be read. */
     Optional<MemoryEvents> readMemoryEvents(Optional<MemoryEvents> previous, List<IOException> errors) {
-        Optional<MemoryController> memory = cgroup.memory();
-        if (memory.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return memory.get().readEvents();
-        } catch (IOException e) {
-            errors.add(e);
-            return previous;
-        }
+        return attempt(previous, cgroup.memory().map(m -> m::readEvents), errors);
     }
 
-    private Optional<Read> ioPressure() {
+    private Optional<Read<Pressure>> ioPressure() {
         return cgroup.directory(Controller.IO).filter(d -> cgroup.version(Controller.IO)
                 .orElse(CgroupVersion.V1) == CgroupVersion.V2).map(d -> IoController.of(d)::readPressure);
     }
 
     @FunctionalInterface
-    private interface Read {
-        Optional<Pressure> read() throws IOException;
+    private interface Read<T> {
+        Optional<T> read() throws IOException;
     }
 
-    private static Optional<Pressure> pressure(Optional<Pressure> previous, Optional<Read> read,
-                                               List<IOException> errors) {
+    /** What {@code read} reads: empty without a reader (no controller), {@code previous} when it fails. */
+    private static <T> Optional<T> attempt(Optional<T> previous, Optional<Read<T>> read, List<IOException> errors) {
         if (read.isEmpty()) {
             return Optional.empty();
         }

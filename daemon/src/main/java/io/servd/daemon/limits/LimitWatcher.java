@@ -47,6 +47,8 @@ public final class LimitWatcher implements AutoCloseable {
     public static final String THREAD_NAME = "servd-limits-watch";
 
     private static final Logger log = LoggerFactory.getLogger(LimitWatcher.class);
+    /** Least time between two reads of a notified memory.events. */
+    private static final long EVENTS_READ_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * How the watcher polls.
@@ -194,21 +196,25 @@ public final class LimitWatcher implements AutoCloseable {
 
     private void run() {
         long interval = settings.pollInterval().toNanos();
-        long nextPoll = System.nanoTime() + interval;
-        long lastEvents = System.nanoTime() - interval;
-        boolean eventsDirty = false;
+        long now = System.nanoTime();
+        long nextPoll = now + interval;
+        long lastEvent = now - interval; // when the last MemoryEvent went out
+        long nextEventsRead = now;
+        boolean eventsDirty = false; // notified, not yet reported
         try {
             while (closed.getCount() > 0) {
-                long wait = nextPoll - System.nanoTime();
-                if (wait > 0 && watch.isPresent()) {
-                    eventsDirty |= watch.get().await(wait);
+                // once notified, wait on the latch, not the watch: a storm of memory.high events
+                // then costs at most one read of memory.events per EVENTS_READ_GAP, not one per event
+                long wait = (eventsDirty ? Math.min(nextPoll, nextEventsRead) : nextPoll) - System.nanoTime();
+                if (wait > 0 && !eventsDirty && watch.isPresent()) {
+                    eventsDirty = watch.get().await(wait);
                 } else if (wait > 0) {
                     closed.await(wait, TimeUnit.NANOSECONDS);
                 }
                 if (closed.getCount() == 0) {
                     return;
                 }
-                long now = System.nanoTime();
+                now = System.nanoTime();
                 boolean tick = now - nextPoll >= 0;
                 List<IOException> errors = new ArrayList<>();
                 List<LimitChange> found = new ArrayList<>();
@@ -219,15 +225,17 @@ public final class LimitWatcher implements AutoCloseable {
                     changes.polled(before, next, found);
                     nextPoll = now + interval;
                 }
-                // memory.events: at once for an OOM, else at most once per interval
-                if (eventsDirty || (tick && watch.isEmpty())) {
+                if ((eventsDirty && now - nextEventsRead >= 0) || (tick && (eventsDirty || watch.isEmpty()))) {
+                    nextEventsRead = now + EVENTS_READ_GAP_NANOS;
                     var events = reader.readMemoryEvents(before.memoryEvents(), errors);
                     var event = Changes.events(before.memoryEvents(), events);
-                    if (event.isEmpty() || event.get().oom() || tick || now - lastEvents >= interval) {
+                    // an OOM at once, other counters at most once per interval; until then the state
+                    // keeps the older counters, so that the report has the whole rise
+                    if (event.isEmpty() || event.get().oom() || tick || now - lastEvent >= interval) {
                         event.ifPresent(found::add);
                         next = next.withMemoryEvents(events);
                         eventsDirty = false;
-                        lastEvents = event.isPresent() ? now : lastEvents;
+                        lastEvent = event.isPresent() ? now : lastEvent;
                     }
                 }
                 publish(next, found);

@@ -153,6 +153,27 @@ class LimitWatcherTest {
     }
 
     @Test
+    void memoryHighBreachesAreCoalescedButAnOomGoesOutAtOnce() throws IOException {
+        CgroupTree tree = CgroupTree.debian12(dir);
+        start(tree, NEVER);
+        var first = next(MemoryEvent.class, e -> true);
+        tree.write(SERVICE, "memory.events", "low 0\nhigh 5\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n");
+        assertThat(first).succeedsWithin(Duration.ofSeconds(5));
+        var changes = new CopyOnWriteArrayList<LimitChange>();
+        watcher.subscribe(changes::add);
+        var oom = next(MemoryEvent.class, MemoryEvent::oom);
+
+        // more memory.high breaches within the interval: held back; then an OOM kill: reported at once,
+        // with the whole rise since the last report
+        tree.write(SERVICE, "memory.events", "low 0\nhigh 9\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n");
+        tree.write(SERVICE, "memory.events", "low 0\nhigh 9\nmax 1\noom 1\noom_kill 1\noom_group_kill 0\n");
+
+        assertThat(oom).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(oom.join().describe()).isEqualTo("memory events: high [+4] max [+1] oom [+1] oom_kill [+1]");
+        assertThat(changes).filteredOn(MemoryEvent.class::isInstance).hasSize(1);
+    }
+
+    @Test
     void pressureIsReportedOnCrossingAndOnEasingOnly() throws IOException {
         CgroupTree tree = CgroupTree.debian12(dir);
         start(tree, FAST);
