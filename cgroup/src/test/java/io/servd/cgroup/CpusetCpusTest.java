@@ -1,6 +1,7 @@
 package io.servd.cgroup;
 
 import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.testsupport.FixtureTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +10,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,7 +59,7 @@ class CpusetCpusTest {
 
     @Test
     void theDeepestCpusetApplies(@TempDir Path dir) throws IOException {
-        copy(Fixtures.resource("cgroupfs/debian12-systemd252"), dir);
+        FixtureTree.copy(Fixtures.resource("cgroupfs/debian12-systemd252"), dir);
         Files.writeString(dir.resolve("cpuset.cpus.effective"), "0-3\n");
         ProcessCgroup self = Cgroups.self(Fixtures.procFs("debian12-systemd252"), new CgroupRoot(dir));
         // no cpuset controller below the root: the root's set applies
@@ -78,18 +78,5 @@ class CpusetCpusTest {
     void noCpusetOnV1() throws IOException {
         assertThat(Cgroups.self(Fixtures.procFs("legacy-limited"), Fixtures.cgroupRoot("legacy-limited"))
                 .effectiveCpuset()).isEmpty();
-    }
-
-    private static void copy(Path from, Path into) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = into.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

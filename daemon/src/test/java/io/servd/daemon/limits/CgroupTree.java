@@ -4,13 +4,13 @@ import io.servd.cgroup.Cgroups;
 import io.servd.cgroup.ProcessCgroup;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.cgroup.fs.ProcFs;
+import io.servd.testsupport.FixtureTree;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /**
  * A captured cgroup tree of the cgroup module ({@code cgroup/src/test/resources/cgroupfs/<scenario>})
@@ -35,16 +35,8 @@ final class CgroupTree {
     }
 
     static CgroupTree copy(String scenario, Path into) {
-        Path from = RESOURCES.resolve("cgroupfs").resolve(scenario);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = into.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
+        try {
+            FixtureTree.copy(RESOURCES.resolve("cgroupfs").resolve(scenario), into);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
