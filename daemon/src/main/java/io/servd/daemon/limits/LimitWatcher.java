@@ -2,6 +2,7 @@ package io.servd.daemon.limits;
 
 import io.servd.cgroup.Cgroups;
 import io.servd.cgroup.ProcessCgroup;
+import io.servd.cgroup.fs.CgroupFile;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -131,7 +132,7 @@ public final class LimitWatcher implements AutoCloseable {
         List<IOException> errors = new ArrayList<>();
         WatchedLimits initial = reader.readAll(errors);
         Optional<EventsWatch> watch = Optional.empty();
-        Optional<Path> events = reader.notifiedDirectory().map(d -> d.resolve("memory.events"));
+        Optional<Path> events = reader.notifiedDirectory().map(d -> d.resolve(CgroupFile.MEMORY_EVENTS.fileName()));
         if (events.isPresent() && initial.memoryEvents().isPresent()) {
             try {
                 watch = Optional.of(EventsWatch.open(events.get()));
