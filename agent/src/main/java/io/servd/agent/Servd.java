@@ -3,9 +3,6 @@ package io.servd.agent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.servd.cgroup.Cgroups;
-import io.servd.cgroup.EffectiveLimits;
-import io.servd.cgroup.ProcessCgroup;
 import io.servd.daemon.activation.ListenFds;
 import io.servd.daemon.activation.ListenFdsException;
 import io.servd.agent.config.Config;
@@ -21,6 +18,11 @@ import io.servd.agent.api.AgentSetup;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
+import io.servd.daemon.limits.CpuLimits;
+import io.servd.daemon.limits.LimitWatcher;
+import io.servd.daemon.limits.LoopResizer;
+import io.servd.daemon.limits.MemoryLimits;
+import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.lifecycle.Lifecycle;
 import io.servd.daemon.lifecycle.ServiceSignals;
 import io.servd.daemon.logback.RootLogLevel;
@@ -46,6 +48,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,14 +99,13 @@ final class Servd {
             log.debug("start-up failed", e);
             return 1;
         }
-        double cpus = availableCpus();
+        Optional<LimitWatcher> limits = watchLimits();
         var shedder = LoadShedder.create(Pressure.options(config.pressure())); // the control socket is never shed
         try (Notifier notifier = Notifier.fromEnvironment(env);
-             EventLoops loops = EventLoops.start(selection.transport(), LoopSizing.defaults(), cpus);
+             EventLoops loops = startLoops(selection.transport(), limits);
              PressureWatch pressure = PressureWatch.start(shedder, env)) {
-            log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), selection.transport(), cpus);
             var lifecycle = new Lifecycle(notifier);
-            Routes routes = routes(lifecycle, loops, shedder);
+            Routes routes = routes(lifecycle, loops, shedder, sizing(loops, limits));
             var api = new HttpApi(routes, config.httpLimits(), shedder);
             httpLimits = HttpApi.listenerLimits(config.httpLimits());
             var controlApi = ControlSocket.initializer(routes, config.httpLimits());
@@ -159,6 +161,8 @@ final class Servd {
         } catch (IOException e) {
             log.error("closing the notify socket failed: {}", e.getMessage());
             return 1;
+        } finally {
+            limits.ifPresent(LimitWatcher::close);
         }
     }
 
@@ -262,9 +266,9 @@ final class Servd {
         }
     }
 
-    private Routes routes(Lifecycle lifecycle, EventLoops loops, LoadShedder shedder) {
+    private Routes routes(Lifecycle lifecycle, EventLoops loops, LoadShedder shedder, Supplier<Optional<RuntimeSizing>> sizing) {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
-        var agent = AgentSetup.system(agentSettings(config), loops::servers);
+        var agent = AgentSetup.system(agentSettings(config), loops::servers, sizing);
         token = agent.access().token();
         return AgentApi.register(Routes.builder(), agent)
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
@@ -276,21 +280,38 @@ final class Servd {
         return new AgentSetup.Settings(c.tokenFile(), c.tokenCredential(), Optional.of(c.controlGroup()), env);
     }
 
-    /** Our cgroup and its effective limits, logged once; the CPUs to size event loops for. */
-    private static double availableCpus() {
-        int hostCpus = Runtime.getRuntime().availableProcessors();
-        EffectiveLimits limits;
+    /**
+     * The watcher of our cgroup's limits (it logs them once, then each change); empty, and logged, when
+     * the cgroup cannot be discovered: the loops are then sized for the host's CPUs, once.
+     */
+    private static Optional<LimitWatcher> watchLimits() {
         try {
-            ProcessCgroup self = Cgroups.self();
-            limits = self.effectiveLimits();
-            log.info("cgroup [{}] on [{}] hierarchy: {}", self.path(),
-                    self.layout().label(), limits.describe());
+            return Optional.of(LimitWatcher.start());
         } catch (IOException e) {
-            log.warn("cgroup discovery failed, sizing for the host's [{}] cpus: {}", hostCpus, e.getMessage());
+            log.warn("cgroup discovery failed, sizing for the host's [{}] cpus, limits not followed: {}",
+                    Runtime.getRuntime().availableProcessors(), e.getMessage());
             log.debug("cgroup discovery failed", e);
-            return hostCpus;
+            return Optional.empty();
         }
-        return limits.availableCpus(hostCpus);
+    }
+
+    /** Event loops that follow the CPU limit (LoopResizer), or sized once for the host without a watcher. */
+    private static EventLoops startLoops(Transport transport, Optional<LimitWatcher> limits) {
+        if (limits.isPresent()) {
+            return LoopResizer.start(transport, LoopSizing.defaults(), limits.get());
+        }
+        int host = Runtime.getRuntime().availableProcessors();
+        EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), host);
+        log.info("event loops: [{}] on [{}] for [{}] cpus", loops.workerCount(), transport, host);
+        return loops;
+    }
+
+    /** {@code /v1/self}'s runtime object: read from the loops and the watcher's last reading, no file. */
+    private static Supplier<Optional<RuntimeSizing>> sizing(EventLoops loops, Optional<LimitWatcher> limits) {
+        int host = Runtime.getRuntime().availableProcessors();
+        return () -> Optional.of(limits.map(w -> RuntimeSizing.of(loops, w.current()))
+                .orElseGet(() -> new RuntimeSizing(loops.workerCount(), loops.workerCapacity(), CpuLimits.host(host),
+                        MemoryLimits.none())));
     }
 
     /**

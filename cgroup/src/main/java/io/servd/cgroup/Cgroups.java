@@ -32,8 +32,11 @@ public final class Cgroups {
         return of(ProcFs.system(), pid, CgroupRoot.system());
     }
 
-    /** As {@link #self()}, with {@code /proc} at {@code proc} and {@code /sys/fs/cgroup} at {@code base}. */
-    static ProcessCgroup self(ProcFs proc, CgroupRoot base) throws IOException {
+    /**
+     * As {@link #self()}, with {@code /proc} at {@code proc} and {@code /sys/fs/cgroup} at {@code base}:
+     * for libraries that take their roots as parameters (a temp-dir tree in their tests).
+     */
+    public static ProcessCgroup self(ProcFs proc, CgroupRoot base) throws IOException {
         return CgroupDiscovery.discover(proc.selfCgroupFile(), proc.selfMountInfoFile(), base);
     }
 

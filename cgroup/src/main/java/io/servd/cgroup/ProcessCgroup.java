@@ -1,6 +1,7 @@
 package io.servd.cgroup;
 
 import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.fs.CgroupFile;
 
 import java.io.IOException;
 import java.util.Comparator;
@@ -66,18 +67,35 @@ public final class ProcessCgroup {
      * @throws IOException                  when a file cannot be read
      */
     public EffectiveLimits effectiveLimits() throws IOException {
-        Optional<EffectiveLimit<CpuMax>> cpu = Optional.empty();
-        Optional<Hierarchy> cpuHierarchy = hierarchy(Controller.CPU);
-        if (cpuHierarchy.isPresent()) {
-            cpu = AncestorWalk.strictest(cpuHierarchy.get(), CpuController::readMax, CpuController.STRICTEST_FIRST);
-        }
-        Optional<EffectiveLimit<MemoryMax>> memory = Optional.empty();
-        Optional<Hierarchy> memoryHierarchy = hierarchy(Controller.MEMORY);
-        if (memoryHierarchy.isPresent()) {
-            memory = AncestorWalk.strictest(memoryHierarchy.get(), MemoryController::readMax,
-                    MemoryController.STRICTEST_FIRST);
-        }
-        return new EffectiveLimits(cpu, memory);
+        return new EffectiveLimits(effectiveCpuMax(), effectiveMemoryMax());
+    }
+
+    /**
+     * The strictest CPU limit along this cgroup and its ancestors ({@code cpu.max}; v1
+     * {@code cpu.cfs_quota_us}/{@code cpu.cfs_period_us}), read alone: a broken memory file does not hide it.
+     *
+     * @return empty when the cpu controller is not mounted or no level has the file
+     * @throws MalformedCgroupFileException when a limit file cannot be parsed
+     * @throws CgroupException              when the process's cgroup directory is missing
+     */
+    public Optional<EffectiveLimit<CpuMax>> effectiveCpuMax() throws IOException {
+        Optional<Hierarchy> h = hierarchy(Controller.CPU);
+        return h.isEmpty() ? Optional.empty()
+                : AncestorWalk.strictest(h.get(), CpuController::readMax, CpuController.STRICTEST_FIRST);
+    }
+
+    /**
+     * The strictest memory limit along this cgroup and its ancestors ({@code memory.max}; v1
+     * {@code memory.limit_in_bytes}), read alone.
+     *
+     * @return empty when the memory controller is not mounted or no level has the file
+     * @throws MalformedCgroupFileException when a limit file cannot be parsed
+     * @throws CgroupException              when the process's cgroup directory is missing
+     */
+    public Optional<EffectiveLimit<MemoryMax>> effectiveMemoryMax() throws IOException {
+        Optional<Hierarchy> h = hierarchy(Controller.MEMORY);
+        return h.isEmpty() ? Optional.empty()
+                : AncestorWalk.strictest(h.get(), MemoryController::readMax, MemoryController.STRICTEST_FIRST);
     }
 
     /**
@@ -102,6 +120,33 @@ public final class ProcessCgroup {
         return h.isEmpty() ? Optional.empty() : AncestorWalk.strictest(h.get(),
                 (dir, version) -> MemoryController.of(dir, version).readHigh(),
                 Comparator.comparing(MemoryHigh::limit, Limit.strictestFirst(Comparator.comparingLong(ByteSize::bytes))));
+    }
+
+    /**
+     * The CPUs this cgroup may run on ({@code cpuset.cpus.effective}, v2 only): the deepest level that
+     * has the file, since the kernel already intersects it with every ancestor's. systemd enables the
+     * cpuset controller below a slice only for units with {@code AllowedCPUs=}; without it the file
+     * is found at the first ancestor that has it (the root cgroup has it whenever
+     * the controller is on the unified hierarchy).
+     *
+     * @return empty on v1, or when the cpuset controller is not on the unified hierarchy
+     * @throws MalformedCgroupFileException when a present file is not a cpu list
+     */
+    public Optional<EffectiveLimit<CpusetCpus>> effectiveCpuset() throws IOException {
+        Optional<Hierarchy> h = hierarchy(Controller.CPU).filter(found -> found.version() == CgroupVersion.V2);
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        // Not AncestorWalk.strictest: a child partition root (cpuset.cpus.partition) takes its CPUs
+        // out of the parent's effective set, so the deepest file, not the smallest set, is the answer.
+        for (Optional<CgroupDir> level = Optional.of(h.get().dir()); level.isPresent(); level = level.get().parent()) {
+            Optional<CpusetCpus> cpus = CgroupParser.read(level.get(), CgroupFile.CPUSET_CPUS_EFFECTIVE,
+                    CpusetCpus::parseCgroup);
+            if (cpus.isPresent()) {
+                return Optional.of(new EffectiveLimit<>(cpus.get(), h.get().cgroupPath(level.get())));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A reader of this process's cpu controller files; empty when the hierarchy is not visible. */

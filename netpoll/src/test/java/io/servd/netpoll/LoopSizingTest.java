@@ -23,8 +23,9 @@ class LoopSizingTest {
             # whole quota: both rules agree
             2.0        | CEIL     | 1       | 2
             2.0        | FLOOR    | 1       | 2
-            # cpu.max arithmetic noise must not add a loop
+            # cpu.max arithmetic noise must not add a loop, nor take one away
             2.0000004  | CEIL     | 1       | 2
+            1.9999996  | FLOOR    | 1       | 2
             # a raised minimum wins over a small quota
             0.25       | FLOOR    | 4       | 4
             # host with no quota
@@ -35,8 +36,8 @@ class LoopSizingTest {
     }
 
     @Test
-    void defaultIsCeilAtLeastOneNoAcceptor() {
-        assertThat(LoopSizing.defaults()).isEqualTo(new LoopSizing(Rounding.CEIL, 1, 0));
+    void defaultIsFloorAtLeastOneNoAcceptor() {
+        assertThat(LoopSizing.defaults()).isEqualTo(new LoopSizing(Rounding.FLOOR, 1, 0));
     }
 
     @ParameterizedTest

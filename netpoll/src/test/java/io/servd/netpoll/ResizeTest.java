@@ -30,7 +30,7 @@ class ResizeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void resizesLiveWithoutDroppingConnections(Transport transport) throws Exception {
-        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1, 4)) {
+        try (EventLoops loops = EventLoops.start(transport, new LoopSizing(LoopSizing.Rounding.CEIL, 1, 0), 1, 4)) {
             assertThat(loops.workerCount()).isEqualTo(1);
             assertThat(loops.workerCapacity()).isEqualTo(4);
             Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), threadNameEcho());

@@ -3,12 +3,14 @@ package io.servd.agent.api;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.servd.cgroup.CgroupLayout;
 import io.servd.cgroup.unit.HostResources;
+import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.agent.access.WriteAccess;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.units.UnitTree;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What the agent's routes need, built once at start-up ({@link AgentSetup#system}) or by a test.
@@ -23,10 +25,12 @@ import java.util.concurrent.Executor;
  * @param limitsExecutor where applies run (D-Bus calls, cgroupfs and drop-in writes), never an event
  *                  loop: {@link AgentSetup#limitsExecutor()} in production; it may refuse work
  *                  ({@code RejectedExecutionException}) when busy
+ * @param sizing    what servd's event loops are sized for now, read from memory on each call (never
+ *                  from disk); empty when unknown ({@code /v1/self} then has no {@code runtime} object)
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
-                           Executor limitsExecutor) {
+                           Executor limitsExecutor, Supplier<Optional<RuntimeSizing>> sizing) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -35,12 +39,20 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(limitsExecutor, "limitsExecutor");
+        Objects.requireNonNull(sizing, "sizing");
+    }
+
+    /** A context without sizing (tests of other routes). */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                        Executor limitsExecutor) {
+        this(units, self, applier, host, access, registry, limitsExecutor, Optional::empty);
     }
 
     /** A context whose applies run on the calling thread: for tests on an embedded channel, where nothing blocks. */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
-        this(units, self, applier, host, access, registry, Runnable::run);
+        this(units, self, applier, host, access, registry, Runnable::run, Optional::empty);
     }
 
     /**

@@ -18,8 +18,10 @@ import io.servd.agent.limits.CgroupfsLimitsApplier;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.SystemdLimitsApplier;
 import io.servd.agent.metrics.NetpollMetrics;
+import io.servd.agent.metrics.SelfMetrics;
 import io.servd.agent.metrics.UnitMetrics;
 import io.servd.agent.units.UnitTree;
+import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.netpoll.Server;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,8 +81,10 @@ public final class AgentSetup {
      * systemd runs, else through cgroupfs on a unified host, else none.
      *
      * @param servers servd's open listeners, for the netpoll metrics
+     * @param sizing  what the event loops are sized for now, for {@code /v1/self} and {@code servd_self_*}
      */
-    public static AgentContext system(Settings settings, Supplier<List<Server>> servers) {
+    public static AgentContext system(Settings settings, Supplier<List<Server>> servers,
+                                      Supplier<Optional<RuntimeSizing>> sizing) {
         Optional<CgroupMounts> mounts = mounts();
         // /sys/fs/cgroup on a unified host, its unified/ mount on a hybrid one; the units list is empty without either
         CgroupRoot root = mounts.flatMap(CgroupMounts::unified).orElse(CgroupRoot.system());
@@ -106,7 +110,8 @@ public final class AgentSetup {
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
-        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor());
+        registry.register(new SelfMetrics(sizing));
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(), sizing);
     }
 
     /**

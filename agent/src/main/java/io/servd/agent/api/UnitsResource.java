@@ -11,6 +11,7 @@ import io.servd.cgroup.MemoryController;
 import io.servd.cgroup.MemoryMax;
 import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.unit.UnitName;
+import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
 import io.servd.agent.units.UnitTree;
@@ -78,6 +79,7 @@ final class UnitsResource {
         CgroupDir dir = context.units().root().resolve(group);
         Optional<String> unitName = UnitTree.unitOf(group);
         CgroupSnapshot status = reader.read(dir);
+        Optional<RuntimeSizing> sizing = context.sizing().get();
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             if (unitName.isPresent()) {
@@ -90,12 +92,43 @@ final class UnitsResource {
             json.writeObjectFieldStart("effective");
             writeEffective(json, dir);
             json.writeEndObject();
+            if (sizing.isPresent()) {
+                writeRuntime(json, sizing.get());
+            }
             json.writeFieldName("usage");
             // the usage object of the unit shape, without repeating unit/cgroup/limits
             UnitJson.writeUsage(json, status.usage());
             UnitJson.writeErrors(json, status.errors());
             json.writeEndObject();
         });
+    }
+
+    /** {@code runtime}: what the event loops are sized for now (agent/API.md). */
+    private static void writeRuntime(JsonGenerator json, RuntimeSizing sizing) throws IOException {
+        json.writeObjectFieldStart("runtime");
+        json.writeNumberField("eventLoops", sizing.eventLoops());
+        json.writeNumberField("eventLoopCapacity", sizing.eventLoopCapacity());
+        json.writeNumberField("cpus", sizing.cpu().effectiveCpus());
+        json.writeNumberField("hostCpus", sizing.cpu().hostCpus());
+        if (sizing.cpu().cpuset().isPresent()) {
+            json.writeStringField("cpusetCpus", sizing.cpu().cpuset().get().value().formatCgroup());
+        }
+        if (sizing.memory().max().isPresent()) {
+            writeBytes(json, "memoryMaxBytes", sizing.memory().maxBytes());
+        }
+        if (sizing.memory().high().isPresent()) {
+            writeBytes(json, "memoryHighBytes", sizing.memory().highBytes());
+        }
+        json.writeEndObject();
+    }
+
+    /** A limit that is there: its bytes, or "max" when unlimited. */
+    private static void writeBytes(JsonGenerator json, String field, Optional<ByteSize> bytes) throws IOException {
+        if (bytes.isPresent()) {
+            json.writeNumberField(field, bytes.get().bytes());
+        } else {
+            json.writeStringField(field, "max");
+        }
     }
 
     /** The strictest CPU and memory limits from {@code dir} up to the root, as they bind servd. */

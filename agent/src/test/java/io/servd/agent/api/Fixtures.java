@@ -1,5 +1,6 @@
 package io.servd.agent.api;
 
+import io.servd.testsupport.FixtureTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,18 +17,7 @@ final class Fixtures {
     }
 
     static Path copy(String scenario, Path into) throws IOException {
-        Path from = CGROUPFS.resolve(scenario);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = into.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return into;
+        return FixtureTree.copy(CGROUPFS.resolve(scenario), into);
     }
 
     /** Every file under {@code root} with its content: compare before and after to prove nothing was written. */

@@ -12,6 +12,7 @@ import io.servd.cgroup.unit.HostResources;
 import io.servd.cgroup.unit.ResourceDirectives;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.agent.units.UnitTree;
+import io.servd.testsupport.FixtureTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,16 +40,7 @@ class CgroupfsLimitsApplierTest {
     void copyTree() throws IOException {
         cgroupfs = tmp.resolve("cgroup");
         Path from = Path.of("..", "cgroup", "src", "test", "resources", "cgroupfs", "debian12-systemd252");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = cgroupfs.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        FixtureTree.copy(from, cgroupfs);
         fsRoot = Files.createDirectory(tmp.resolve("root"));
         tree = new UnitTree(new CgroupRoot(cgroupfs));
         applier = new CgroupfsLimitsApplier(new CgroupWriter(), new DropInWriter(fsRoot));

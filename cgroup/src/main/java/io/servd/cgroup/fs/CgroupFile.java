@@ -13,6 +13,8 @@ public enum CgroupFile {
     CPU_IDLE("cpu.idle"),
     CPU_STAT("cpu.stat"),
     CPU_PRESSURE("cpu.pressure"),
+    // --- cgroup v2 cpuset
+    CPUSET_CPUS_EFFECTIVE("cpuset.cpus.effective"),
     // --- cgroup v2 memory
     MEMORY_MAX("memory.max"),
     MEMORY_HIGH("memory.high"),

@@ -3,6 +3,8 @@ package io.servd.examples.greeter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.servd.daemon.limits.LimitWatcher;
+import io.servd.daemon.limits.LoopResizer;
 import io.servd.daemon.notify.Notifier;
 import io.servd.daemon.notify.NotifyMessage;
 import io.servd.daemon.pressure.LoadShedder;
@@ -21,14 +23,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code java -jar greeter.jar [--port=8080] [--host=127.0.0.1] [--transport=auto]}: serves
  * {@code GET /} on loopback by default. Under systemd ({@code Type=notify}) it sends {@code READY=1} and a
- * {@code STATUS=} line once it listens. Under memory pressure ({@code MemoryPressureWatch=}, else its
- * cgroup's {@code memory.pressure} and {@code memory.current}) it gives memory back and, if that is not
- * enough, answers new requests {@code 503} with {@code Retry-After} until the pressure is gone. SIGTERM
- * drains for up to 5 s, then stops.
+ * {@code STATUS=} line once it listens. Its event loops follow the cgroup's CPU limit
+ * ({@link LoopResizer}: floor of the quota, at least 1, at most the cpuset). Under memory pressure
+ * ({@code MemoryPressureWatch=}, else its cgroup's {@code memory.pressure} and {@code memory.current}) it
+ * gives memory back and, if that is not enough, answers new requests {@code 503} with {@code Retry-After}
+ * until the pressure is gone. SIGTERM drains for up to 5 s, then stops.
  */
 public final class Greeter {
     private Greeter() {
@@ -52,7 +56,9 @@ public final class Greeter {
                 Integer.parseInt(flags.get("port")));
 
         Notifier notifier = Notifier.fromEnvironment(System.getenv()); // inactive without NOTIFY_SOCKET
-        EventLoops loops = start(config, Runtime.getRuntime().availableProcessors());
+        Optional<LimitWatcher> limits = watchLimits();
+        EventLoops loops = limits.isPresent() ? start(config, limits.get())
+                : start(config, Runtime.getRuntime().availableProcessors());
         LoadShedder shedder = LoadShedder.create(PressureOptions.defaults());
         try {
             PressureWatch pressure = PressureWatch.start(shedder, System.getenv());
@@ -64,6 +70,7 @@ public final class Greeter {
                 server.drain(Duration.ofSeconds(5)).join();
                 pressure.close();
                 loops.close();
+                limits.ifPresent(LimitWatcher::close);
             }, "greeter-stop"));
             notifier.send(NotifyMessage.READY, new NotifyMessage.Status(listening));
         } catch (IOException e) { // cannot bind, or READY=1 lost (systemd would fail the start): exit ends the loops
@@ -72,11 +79,34 @@ public final class Greeter {
         }
     }
 
+    /** Loops sized once for {@code cpus}. */
     static EventLoops start(NetpollConfig config, double cpus) {
+        return EventLoops.start(transport(config), config.sizing(), cpus);
+    }
+
+    /** Loops that follow the CPU limit as {@code limits} sees it change (CPUQuota=, AllowedCPUs=). */
+    static EventLoops start(NetpollConfig config, LimitWatcher limits) {
+        EventLoops loops = LoopResizer.start(transport(config), config.sizing(), limits);
+        System.out.println("greeter: [" + loops.workerCount() + "] event loops for ["
+                + limits.current().cpu().describe() + "], following the limit");
+        return loops;
+    }
+
+    /** The own cgroup's limits; empty off Linux or when discovery fails (then sized for the host, once). */
+    private static Optional<LimitWatcher> watchLimits() {
+        try {
+            return Optional.of(LimitWatcher.start());
+        } catch (IOException e) {
+            System.out.println("greeter: cgroup limits not followed: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Transport transport(NetpollConfig config) {
         TransportSelection selection = Transport.detect(config);
         selection.skipped().forEach(s -> System.out.println("greeter: transport [" + s.transport()
                 + "] unavailable: " + s.reason()));
-        return EventLoops.start(selection.transport(), config.sizing(), cpus);
+        return selection.transport();
     }
 
     /** Each connection: the shedder's gate on raw bytes, then HTTP/1.1, then {@link HelloHandler}. */

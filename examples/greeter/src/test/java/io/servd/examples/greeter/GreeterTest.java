@@ -8,6 +8,13 @@ import io.servd.netpoll.NetpollConfig;
 import io.servd.netpoll.Preference;
 import io.servd.netpoll.Server;
 import io.servd.netpoll.Transport;
+import io.servd.cgroup.Cgroups;
+import io.servd.cgroup.ProcessCgroup;
+import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.cgroup.fs.ProcFs;
+import io.servd.daemon.limits.LimitWatcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,8 +27,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +81,29 @@ class GreeterTest {
             assertThat(drained.forced()).isZero();
             assertThat(drained.took()).isLessThan(Duration.ofSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    /** The cgroup module's captured VM tree (foo.service: CPUQuota=50%), seen from this module's directory. */
+    private static final Path RESOURCES = Path.of("..", "..", "cgroup", "src", "test", "resources");
+
+    @Test
+    void loopsFollowTheCgroupsCpuLimit(@TempDir Path tmp) throws Exception {
+        Path unit = Files.createDirectories(tmp.resolve("system.slice/foo.service"));
+        Path captured = RESOURCES.resolve("cgroupfs/debian12-systemd252/system.slice/foo.service/cpu.max");
+        Files.copy(captured, unit.resolve("cpu.max"));
+        ProcessCgroup self = Cgroups.self(new ProcFs(RESOURCES.resolve("procfs/debian12-systemd252")), new CgroupRoot(tmp));
+        var settings = LimitWatcher.Settings.defaults(2).withPollInterval(Duration.ofMillis(50));
+        try (LimitWatcher limits = LimitWatcher.start(self, settings);
+             EventLoops loops = Greeter.start(NetpollConfig.defaults().withTransport(Preference.NIO), limits)) {
+            assertThat(loops.workerCount()).isEqualTo(1);
+            CompletableFuture<Integer> resized = new CompletableFuture<>();
+            limits.subscribe(change -> resized.complete(loops.workerCount()));
+
+            Path next = Files.writeString(unit.resolve(".cpu.max"), "200000 100000\n"); // CPUQuota=200%
+            Files.move(next, unit.resolve("cpu.max"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+            assertThat(resized).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(2);
         }
     }
 
