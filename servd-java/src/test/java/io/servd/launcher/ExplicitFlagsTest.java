@@ -13,12 +13,12 @@ class ExplicitFlagsTest {
     @ParameterizedTest(name = "{0} suppresses {1}")
     @CsvSource(delimiter = '|', textBlock = """
         # explicit flag                     | derived flags it suppresses (space-separated)
-        -Xmx100m                            | -Xmx14m -Xms8m
-        -XX:MaxHeapSize=100m                | -Xmx14m -Xms8m
-        -XX:MaxRAMPercentage=50             | -Xmx14m -Xms8m
+        -Xmx100m                            | -Xmx10m -Xms8m
+        -XX:MaxHeapSize=100m                | -Xmx10m -Xms8m
+        -XX:MaxRAMPercentage=50             | -Xmx10m -Xms8m
         -Xms4m                              | -Xms8m
         -XX:MaxRAM=1g                       | -XX:MaxRAM=64m
-        -XX:MaxMetaspaceSize=64m            | -XX:MaxMetaspaceSize=12m
+        -XX:MaxMetaspaceSize=64m            | -XX:MaxMetaspaceSize=16m
         -XX:ReservedCodeCacheSize=32m       | -XX:ReservedCodeCacheSize=8m
         -XX:MaxDirectMemorySize=16m         | -XX:MaxDirectMemorySize=4m
         -Xss1m                              | -Xss256k
@@ -46,7 +46,7 @@ class ExplicitFlagsTest {
                 .env("JAVA_TOOL_OPTIONS", "-XX:MaxMetaspaceSize=40m")
                 .run("--print-flags", "-jar", "app.jar");
 
-        assertThat(r.flags()).doesNotContain("-XX:+UseSerialGC", "-Xmx14m", "-Xms8m", "-XX:MaxMetaspaceSize=12m")
+        assertThat(r.flags()).doesNotContain("-XX:+UseSerialGC", "-Xmx10m", "-Xms8m", "-XX:MaxMetaspaceSize=16m")
                 .contains("-XX:ReservedCodeCacheSize=8m");
     }
 
@@ -59,8 +59,8 @@ class ExplicitFlagsTest {
                 .run("--print-flags", "-cp", "-Xmx1g", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "Main", "-Xss1m");
         ServdJava.Result module = ServdJava.captured("debian12-systemd252").run("--print-flags", "-m", "app/app.Main", "-XX:+UseG1GC");
 
-        assertThat(jar.flags()).contains("-Xmx14m");
-        assertThat(main.flags()).contains("-Xmx14m", "-Xss256k");
+        assertThat(jar.flags()).contains("-Xmx10m");
+        assertThat(main.flags()).contains("-Xmx10m", "-Xss256k");
         assertThat(module.flags()).contains("-XX:+UseSerialGC");
     }
 }

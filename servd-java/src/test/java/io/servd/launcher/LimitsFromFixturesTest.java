@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LimitsFromFixturesTest {
 
-    private static final String SMALL_64M = "-XX:MaxRAM=64m -Xmx14m -Xms8m -XX:MaxMetaspaceSize=12m"
+    private static final String SMALL_64M = "-XX:MaxRAM=64m -Xmx10m -Xms8m -XX:MaxMetaspaceSize=16m"
             + " -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1"
             + " -XX:+UseSerialGC";
 
@@ -27,7 +27,7 @@ class LimitsFromFixturesTest {
         # captured, v2: foo.service with MemoryMax=64M CPUQuota=50% (0.5 cpus -> floor, at least 1)
         debian12-systemd252    | system.slice/foo.service/memory.max                           | 1    | SMALL_64M
         # captured, v2: the memory limit only on an ancestor slice (32M); 1.5 cpus from the service -> 1
-        debian12-slice-limited | servd.slice/servd-test.slice/memory.max                       | 1    | -XX:MaxRAM=32m -Xmx8m -Xms8m -XX:MaxMetaspaceSize=12m -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+        debian12-slice-limited | servd.slice/servd-test.slice/memory.max                       | 1    | -XX:MaxRAM=32m -Xmx8m -Xms8m -XX:MaxMetaspaceSize=16m -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
         # synthetic v2: 64M on system.slice, 150% on the service
         unified-nested         | system.slice/memory.max                                       | 1    | SMALL_64M
         # synthetic v1 (from the hybrid capture): memory.limit_in_bytes 64M on the slice, cfs 75000/50000
@@ -124,7 +124,7 @@ class LimitsFromFixturesTest {
         ServdJava.Result stricter = ServdJava.captured("docker-v1-bindmount")
                 .run("--print-flags", "--memory-max", "128M", "--cpus", "1", "Main");
 
-        assertThat(looser.flags()).contains("-Xmx14m", "-XX:ActiveProcessorCount=1");
+        assertThat(looser.flags()).contains("-Xmx10m", "-XX:ActiveProcessorCount=1");
         assertThat(stricter.flags()).contains("-XX:MaxRAM=128m", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1");
     }
 }
