@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What servd-java hands to java: it replaces itself (the fake java reports the pid the test
@@ -54,9 +56,15 @@ class ExecTest {
         assertThat(r.stdout()).startsWith("pid=" + r.pid() + "\n").contains("arg=-version");
     }
 
-    @Test
-    void mapsTheCdsArchiveNextToTheJar() throws IOException {
-        Path jdk = ServdJava.fakeJdk(dir.resolve("jdk"), "17.0.15");
+    @ParameterizedTest(name = "JDK {0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # runtime's JAVA_VERSION | archive mapped when app.jsa and app.aot are both next to app.jar
+        # an AOT cache needs JDK 24+: JDK 17 gets the CDS archive
+        17.0.15                  | -XX:SharedArchiveFile=app.jsa
+        25.0.1                   | -XX:AOTCache=app.aot
+        """)
+    void mapsTheArchiveNextToTheJar(String javaVersion, String expected) throws IOException {
+        Path jdk = ServdJava.fakeJdk(dir.resolve("jdk"), javaVersion);
         Path jar = Files.createFile(dir.resolve("app.jar"));
         Files.createFile(dir.resolve("app.jsa"));
         Files.createFile(dir.resolve("app.aot"));
@@ -64,21 +72,7 @@ class ExecTest {
         List<String> flags = ServdJava.captured("hybrid-host").env("SERVD_JAVA_HOME", jdk.toString())
                 .run("--print-flags", "-jar", jar.toString()).flags();
 
-        // JDK 17 cannot read an AOT cache (JDK 24+): the CDS archive it is
-        assertThat(flags).containsExactly("-XX:SharedArchiveFile=" + dir.resolve("app.jsa"));
-    }
-
-    @Test
-    void prefersTheAotCacheOnJdk25() throws IOException {
-        Path jdk = ServdJava.fakeJdk(dir.resolve("jdk"), "25.0.1");
-        Path jar = Files.createFile(dir.resolve("app.jar"));
-        Files.createFile(dir.resolve("app.jsa"));
-        Files.createFile(dir.resolve("app.aot"));
-
-        List<String> flags = ServdJava.captured("hybrid-host").env("SERVD_JAVA_HOME", jdk.toString())
-                .run("--print-flags", "-jar", jar.toString()).flags();
-
-        assertThat(flags).containsExactly("-XX:AOTCache=" + dir.resolve("app.aot"));
+        assertThat(flags).containsExactly(expected.replace("app.", dir + "/app."));
     }
 
     @Test
