@@ -60,7 +60,7 @@ class BadInputTest {
     }
 
     @ParameterizedTest(name = "cpuset [{0}]")
-    @ValueSource(strings = {"0-x", "3-1", "1,,2", "-1"})
+    @ValueSource(strings = {"0-x", "3-1", "1,,2", "-1", "0-99999999999999999999"})
     void malformedCpuList(String list) throws IOException {
         Fixtures.v2Cpuset(dir, list, "max 100000");
 
