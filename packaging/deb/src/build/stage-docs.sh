@@ -15,3 +15,4 @@ fill() { sed -e "s|@VERSION@|$version|g" -e "s|@MAINTAINER@|$maintainer|g" "$1";
 fill "$src/doc/changelog" | gzip -9n > "$out/changelog.gz"
 fill "$src/man/servd.8" | gzip -9n > "$out/servd.8.gz"
 fill "$src/man/servctl.1" | gzip -9n > "$out/servctl.1.gz"
+fill "$src/man/servd-java.1" | gzip -9n > "$out/servd-java.1.gz"
