@@ -1,7 +1,7 @@
 package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -69,7 +69,7 @@ class ServctlCommandTest {
         agent.answer("GET /v1/units/foo.service", 200, UNIT);
         Run run = servctl("limits", "foo.service", "--output", "json");
         assertThat(run.exitCode()).isZero();
-        assertThat(JsonTree.parse(run.out())).isEqualTo(JsonTree.parse(UNIT));
+        assertThat(Json.parse(run.out())).isEqualTo(Json.parse(UNIT));
         assertThat(run.out()).contains("\n  \"unit\" : \"foo.service\"");
     }
 
@@ -124,9 +124,29 @@ class ServctlCommandTest {
         FakeAgent.Request sent = agent.requests.get(0);
         assertThat(sent.method()).isEqualTo("PUT");
         assertThat(sent.contentType()).isEqualTo("application/json");
-        assertThat(JsonTree.parse(sent.body())).isEqualTo(JsonTree.parse(
+        assertThat(Json.parse(sent.body())).isEqualTo(Json.parse(
                 "{\"MemoryMax\":\"64M\",\"CPUQuota\":\"50%\",\"runtime\":true,\"dryRun\":true}"));
         assertThat(run.out()).contains("plan:", "cgroupWrites:", "file        content", "memory.max  67108864");
+    }
+
+    /**
+     * Issue 16: {@code set MemoryMax=infinity} exited 1 ("Numeric value (18446744073709551615) out of range
+     * of long") on an agent whose plan carried D-Bus' UINT64_MAX as a number. Any integer is read, and
+     * printed as sent, in text and in JSON.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"MemoryMax=infinity, MemoryMax", "TasksMax=infinity, TasksMax"})
+    void aPlanWithUint64MaxIsReadAndPrintedAsSent(String assignment, String property) throws IOException {
+        String answer = "{\"unit\":\"demo.service\",\"dryRun\":false,\"plan\":{\"properties\":[{\"name\":\"" + property
+                + "\",\"signature\":\"t\",\"value\":18446744073709551615}]}}";
+        agent.answer("PUT /v1/units/demo.service/limits", 200, answer);
+        Run text = servctl("set", "demo.service", assignment);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern(property + " +t +18446744073709551615\n");
+        Run json = servctl("set", "demo.service", assignment, "--output", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"value\" : 18446744073709551615");
+        assertThat(Json.parse(json.out())).isEqualTo(Json.parse(answer));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,6 @@
 package io.servd.servctl;
 
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servd.cgroup.unit.ResourceDirectives;
@@ -59,8 +59,8 @@ class SetPropertiesTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(agent.requests).hasSize(1);
-        assertThat(JsonTree.parse(agent.requests.get(0).body())).isEqualTo(
-                JsonTree.parse("{\"" + name + "\":\"" + SAMPLES.get(name) + "\",\"runtime\":false,\"dryRun\":true}"));
+        assertThat(Json.parse(agent.requests.get(0).body())).isEqualTo(
+                Json.parse("{\"" + name + "\":\"" + SAMPLES.get(name) + "\",\"runtime\":false,\"dryRun\":true}"));
     }
 
     @Test
