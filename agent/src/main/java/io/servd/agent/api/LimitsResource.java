@@ -149,8 +149,15 @@ final class LimitsResource {
             json.writeStartObject();
             json.writeStringField("name", p.name());
             json.writeStringField("signature", p.signature().code());
-            json.writeFieldName("value");
-            json.writeNumber(new BigInteger(p.unsignedValue()));
+            // UINT64_MAX as systemd's word for it ("infinity", "unset"): 18446744073709551615 is past
+            // what a double or a long holds (JavaScript, jq, servctl's reader up to issue 16)
+            Optional<String> word = p.symbolic();
+            if (word.isPresent()) {
+                json.writeStringField("value", word.get());
+            } else {
+                json.writeFieldName("value");
+                json.writeNumber(new BigInteger(p.unsignedValue()));
+            }
             json.writeEndObject();
         }
         json.writeEndArray();
