@@ -99,7 +99,7 @@ public final class AgentConnection {
      *                          within {@code --timeout}, {@link ExitCodes#REFUSED}
      *                          when the control socket's mode keeps us out; for an error status the
      *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
-     *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange, an answer over
+     *                          {@code detail} ({@link ExitCodes#forAnswer}); {@link ExitCodes#FAILURE} for a broken exchange, an answer over
      *                          {@link AgentClient#MAX_REPLY_BYTES} or a non-JSON body
      */
     JsonNode call(ServctlMain servctl, String method, String path, Optional<String> body)
@@ -121,13 +121,23 @@ public final class AgentConnection {
                     + client.describe() + "] failed: " + e.getMessage(), e);
         }
         if (!response.isSuccess()) {
-            throw new ServctlException(ExitCodes.forStatus(response.status()), errorMessage(response, client));
+            throw new ServctlException(ExitCodes.forAnswer(response.status(), errorCode(response)),
+                    errorMessage(response, client));
         }
         try {
             return Json.parse(response.body());
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "agent at [" + client.describe() + "] sent no JSON for ["
                     + method + " " + path + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /** The agent's {@code error} member, e.g. {@code "servd not authorized"}; empty text when the body has none. */
+    private static String errorCode(AgentResponse response) {
+        try {
+            return Json.parse(response.body()).path("error").asText();
+        } catch (IOException notJson) {
+            return "";
         }
     }
 

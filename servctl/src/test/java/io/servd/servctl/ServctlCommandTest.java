@@ -178,6 +178,27 @@ class ServctlCommandTest {
         assertThat(run.err()).startsWith("servctl: e" + status + ": d (HTTP " + status + " from [");
     }
 
+    /**
+     * Issue 16: on a host without polkitd, root's set was "forbidden ... (HTTP 403)", exit 4, as if root
+     * were not allowed. The agent now says systemd refuses servd itself (503 servd not authorized): exit 5,
+     * the agent's fix on stderr; a plain 503 (limits busy) stays exit 1.
+     */
+    @Test
+    void servdNotAuthorizedBySystemdExitsFiveWithTheFix() {
+        String detail = "systemd refused servd's SetUnitProperties [demo.service] [MemoryMax t 50331648]: polkitd is not"
+                + " installed ... Fix: install polkitd (apt-get install polkitd), which reads servd's rule"
+                + " [/usr/share/polkit-1/rules.d/50-servd.rules]; or run as root: systemctl set-property demo.service"
+                + " MemoryMax=50331648";
+        agent.answer("PUT /v1/units/demo.service/limits", 503,
+                "{\"error\":\"servd not authorized\",\"detail\":\"" + detail + "\"}");
+        Run run = servctl("set", "demo.service", "MemoryMax=48M");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.AGENT_NOT_AUTHORIZED).isEqualTo(5);
+        assertThat(run.err()).isEqualTo("servctl: servd not authorized: " + detail + " (HTTP 503 from [" + agent.url() + "])\n");
+
+        agent.answer("PUT /v1/units/demo.service/limits", 503, "{\"error\":\"limits busy\",\"detail\":\"retry\"}");
+        assertThat(servctl("set", "demo.service", "MemoryMax=48M").exitCode()).isEqualTo(ExitCodes.FAILURE);
+    }
+
     @Test
     void tokenFileIsSentAsBearerToken() throws IOException {
         Path token = Files.writeString(tmp.resolve("token"), "s3cret\n");
@@ -300,6 +321,7 @@ class ServctlCommandTest {
         Run run = Run.of(Run.isolated(tmp), "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Exit codes:", "3   agent unreachable", "4   refused by the agent",
+                "5   servd not authorized: systemd refuses the agent itself",
                 "status", "units", "limits", "set", "check", "top");
     }
 }

@@ -7,8 +7,13 @@ public final class LimitsException extends Exception {
 
     /** Why applying failed. */
     public enum Reason {
-        /** systemd/polkit or the file system refused: 403. */
+        /** systemd/polkit or the file system refused this change (polkit's rule protects the unit): 403. */
         DENIED,
+        /**
+         * systemd refused servd itself, whoever asked: polkitd is not installed, or no polkit rule grants
+         * servd's user {@code set-property}. The host's setup is missing, not the caller's right: 503.
+         */
+        AGENT_NOT_AUTHORIZED,
         /** The unit is unknown or has no cgroup: 404. */
         NO_SUCH_UNIT,
         /** The cgroup lacks the controller: 409. */

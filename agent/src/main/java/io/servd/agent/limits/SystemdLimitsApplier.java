@@ -19,6 +19,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
@@ -90,19 +91,25 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         }
         try (DBusConnection bus = DBusConnectionBuilder.forSystemBus().withShared(false).build()) {
             Manager manager = bus.getRemoteObject("org.freedesktop.systemd1", "/org/freedesktop/systemd1", Manager.class);
-            // asynchronously, so that the wait is ours: dbus-java's synchronous call waits its global 20 s
-            DBusAsyncReply<?> reply = bus.callMethodAsync(manager, "SetUnitProperties", plan.unit().name(),
-                    plan.runtime(), properties);
-            awaitReply(reply, plan);
-            // The answer itself, not DBusAsyncReply.getReply(): for a void method that throws NoReply
-            // even after a success (its return value is null), seen in the VM.
-            if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {
-                error.throwException(); // systemd's error, as the synchronous call would have thrown it
+            try {
+                // asynchronously, so that the wait is ours: dbus-java's synchronous call waits its global 20 s
+                DBusAsyncReply<?> reply = bus.callMethodAsync(manager, "SetUnitProperties", plan.unit().name(),
+                        plan.runtime(), properties);
+                awaitReply(reply, plan);
+                // The answer itself, not DBusAsyncReply.getReply(): for a void method that throws NoReply
+                // even after a success (its return value is null), seen in the VM.
+                if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {
+                    error.throwException(); // systemd's error, as the synchronous call would have thrown it
+                }
+            } catch (DBusExecutionException e) {
+                String type = errorName(e, plan.unit().name());
+                // only after a denial, and on the same connection: what systemd's own polkit call met
+                Optional<Boolean> polkit = reason(type) == LimitsException.Reason.DENIED
+                        ? PolkitDenial.polkitOnBus(() -> bus.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                DBus.class))
+                        : Optional.empty();
+                throw failure(type, e, plan, polkit);
             }
-        } catch (DBusExecutionException e) {
-            String type = errorName(e, plan.unit().name());
-            throw new LimitsException(reason(type), "SetUnitProperties [" + plan.unit() + "] " + plan.properties()
-                    + " failed: [" + type + "] " + e.getMessage(), e);
         } catch (DBusException | IOException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
         }
@@ -133,7 +140,8 @@ public final class SystemdLimitsApplier implements LimitsApplier {
      * The D-Bus error name. dbus-java 5.2 maps standard errors to classes ({@code errors.AccessDenied})
      * and other names only to a class of that exact name, if one exists; otherwise the name is lost
      * ({@code getType()} says only the class name, seen in the test VM). systemd's "no such unit" is then recognised by
-     * its fixed message, {@code "Unit %s not found."} (src/core/manager.c, systemd 252).
+     * its fixed message, {@code "Unit %s not found."} (src/core/manager.c, systemd 252), and polkit's demand for
+     * a password by {@code "Interactive authentication required."}.
      */
     @SuppressWarnings("removal")
     static String errorName(DBusExecutionException e, String unit) {
@@ -147,7 +155,21 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         if (("Unit " + unit + " not found.").equals(e.getMessage())) {
             return "org.freedesktop.systemd1.NoSuchUnit";
         }
+        // polkit would ask for a password: systemd's fixed message (src/shared/bus-polkit.c, systemd 252)
+        if ("Interactive authentication required.".equals(e.getMessage())) {
+            return "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired";
+        }
         return e.getClass().getName();
+    }
+
+    /** The failure to report for systemd's error {@code type}; a denial as {@link PolkitDenial#explain} says. */
+    static LimitsException failure(String type, DBusExecutionException e, LimitsPlan plan, Optional<Boolean> polkit) {
+        LimitsException.Reason reason = reason(type);
+        if (reason == LimitsException.Reason.DENIED) {
+            return PolkitDenial.explain(type, e, plan, polkit);
+        }
+        return new LimitsException(reason, "SetUnitProperties [" + plan.unit() + "] " + plan.properties() + " failed: ["
+                + type + "] " + e.getMessage(), e);
     }
 
     /** systemd's and dbus' error names, as the HTTP API reports them. */
