@@ -7,7 +7,10 @@ public final class LimitsException extends Exception {
 
     /** Why applying failed. */
     public enum Reason {
-        /** systemd/polkit or the file system refused this change (polkit's rule protects the unit): 403. */
+        /**
+         * The file system refused servd's write (cgroupfs applier): 403. A refusal by systemd is
+         * {@link #AGENT_NOT_AUTHORIZED}: {@link SystemdLimitsApplier} tells which.
+         */
         DENIED,
         /**
          * systemd refused servd itself, whoever asked: polkitd is not installed, or no polkit rule grants

@@ -172,7 +172,10 @@ public final class SystemdLimitsApplier implements LimitsApplier {
                 + type + "] " + e.getMessage(), e);
     }
 
-    /** systemd's and dbus' error names, as the HTTP API reports them. */
+    /**
+     * systemd's and dbus' error names as reasons; {@link LimitsException.Reason#DENIED} here is only "a
+     * denial", which {@link #failure} turns into {@link PolkitDenial#explain}'s answer.
+     */
     static LimitsException.Reason reason(String dbusError) {
         if (dbusError == null) {
             return LimitsException.Reason.FAILED;

@@ -33,7 +33,7 @@ public final class Json {
         try {
             tree = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IOException(e.getOriginalMessage() + " at " + e.getLocation(), e);
+            throw new IOException(e.getOriginalMessage() + (e.getLocation() == null ? "" : " at " + e.getLocation()), e);
         }
         if (tree == null || tree.isMissingNode()) {
             throw new IOException("empty JSON document");
