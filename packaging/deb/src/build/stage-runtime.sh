@@ -6,7 +6,7 @@
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
-  echo "usage: [EXTRA_MODULES=m1,m2] $0 JDK_HOME LIB_DIR OUT_DIR MAIN_JAR..." >&2
+  echo "usage: [EXTRA_MODULES=m1,m2] [OPTIONAL_MODULES=m3,m4] $0 JDK_HOME LIB_DIR OUT_DIR MAIN_JAR..." >&2
   exit 2
 fi
 jdk=$1          # JDK whose jlink, jdeps and jmods build the runtime
@@ -16,6 +16,7 @@ shift 3
 main_jars=("$@") # servd.jar (servd-agent) first, then servctl.jar (servd-servctl)
 main_jar=${main_jars[0]}
 extra=${EXTRA_MODULES:-}   # modules jdeps cannot see (reflection, service loading), comma-separated
+optional=${OPTIONAL_MODULES:-} # modules jdeps sees that a library only optionally uses (requires static), left out
 
 fail() { echo "[stage-runtime] ERROR: $*" >&2; exit 1; }
 
@@ -51,15 +52,25 @@ for jar in "$lib"/*.jar; do
   case " $all_classpaths " in *" lib/$(basename "$jar") "*) ;; *) fail "[$jar] is on no main jar's Class-Path";; esac
 done
 
-# --- 3. Module set: what jdeps finds in the jars, plus the declared extras -----------------------
+# --- 3. Module set: what jdeps finds in the jars, plus the declared extras, less the optional ones ---
 # --multi-release 17: the jars' Java 17 view; --ignore-missing-deps: optional dependencies of the
 # libraries (e.g. Logback's Jakarta Servlet support, Netty's BlockHound) are not on the class path
-# and are never loaded by servd.
-modules=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps \
+# and are never loaded by servd. --list-deps, not --print-module-deps: the full list, so that leaving
+# out an optional module (below) cannot drop a module it happened to imply (java.sql implies
+# java.logging and java.xml, which Logback needs). Its other lines (a jar's own packages) are not modules.
+modules=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17 --list-deps \
             "${main_jars[@]}" "$lib"/*.jar) || fail "jdeps failed on [${main_jars[*]}] and [$lib]"
+modules=$(sed -n 's/^ *\(\(java\|jdk\)\.[a-z0-9.]*\)$/\1/p' <<<"$modules" | paste -sd, -)
 if [ -n "$extra" ]; then
   modules="$modules,$extra"
 fi
+# A library's `requires static` module is one it works without (it checks before use); jdeps on a
+# class path cannot tell, and lists it. Each left out must be such a module of every jar naming it.
+for m in ${optional//,/ }; do
+  grep -qx "$m" <<<"$(tr ',' '\n' <<<"$modules")" \
+    || fail "OPTIONAL_MODULES names [$m], which jdeps no longer finds: drop it from servd.runtime.optionalModules"
+  modules=$(tr ',' '\n' <<<"$modules" | grep -vx "$m" | paste -sd, -)
+done
 modules=$(tr ',' '\n' <<<"$modules" | sed '/^$/d' | LC_ALL=C sort -u | paste -sd, -)
 echo "[stage-runtime] runtime modules: $modules"
 
@@ -125,3 +136,11 @@ for main in "${main_jars[@]:1}"; do
     || fail "the linked runtime cannot start [$main]: [$runtime/bin/java -jar $main --version] said [$version]"
   echo "[stage-runtime] smoke test: $version"
 done
+# servctl's JSON (jackson-databind) without the modules left out above: a check written as JSON
+# serialises through the ObjectMapper, which would fail here if it needed one of them.
+smoke_conf="$manifest_dir/servd.conf"
+printf '[HTTP]\nListen=127.0.0.1:9470\n' > "$smoke_conf"
+json=$("$runtime/bin/java" -jar "${main_jars[1]}" check --output json "$smoke_conf" 2>&1) \
+  || fail "the linked runtime cannot run [servctl check --output json]: [$json]"
+grep -q '"clean" : true' <<<"$json" || fail "servctl check --output json said [$json]"
+echo "[stage-runtime] smoke test: servctl check --output json"

@@ -1,6 +1,7 @@
 package io.servd.servctl;
 
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.cli.Json;
 import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.ServctlException;
 import java.util.Optional;
@@ -31,12 +32,12 @@ abstract class AgentCommand implements Callable<Integer> {
     OutputFormat output;
 
     /** Sends one request to the agent; its JSON answer, or the failure with servctl's exit code. */
-    JsonTree ask(String method, String path, Optional<String> body) throws ServctlException {
+    JsonNode ask(String method, String path, Optional<String> body) throws ServctlException {
         return agent.call(parent, method, path, body);
     }
 
     /** Prints {@code answer}: indented JSON with {@code --output json}, else {@code text} of it. */
-    void print(JsonTree answer, Function<JsonTree, String> text) {
-        ServctlMain.print(spec.commandLine(), output.isJson() ? answer.formatPretty() : text.apply(answer));
+    void print(JsonNode answer, Function<JsonNode, String> text) {
+        ServctlMain.print(spec.commandLine(), output.isJson() ? Json.formatPretty(answer) : text.apply(answer));
     }
 }

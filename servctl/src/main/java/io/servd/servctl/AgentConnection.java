@@ -2,7 +2,8 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.servd.servctl.client.AgentAccessDeniedException;
 import io.servd.servctl.client.AgentClient;
 import io.servd.servctl.client.AgentResponse;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -99,10 +99,10 @@ public final class AgentConnection {
      *                          within {@code --timeout}, {@link ExitCodes#REFUSED}
      *                          when the control socket's mode keeps us out; for an error status the
      *                          code of {@link ExitCodes#forStatus}, with the agent's {@code error} and
-     *                          {@code detail}; {@link ExitCodes#FAILURE} for a broken exchange, an answer over
+     *                          {@code detail} ({@link ExitCodes#forAnswer}); {@link ExitCodes#FAILURE} for a broken exchange, an answer over
      *                          {@link AgentClient#MAX_REPLY_BYTES} or a non-JSON body
      */
-    JsonTree call(ServctlMain servctl, String method, String path, Optional<String> body)
+    JsonNode call(ServctlMain servctl, String method, String path, Optional<String> body)
             throws ServctlException {
         AgentClient client = over(servctl.connection()).client(servctl.defaults());
         AgentResponse response;
@@ -121,13 +121,23 @@ public final class AgentConnection {
                     + client.describe() + "] failed: " + e.getMessage(), e);
         }
         if (!response.isSuccess()) {
-            throw new ServctlException(ExitCodes.forStatus(response.status()), errorMessage(response, client));
+            throw new ServctlException(ExitCodes.forAnswer(response.status(), errorCode(response)),
+                    errorMessage(response, client));
         }
         try {
-            return JsonTree.parse(response.body());
+            return Json.parse(response.body());
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "agent at [" + client.describe() + "] sent no JSON for ["
                     + method + " " + path + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /** The agent's {@code error} member, e.g. {@code "servd not authorized"}; empty text when the body has none. */
+    private static String errorCode(AgentResponse response) {
+        try {
+            return Json.parse(response.body()).path("error").asText();
+        } catch (IOException notJson) {
+            return "";
         }
     }
 
@@ -142,8 +152,9 @@ public final class AgentConnection {
             return (response.status() + " " + response.reasonPhrase()).strip() + ", empty body" + from;
         }
         try {
-            if (JsonTree.parse(text).value() instanceof Map<?, ?> m && m.containsKey("error")) {
-                text = m.get("error") + (m.containsKey("detail") ? ": " + m.get("detail") : "");
+            JsonNode error = Json.parse(text);
+            if (error.has("error")) {
+                text = error.get("error").asText() + (error.has("detail") ? ": " + error.get("detail").asText() : "");
             }
         } catch (IOException notJson) {
             text = text.length() > 200 ? text.substring(0, 200) + "..." : text;

@@ -3,7 +3,7 @@ package io.servd.servctl;
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
 import io.servd.servctl.cli.OutputFormat;
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
 import io.servd.cgroup.unit.Diagnostic;
 import io.servd.cgroup.unit.ParseResult;
 import io.servd.cgroup.unit.UnitFile;
@@ -90,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
                 list.add(m);
             }
             doc.put("diagnostics", list);
-            out.append(new JsonTree(doc).formatPretty());
+            out.append(Json.formatPretty(doc));
         } else {
             diagnostics.forEach(d -> out.append(d).append('\n'));
             if (diagnostics.isEmpty()) {

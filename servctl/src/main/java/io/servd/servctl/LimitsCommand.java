@@ -2,7 +2,7 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,8 +19,8 @@ final class LimitsCommand extends AgentCommand {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree limits = ask("GET", unitPath(unit), Optional.empty());
-        print(limits, answer -> PlainText.format(answer.value()));
+        JsonNode limits = ask("GET", unitPath(unit), Optional.empty());
+        print(limits, answer -> PlainText.format(answer));
         return ExitCodes.OK;
     }
 

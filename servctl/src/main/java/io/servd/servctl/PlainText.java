@@ -1,11 +1,14 @@
 package io.servd.servctl;
 
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.cli.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Turns a JSON value from the agent into text for people: objects as {@code key: value} lines, nested
@@ -18,21 +21,21 @@ final class PlainText {
     }
 
     /** The text form of {@code value}, ending in a newline unless empty. */
-    static String format(Object value) {
+    static String format(JsonNode value) {
         StringBuilder out = new StringBuilder();
         append(out, value, "");
         return out.toString();
     }
 
-    private static void append(StringBuilder out, Object value, String indent) {
-        if (value instanceof Map<?, ?> map) {
-            int width = map.keySet().stream().mapToInt(k -> String.valueOf(k).length()).max().orElse(0);
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                String key = String.valueOf(e.getKey());
-                if (e.getValue() instanceof String text && text.contains("\n")) {
+    private static void append(StringBuilder out, JsonNode value, String indent) {
+        if (value.isObject()) {
+            int width = value.properties().stream().mapToInt(e -> e.getKey().length()).max().orElse(0);
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
+                String key = e.getKey();
+                if (e.getValue().isTextual() && e.getValue().textValue().contains("\n")) {
                     // multi-line text (a drop-in's content): a block below the key, as YAML's "|"
                     out.append(indent).append(key).append(": |\n");
-                    text.lines().forEach(l -> out.append(indent).append("  ").append(l).append('\n'));
+                    e.getValue().textValue().lines().forEach(l -> out.append(indent).append("  ").append(l).append('\n'));
                 } else if (isScalar(e.getValue()) || isScalarList(e.getValue())) {
                     out.append(indent).append(key).append(':').append(" ".repeat(width - key.length() + 1))
                             .append(scalar(e.getValue())).append('\n');
@@ -41,10 +44,10 @@ final class PlainText {
                     append(out, e.getValue(), indent + "  ");
                 }
             }
-        } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(PlainText::isFlatObject)) {
-            table(out, list, indent);
-        } else if (value instanceof List<?> list) {
-            for (Object v : list) {
+        } else if (value.isArray() && !value.isEmpty() && elements(value).allMatch(PlainText::isFlatObject)) {
+            table(out, value, indent);
+        } else if (value.isArray()) {
+            for (JsonNode v : value) {
                 if (isScalar(v)) {
                     out.append(indent).append("- ").append(scalar(v)).append('\n');
                 } else {
@@ -58,17 +61,16 @@ final class PlainText {
     }
 
     /** One row per object, one column per key in order of first appearance; nested values as compact JSON. */
-    private static void table(StringBuilder out, List<?> rows, String indent) {
+    private static void table(StringBuilder out, JsonNode rows, String indent) {
         Set<String> columns = new LinkedHashSet<>();
-        rows.forEach(r -> ((Map<?, ?>) r).keySet().forEach(k -> columns.add(String.valueOf(k))));
+        rows.forEach(r -> r.fieldNames().forEachRemaining(columns::add));
         List<String> names = List.copyOf(columns);
         List<List<String>> cells = new ArrayList<>();
         int[] widths = names.stream().mapToInt(String::length).toArray();
-        for (Object r : rows) {
+        for (JsonNode r : rows) {
             List<String> line = new ArrayList<>();
             for (int c = 0; c < names.size(); c++) {
-                Map<?, ?> m = (Map<?, ?>) r;
-                String cell = m.containsKey(names.get(c)) ? scalar(m.get(names.get(c))) : "-";
+                String cell = r.has(names.get(c)) ? scalar(r.get(names.get(c))) : "-";
                 widths[c] = Math.max(widths[c], cell.length());
                 line.add(cell);
             }
@@ -89,30 +91,38 @@ final class PlainText {
         return b.toString();
     }
 
+    private static Stream<JsonNode> elements(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false);
+    }
+
     /** An object whose values fit in table cells: no multi-line text. */
-    private static boolean isFlatObject(Object v) {
-        return v instanceof Map<?, ?> m && m.values().stream().noneMatch(x -> x instanceof String t && t.contains("\n"));
+    private static boolean isFlatObject(JsonNode v) {
+        return v.isObject() && elements(v).noneMatch(x -> x.isTextual() && x.textValue().contains("\n"));
     }
 
     /** Scalars, and empty objects or arrays (printed as {@code -} on the key's line). */
-    private static boolean isScalar(Object v) {
-        return !(v instanceof Map<?, ?> m && !m.isEmpty()) && !(v instanceof List<?> l && !l.isEmpty());
+    private static boolean isScalar(JsonNode v) {
+        return !v.isContainerNode() || v.isEmpty();
     }
 
-    private static boolean isScalarList(Object v) {
-        return v instanceof List<?> l && l.stream().allMatch(PlainText::isScalar);
+    private static boolean isScalarList(JsonNode v) {
+        return v.isArray() && elements(v).allMatch(PlainText::isScalar);
     }
 
-    private static String scalar(Object v) {
-        if (v instanceof Map<?, ?> m && m.isEmpty() || v instanceof List<?> l0 && l0.isEmpty()) {
+    /**
+     * A value on one line: text as is, numbers exactly as sent (an integer beyond a long too), null and
+     * empty containers as {@code -}, a list joined with commas, an object as JSON on one line.
+     */
+    private static String scalar(JsonNode v) {
+        if (v.isNull() || v.isContainerNode() && v.isEmpty()) {
             return "-";
         }
-        if (v instanceof List<?> l) {
-            return String.join(", ", l.stream().map(PlainText::scalar).toList());
+        if (v.isArray()) {
+            return String.join(", ", elements(v).map(PlainText::scalar).toList());
         }
-        if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            return new JsonTree(v).formatPretty().replaceAll("\\s*\\n\\s*", " ").strip();
+        if (v.isObject()) {
+            return Json.formatPretty(v).replaceAll("\\s*\\n\\s*", " ").strip();
         }
-        return v == JsonTree.NULL ? "-" : String.valueOf(v);
+        return v.asText();
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes (see {@link ExitCodes}): 0 ok; 1 failure (agent error, answer over 4 MiB, diagnostics,
  * cgroupfs unreadable); 2 usage (bad flags, invalid {@code PROP=VALUE} or unit name); 3 agent unreachable
- * (including no complete answer within {@code --timeout}); 4 refused by the agent.
+ * (including no complete answer within {@code --timeout}); 4 refused by the agent; 5 systemd refuses the agent
+ * itself (polkitd or servd's polkit rule missing on its host).
  */
 @Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
         description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
             "1:failure: the agent answered an error or more than 4 MiB, check found diagnostics, cgroupfs unreadable",
             "2:usage: bad command line, PROP=VALUE or unit name rejected (locally or by the agent, HTTP 400)",
             "3:agent unreachable (not running, wrong --agent or --socket, no complete answer within --timeout)",
-            "4:refused by the agent (HTTP 401/403: no token, not root or in the control group)"})
+            "4:refused by the agent (HTTP 401/403: no token, not root or in the control group)",
+            "5:servd not authorized: systemd refuses the agent itself (polkitd or servd's polkit rule missing on its host)"})
 public final class ServctlMain implements Runnable {
 
     private final ServctlDefaults defaults;

@@ -2,7 +2,7 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.servd.cgroup.unit.DropInScope;
@@ -59,9 +59,9 @@ final class SetCommand extends AgentCommand {
     @Override
     public Integer call() throws ServctlException {
         Map<String, String> properties = parseAssignments(unit, assignments);
-        JsonTree result = ask("PUT", LimitsCommand.unitPath(unit) + "/limits",
+        JsonNode result = ask("PUT", LimitsCommand.unitPath(unit) + "/limits",
                 Optional.of(body(properties, runtime, dryRun)));
-        print(result, answer -> PlainText.format(answer.value()));
+        print(result, answer -> PlainText.format(answer));
         return ExitCodes.OK;
     }
 

@@ -2,7 +2,7 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 
@@ -13,8 +13,8 @@ final class StatusCommand extends AgentCommand {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree self = ask("GET", "/v1/self", Optional.empty());
-        print(self, answer -> PlainText.format(answer.value()));
+        JsonNode self = ask("GET", "/v1/self", Optional.empty());
+        print(self, answer -> PlainText.format(answer));
         return ExitCodes.OK;
     }
 }

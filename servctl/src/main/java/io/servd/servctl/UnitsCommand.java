@@ -2,7 +2,7 @@ package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 
@@ -13,7 +13,7 @@ final class UnitsCommand extends AgentCommand {
 
     @Override
     public Integer call() throws ServctlException {
-        JsonTree units = ask("GET", "/v1/units", Optional.empty());
+        JsonNode units = ask("GET", "/v1/units", Optional.empty());
         print(units, UnitsTable::format);
         return ExitCodes.OK;
     }

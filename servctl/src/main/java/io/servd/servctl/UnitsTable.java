@@ -1,11 +1,10 @@
 package io.servd.servctl;
 
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.servd.servctl.cli.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code servctl units} as text: one line per unit of the agent's {@code {"units":[Unit...]}} (agent/API.md)
@@ -20,16 +19,15 @@ final class UnitsTable {
     }
 
     /** The table; a body without a {@code units} array is printed generically. */
-    static String format(JsonTree units) {
-        if (!(units.get("units").orElse(null) instanceof List<?> list)) {
-            return PlainText.format(units.value());
+    static String format(JsonNode units) {
+        if (!units.path("units").isArray()) {
+            return PlainText.format(units);
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(TITLES);
-        for (Object u : list) {
-            Map<?, ?> unit = u instanceof Map<?, ?> m ? m : Map.of();
-            Map<?, ?> limits = map(unit.get("limits"));
-            Map<?, ?> usage = map(unit.get("usage"));
+        for (JsonNode unit : units.get("units")) {
+            JsonNode limits = unit.path("limits");
+            JsonNode usage = unit.path("usage");
             rows.add(new String[] {
                 text(unit.get("unit")), text(usage.get("pidsCurrent")), text(limits.get("pidsMax")),
                 bytes(usage.get("memoryCurrentBytes")), bytes(limits.get("memoryMaxBytes")),
@@ -55,34 +53,35 @@ final class UnitsTable {
         return out.toString();
     }
 
-    private static Map<?, ?> map(Object o) {
-        return o instanceof Map<?, ?> m ? m : Map.of();
+    /** A value as sent ({@code max}, a count), {@code -} when absent or null. */
+    private static String text(JsonNode o) {
+        return o == null || o.isMissingNode() || o.isNull() ? "-" : o.isContainerNode() ? o.toString() : o.asText();
     }
 
-    private static String text(Object o) {
-        return o == null || o == JsonTree.NULL ? "-" : String.valueOf(o);
+    /** Whether {@code o} is an integer a long holds (the agent's counters and limits are). */
+    private static boolean isLong(JsonNode o) {
+        return o != null && o.isIntegralNumber() && o.canConvertToLong();
     }
 
     /** Bytes in binary units ({@code 64.0M}), like top; {@code max} stays {@code max}. */
-    private static String bytes(Object o) {
-        if (!(o instanceof Long n)) {
-            return text(o);
-        }
-        return Sizes.format(n);
+    private static String bytes(JsonNode o) {
+        return isLong(o) ? Sizes.format(o.longValue()) : text(o);
     }
 
-    private static String seconds(Object o) {
-        return o instanceof Long usec ? String.format(Locale.ROOT, "%.1fs", usec / 1e6) : text(o);
+    private static String seconds(JsonNode o) {
+        return isLong(o) ? String.format(Locale.ROOT, "%.1fs", o.longValue() / 1e6) : text(o);
     }
 
     /** {@code cpuMax} {@code {"quotaUsec":50000,"periodUsec":100000}} as systemd's {@code CPUQuota=} percentage. */
-    private static String quota(Object o) {
-        if (!(o instanceof Map<?, ?> m)) {
+    private static String quota(JsonNode o) {
+        if (o == null || !o.isObject()) {
             return text(o);
         }
-        if (m.get("quotaUsec") instanceof Long q && m.get("periodUsec") instanceof Long p && p > 0) {
-            return String.format(Locale.ROOT, "%.0f%%", 100.0 * q / p);
+        JsonNode q = o.get("quotaUsec");
+        JsonNode p = o.get("periodUsec");
+        if (isLong(q) && isLong(p) && p.longValue() > 0) {
+            return String.format(Locale.ROOT, "%.0f%%", 100.0 * q.longValue() / p.longValue());
         }
-        return text(m.get("quotaUsec"));
+        return text(q);
     }
 }

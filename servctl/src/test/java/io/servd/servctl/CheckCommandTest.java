@@ -1,7 +1,8 @@
 package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.cli.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -99,9 +100,10 @@ class CheckCommandTest {
     void jsonListsTheDiagnostics() throws IOException {
         Run run = check("demo.slice", "[Slice]\nTasksMax=-1\n", "--output", "json");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
-        JsonTree doc = JsonTree.parse(run.out());
-        assertThat(doc.get("kind")).contains("unit");
-        assertThat(doc.get("clean")).contains(false);
+        JsonNode doc = Json.parse(run.out());
+        assertThat(doc.path("kind").asText()).isEqualTo("unit");
+        assertThat(doc.path("clean").isBoolean()).isTrue();
+        assertThat(doc.path("clean").booleanValue()).isFalse();
         assertThat(run.out()).contains("\"line\" : 2", "\"directive\" : \"TasksMax\"", "\"value\" : \"-1\"");
     }
 

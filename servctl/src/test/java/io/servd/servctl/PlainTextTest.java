@@ -1,6 +1,7 @@
 package io.servd.servctl;
 
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.cli.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -11,7 +12,7 @@ class PlainTextTest {
     @Test
     void aSetPlanPrintsTablesAndDropInContentAsBlocks() throws IOException {
         // the PUT /v1/units/{unit}/limits answer of agent/API.md
-        JsonTree answer = JsonTree.parse("""
+        JsonNode answer = Json.parse("""
                 {"unit":"foo.service","applier":"dbus","runtime":false,"dryRun":true,
                  "plan":{"properties":[{"name":"MemoryMax","signature":"t","value":67108864},
                                        {"name":"CPUQuotaPerSecUSec","signature":"t","value":500000}],
@@ -20,7 +21,7 @@ class PlainTextTest {
                          "cgroupWrites":[{"file":"memory.max","content":"67108864"},
                                          {"file":"cpu.max","content":"50000 100000"}]},
                  "applied":{}}""");
-        assertThat(PlainText.format(answer.value())).isEqualTo("""
+        assertThat(PlainText.format(answer)).isEqualTo("""
                 unit:    foo.service
                 applier: dbus
                 runtime: false
@@ -47,7 +48,7 @@ class PlainTextTest {
 
     @Test
     void nullIsADashAndScalarListsAreJoined() throws IOException {
-        assertThat(PlainText.format(JsonTree.parse("{\"a\":null,\"errors\":[\"x\",\"y\"]}").value()))
+        assertThat(PlainText.format(Json.parse("{\"a\":null,\"errors\":[\"x\",\"y\"]}")))
                 .isEqualTo("a:      -\nerrors: x, y\n");
     }
 }

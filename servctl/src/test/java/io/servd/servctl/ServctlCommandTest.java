@@ -1,7 +1,7 @@
 package io.servd.servctl;
 
 import io.servd.servctl.cli.ExitCodes;
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -69,7 +69,7 @@ class ServctlCommandTest {
         agent.answer("GET /v1/units/foo.service", 200, UNIT);
         Run run = servctl("limits", "foo.service", "--output", "json");
         assertThat(run.exitCode()).isZero();
-        assertThat(JsonTree.parse(run.out())).isEqualTo(JsonTree.parse(UNIT));
+        assertThat(Json.parse(run.out())).isEqualTo(Json.parse(UNIT));
         assertThat(run.out()).contains("\n  \"unit\" : \"foo.service\"");
     }
 
@@ -124,9 +124,29 @@ class ServctlCommandTest {
         FakeAgent.Request sent = agent.requests.get(0);
         assertThat(sent.method()).isEqualTo("PUT");
         assertThat(sent.contentType()).isEqualTo("application/json");
-        assertThat(JsonTree.parse(sent.body())).isEqualTo(JsonTree.parse(
+        assertThat(Json.parse(sent.body())).isEqualTo(Json.parse(
                 "{\"MemoryMax\":\"64M\",\"CPUQuota\":\"50%\",\"runtime\":true,\"dryRun\":true}"));
         assertThat(run.out()).contains("plan:", "cgroupWrites:", "file        content", "memory.max  67108864");
+    }
+
+    /**
+     * Issue 16: {@code set MemoryMax=infinity} exited 1 ("Numeric value (18446744073709551615) out of range
+     * of long") on an agent whose plan carried D-Bus' UINT64_MAX as a number. Any integer is read, and
+     * printed as sent, in text and in JSON.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"MemoryMax=infinity, MemoryMax", "TasksMax=infinity, TasksMax"})
+    void aPlanWithUint64MaxIsReadAndPrintedAsSent(String assignment, String property) throws IOException {
+        String answer = "{\"unit\":\"demo.service\",\"dryRun\":false,\"plan\":{\"properties\":[{\"name\":\"" + property
+                + "\",\"signature\":\"t\",\"value\":18446744073709551615}]}}";
+        agent.answer("PUT /v1/units/demo.service/limits", 200, answer);
+        Run text = servctl("set", "demo.service", assignment);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern(property + " +t +18446744073709551615\n");
+        Run json = servctl("set", "demo.service", assignment, "--output", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"value\" : 18446744073709551615");
+        assertThat(Json.parse(json.out())).isEqualTo(Json.parse(answer));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -156,6 +176,27 @@ class ServctlCommandTest {
         Run run = servctl("set", "demo.service", "TasksMax=100");
         assertThat(run.exitCode()).isEqualTo(exit);
         assertThat(run.err()).startsWith("servctl: e" + status + ": d (HTTP " + status + " from [");
+    }
+
+    /**
+     * Issue 16: on a host without polkitd, root's set was "forbidden ... (HTTP 403)", exit 4, as if root
+     * were not allowed. The agent now says systemd refuses servd itself (503 servd not authorized): exit 5,
+     * the agent's fix on stderr; a plain 503 (limits busy) stays exit 1.
+     */
+    @Test
+    void servdNotAuthorizedBySystemdExitsFiveWithTheFix() {
+        String detail = "systemd refused servd's SetUnitProperties [demo.service] [MemoryMax t 50331648]: polkitd is not"
+                + " installed ... Fix: install polkitd (apt-get install polkitd), which reads servd's rule"
+                + " [/usr/share/polkit-1/rules.d/50-servd.rules]; or run as root: systemctl set-property demo.service"
+                + " MemoryMax=50331648";
+        agent.answer("PUT /v1/units/demo.service/limits", 503,
+                "{\"error\":\"servd not authorized\",\"detail\":\"" + detail + "\"}");
+        Run run = servctl("set", "demo.service", "MemoryMax=48M");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.AGENT_NOT_AUTHORIZED).isEqualTo(5);
+        assertThat(run.err()).isEqualTo("servctl: servd not authorized: " + detail + " (HTTP 503 from [" + agent.url() + "])\n");
+
+        agent.answer("PUT /v1/units/demo.service/limits", 503, "{\"error\":\"limits busy\",\"detail\":\"retry\"}");
+        assertThat(servctl("set", "demo.service", "MemoryMax=48M").exitCode()).isEqualTo(ExitCodes.FAILURE);
     }
 
     @Test
@@ -280,6 +321,7 @@ class ServctlCommandTest {
         Run run = Run.of(Run.isolated(tmp), "--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Exit codes:", "3   agent unreachable", "4   refused by the agent",
+                "5   servd not authorized: systemd refuses the agent itself",
                 "status", "units", "limits", "set", "check", "top");
     }
 }

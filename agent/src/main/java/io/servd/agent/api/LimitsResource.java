@@ -109,6 +109,9 @@ final class LimitsResource {
     private static Reply failure(LimitsException e) {
         return switch (e.reason()) {
             case DENIED -> Reply.error(HttpResponseStatus.FORBIDDEN, "forbidden", e.getMessage());
+            // the caller was admitted; systemd refuses servd itself until the host has polkitd and servd's rule
+            case AGENT_NOT_AUTHORIZED -> Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "servd not authorized",
+                    e.getMessage());
             case NO_SUCH_UNIT -> Reply.error(HttpResponseStatus.NOT_FOUND, "unknown unit", e.getMessage());
             case CONTROLLER_NOT_ENABLED -> Reply.error(HttpResponseStatus.CONFLICT, "controller not enabled", e.getMessage());
             case UNAVAILABLE -> Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable", e.getMessage());
@@ -152,8 +155,15 @@ final class LimitsResource {
             json.writeStartObject();
             json.writeStringField("name", p.name());
             json.writeStringField("signature", p.signature().code());
-            json.writeFieldName("value");
-            json.writeNumber(new BigInteger(p.unsignedValue()));
+            // UINT64_MAX as systemd's word for it ("infinity", "unset"): 18446744073709551615 is past
+            // what a double or a long holds (JavaScript, jq, servctl's reader up to issue 16)
+            Optional<String> word = p.symbolic();
+            if (word.isPresent()) {
+                json.writeStringField("value", word.get());
+            } else {
+                json.writeFieldName("value");
+                json.writeNumber(new BigInteger(p.unsignedValue()));
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

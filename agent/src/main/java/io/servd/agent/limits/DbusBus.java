@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.freedesktop.dbus.DBusAsyncReply;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
@@ -112,6 +114,11 @@ final class DbusBus implements SystemdLimitsApplier.Bus {
         } catch (DBusException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, what + ": unreadable answer: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<Boolean> polkitOnBus() {
+        return PolkitDenial.polkitOnBus(() -> connection.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class));
     }
 
     @Override

@@ -7,8 +7,16 @@ public final class LimitsException extends Exception {
 
     /** Why applying failed. */
     public enum Reason {
-        /** systemd/polkit or the file system refused: 403. */
+        /**
+         * The file system refused servd's write (cgroupfs applier): 403. A refusal by systemd is
+         * {@link #AGENT_NOT_AUTHORIZED}: {@link SystemdLimitsApplier} tells which.
+         */
         DENIED,
+        /**
+         * systemd refused servd itself, whoever asked: polkitd is not installed, or no polkit rule grants
+         * servd's user {@code set-property}. The host's setup is missing, not the caller's right: 503.
+         */
+        AGENT_NOT_AUTHORIZED,
         /** The unit is unknown or has no cgroup: 404. */
         NO_SUCH_UNIT,
         /** The cgroup lacks the controller: 409. */

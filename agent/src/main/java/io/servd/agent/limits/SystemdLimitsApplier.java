@@ -60,8 +60,16 @@ public final class SystemdLimitsApplier implements LimitsApplier {
          */
         List<DbusProperty> read(UnitName unit, List<String> properties) throws LimitsException;
 
-        /** {@code SetUnitProperties(unit, runtime, properties)}, answered within {@link #CALL_TIMEOUT}. */
+        /**
+         * {@code SetUnitProperties(unit, runtime, properties)}, answered within {@link #CALL_TIMEOUT}.
+         *
+         * @throws LimitsException systemd's error; a {@link LimitsException.Reason#DENIED} has systemd's
+         *     {@link DBusExecutionException} as its cause, for {@link #failure}
+         */
         void set(UnitName unit, boolean runtime, List<DbusProperty> properties) throws LimitsException;
+
+        /** Whether polkit is on this bus to be asked ({@link PolkitDenial#polkitOnBus}); empty when the bus does not say. */
+        Optional<Boolean> polkitOnBus();
 
         @Override
         void close() throws LimitsException;
@@ -122,7 +130,15 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         dropIns.ensureRoom(plan.dropIns());
         try (Bus bus = buses.open()) {
             List<DbusProperty> before = bus.read(plan.unit(), valueProperties(plan));
-            bus.set(plan.unit(), plan.runtime(), plan.properties());
+            try {
+                bus.set(plan.unit(), plan.runtime(), plan.properties());
+            } catch (LimitsException e) {
+                // systemd refusing servd's own call: say what the host lacks, asked on the same connection
+                if (e.reason() == LimitsException.Reason.DENIED && e.getCause() instanceof DBusExecutionException d) {
+                    throw failure(errorName(d, plan.unit().name()), d, plan, bus.polkitOnBus());
+                }
+                throw e;
+            }
             Optional<String> notWritten = dropIns.notWritten(plan.dropIns());
             if (notWritten.isPresent()) {
                 rollBack(bus, plan, before, notWritten.get());
@@ -163,7 +179,8 @@ public final class SystemdLimitsApplier implements LimitsApplier {
      * The D-Bus error name. dbus-java 5.2 maps standard errors to classes ({@code errors.AccessDenied})
      * and other names only to a class of that exact name, if one exists; otherwise the name is lost
      * ({@code getType()} says only the class name, seen in the test VM). systemd's "no such unit" is then recognised by
-     * its fixed message, {@code "Unit %s not found."} (src/core/manager.c, systemd 252).
+     * its fixed message, {@code "Unit %s not found."} (src/core/manager.c, systemd 252), and polkit's demand for
+     * a password by {@code "Interactive authentication required."}.
      */
     @SuppressWarnings("removal")
     static String errorName(DBusExecutionException e, String unit) {
@@ -177,7 +194,21 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         if (("Unit " + unit + " not found.").equals(e.getMessage())) {
             return "org.freedesktop.systemd1.NoSuchUnit";
         }
+        // polkit would ask for a password: systemd's fixed message (src/shared/bus-polkit.c, systemd 252)
+        if ("Interactive authentication required.".equals(e.getMessage())) {
+            return "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired";
+        }
         return e.getClass().getName();
+    }
+
+    /** The failure to report for systemd's error {@code type}; a denial as {@link PolkitDenial#explain} says. */
+    static LimitsException failure(String type, DBusExecutionException e, LimitsPlan plan, Optional<Boolean> polkit) {
+        LimitsException.Reason reason = reason(type);
+        if (reason == LimitsException.Reason.DENIED) {
+            return PolkitDenial.explain(type, e, plan, polkit);
+        }
+        return new LimitsException(reason, "SetUnitProperties [" + plan.unit() + "] " + plan.properties() + " failed: ["
+                + type + "] " + e.getMessage(), e);
     }
 
     /** systemd's and dbus' error names, as the HTTP API reports them. */

@@ -247,6 +247,8 @@ class AgentApiTest {
     @CsvSource(delimiter = '|', textBlock = """
         # reason                 | status
         DENIED                   | 403
+        # systemd refused servd itself (polkitd or its rule missing): not the caller's fault
+        AGENT_NOT_AUTHORIZED     | 503
         NO_SUCH_UNIT             | 404
         CONTROLLER_NOT_ENABLED   | 409
         UNAVAILABLE              | 503

@@ -35,6 +35,7 @@ class AllOrNothingApplyTest {
     private final List<String> calls = new ArrayList<>();
     private boolean systemdWritesDropIns = true;
     private boolean rollbackFails;
+    private boolean denied;
 
     private static final List<DbusProperty> BEFORE = List.of(
             new DbusProperty("MemoryMax", DbusProperty.Signature.UINT64, DbusProperty.UINT64_MAX),
@@ -55,6 +56,10 @@ class AllOrNothingApplyTest {
         @Override
         public void set(UnitName unit, boolean runtime, List<DbusProperty> properties) throws LimitsException {
             calls.add("set " + unit + " " + properties);
+            if (denied) {
+                throw new LimitsException(LimitsException.Reason.DENIED, "SetUnitProperties: Permission denied",
+                        new org.freedesktop.dbus.errors.AccessDenied("Permission denied"));
+            }
             if (properties.equals(BEFORE) && rollbackFails) {
                 throw new LimitsException(LimitsException.Reason.FAILED, "SetUnitProperties: no answer", null);
             }
@@ -68,6 +73,12 @@ class AllOrNothingApplyTest {
                     throw new AssertionError(e);
                 }
             }
+        }
+
+        @Override
+        public Optional<Boolean> polkitOnBus() {
+            calls.add("polkit?");
+            return Optional.of(true);
         }
 
         @Override
@@ -129,6 +140,23 @@ class AllOrNothingApplyTest {
                 .isInstanceOfSatisfying(LimitsException.class, e -> assertThat(e.reason()).isEqualTo(LimitsException.Reason.FAILED))
                 .hasMessageContaining("setting back")
                 .hasMessageContaining("keeps the new values until the next daemon-reload");
+    }
+
+    /** systemd refusing servd's own call is the host's missing polkit setup, asked on the same bus: not the caller's 403. */
+    @Test
+    void aDenialOfServdsCallSaysWhatTheHostLacks() {
+        denied = true;
+
+        assertThatThrownBy(() -> applier(1 << 20).apply(plan, Optional.empty()))
+                .isInstanceOfSatisfying(LimitsException.class,
+                        e -> assertThat(e.reason()).isEqualTo(LimitsException.Reason.AGENT_NOT_AUTHORIZED))
+                .hasMessageContaining("polkit said no")
+                .hasMessageContaining("systemctl set-property demo.service MemoryMax=67108864 CPUQuota=50.00%");
+        assertThat(calls).containsExactly(
+                "read demo.service [MemoryMax, CPUQuotaPerSecUSec]",
+                "set demo.service " + plan.properties(),
+                "polkit?",
+                "close");
     }
 
     @Test

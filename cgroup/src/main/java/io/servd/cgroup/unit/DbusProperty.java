@@ -1,6 +1,7 @@
 package io.servd.cgroup.unit;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One {@code (sv)} entry of systemd's {@code SetUnitProperties}: a property name, its D-Bus type and an
@@ -63,6 +64,21 @@ public record DbusProperty(String name, Signature signature, long value) {
     /** The value as an unsigned decimal, as {@code busctl} prints it, e.g. {@code "18446744073709551615"}. */
     public String unsignedValue() {
         return Long.toUnsignedString(value);
+    }
+
+    /**
+     * What systemd reads this value as when it is not a quantity: for {@link #UINT64_MAX} of a {@code t}
+     * property the word {@code systemctl show} prints for it, {@code "infinity"} ({@code CGROUP_LIMIT_MAX}
+     * of {@code MemoryMax}/{@code TasksMax}…, {@code USEC_INFINITY} of {@code CPUQuotaPerSecUSec} and
+     * {@code CPUQuotaPeriodUSec}), or {@code "unset"} for a weight ({@code CGROUP_WEIGHT_INVALID} of
+     * {@code CPUWeight}, which systemctl shows as {@code [not set]}). Empty for every other value, which
+     * is the quantity itself (bytes, tasks, µs, a weight, a share of {@code UINT32_MAX}).
+     */
+    public Optional<String> symbolic() {
+        if (signature != Signature.UINT64 || value != UINT64_MAX) {
+            return Optional.empty();
+        }
+        return Optional.of(name.endsWith("Weight") ? "unset" : "infinity");
     }
 
     /** The {@code busctl call … SetUnitProperties sba(sv)} argument form: {@code Name t 123}. */

@@ -92,4 +92,27 @@ class DbusPropertiesTest {
         assertThat(DirectiveKind.values()).extracting(DirectiveKind::directive).containsExactlyInAnyOrder("CPUWeight", "CPUQuota",
                 "CPUQuotaPeriodSec", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
     }
+
+    /** UINT64_MAX is a word, as systemctl show prints it; every other value is the quantity itself. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # directive       | value    | symbolic
+        MemoryMax         | infinity | infinity
+        MemorySwapMax     | ''       | infinity
+        TasksMax          | infinity | infinity
+        CPUQuota          | ''       | infinity
+        CPUQuotaPeriodSec | ''       | infinity
+        # CGROUP_WEIGHT_INVALID: systemctl show says [not set]
+        CPUWeight         | ''       | unset
+        # quantities: no word, 0 included (CPUWeight=idle, MemoryMin=0)
+        CPUWeight         | idle     | -
+        MemoryMin         | 0        | -
+        MemoryMax         | 7E       | -
+        MemoryMax         | 100%     | -
+        TasksMax          | 40%      | -
+        """)
+    void uint64MaxHasSystemdsWord(String directive, String value, String symbolic) {
+        DbusProperty p = ResourceDirectives.parse(directive, value).dbusProperty();
+        assertThat(p.symbolic().orElse("-")).isEqualTo(symbolic);
+    }
 }

@@ -15,6 +15,9 @@ package io.servd.servctl.cli;
  * <tr><td>4</td><td>{@link #REFUSED}</td><td>the agent refused the request: not authorised to write
  *     (HTTP 401/403: no token, not root or in the control group), or the control socket's mode keeps this
  *     user out</td></tr>
+ * <tr><td>5</td><td>{@link #AGENT_NOT_AUTHORIZED}</td><td>the caller was admitted, but systemd refuses servd itself:
+ *     polkitd or servd's polkit rule is missing on the agent's host (agent error {@code servd not authorized},
+ *     HTTP 503). Fix the host as the message says, or run {@code systemctl set-property} as root</td></tr>
  * </table>
  */
 public final class ExitCodes {
@@ -23,8 +26,20 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     public static final int UNREACHABLE = 3;
     public static final int REFUSED = 4;
+    public static final int AGENT_NOT_AUTHORIZED = 5;
+
+    /** The agent's {@code error} when systemd refuses servd itself (agent/API.md, 503). */
+    public static final String SERVD_NOT_AUTHORIZED = "servd not authorized";
 
     private ExitCodes() {
+    }
+
+    /**
+     * The exit code for an agent's answer: {@link #AGENT_NOT_AUTHORIZED} for its {@code servd not authorized}
+     * error, else {@link #forStatus}.
+     */
+    public static int forAnswer(int status, String error) {
+        return status == 503 && SERVD_NOT_AUTHORIZED.equals(error) ? AGENT_NOT_AUTHORIZED : forStatus(status);
     }
 
     /** The exit code for an agent's HTTP status: 2xx → 0, 400 → 2, 401/403 → 4, anything else → 1. */

@@ -19,8 +19,8 @@ public record AgentResponse(int status, String body) {
 
     /**
      * The status's reason phrase as RFC 9110 §15 names it ({@code "Not Found"}), for messages; empty
-     * for a code it does not name. Derived, not read: {@code java.net.http} does not keep the phrase
-     * the agent sent.
+     * for a code it does not name. Derived from the code, not the phrase the agent sent: one message for
+     * a code, whichever agent answered.
      */
     public String reasonPhrase() {
         return switch (status) {

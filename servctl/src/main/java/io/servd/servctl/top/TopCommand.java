@@ -5,7 +5,7 @@ import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.servctl.cli.ExitCodes;
-import io.servd.servctl.cli.JsonTree;
+import io.servd.servctl.cli.Json;
 import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.ServctlException;
 import java.io.IOException;
@@ -127,7 +127,7 @@ public final class TopCommand implements Callable<Integer> {
             List<TopRow> rows = sorted(TopRows.between(previous, current), sort);
             Duration interval = interval(previous, current);
             if (json) {
-                out.println(new JsonTree(TopJson.iteration(rows, sampler.mounts(), sort, interval)).formatCompact());
+                out.println(Json.formatCompact(TopJson.iteration(rows, sampler.mounts(), sort, interval)));
             } else {
                 if (i > 0) {
                     out.println();

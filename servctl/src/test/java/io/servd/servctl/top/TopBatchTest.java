@@ -3,7 +3,8 @@ package io.servd.servctl.top;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servd.servctl.cli.ExitCodes;
-import io.servd.servctl.cli.JsonTree;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.cli.Json;
 import io.servd.servctl.ServctlDefaults;
 import io.servd.servctl.ServctlMain;
 import io.servd.cgroup.fs.CgroupRoot;
@@ -71,9 +72,9 @@ class TopBatchTest {
         String text = batch(Fixtures.sampler(root, clock, 3), SortOrder.MEMORY, 2, true, () -> { });
         List<String> lines = text.lines().toList();
         assertThat(lines).hasSize(2);
-        JsonTree doc = JsonTree.parse(lines.get(0));
-        assertThat(doc.get("layout")).contains("unified");
-        assertThat(doc.get("order")).contains("memory");
+        JsonNode doc = Json.parse(lines.get(0));
+        assertThat(doc.path("layout").asText()).isEqualTo("unified");
+        assertThat(doc.path("order").asText()).isEqualTo("memory");
         assertThat(lines.get(0)).contains("{\"cgroup\":\"/system.slice\",\"tasks\":11,\"cpuPercent\":0.0,"
                 + "\"memoryBytes\":41332736,\"memoryMaxBytes\":\"max\",\"cpuQuotaPercent\":\"max\"");
         assertThat(lines.get(0)).contains("\"memoryMaxBytes\":67108864,\"memoryUsedPercent\":0.27,\"cpuQuotaPercent\":50.0");

@@ -1,0 +1,93 @@
+package io.servd.testsupport;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * Values in {@code systemctl set-property} syntax for each settable resource directive (issue 16: every
+ * value a directive can take must round-trip through the agent's API and servctl), by value class:
+ * plain and suffixed bytes (K M G T P E, base 1024, decimals, sums), percentages, {@code infinity}, the
+ * empty reset, {@code idle}, counts, and the edges: 0, the largest value a long holds, the first beyond
+ * it ({@code 8E}, {@code 16E}), 0 % and 100 %. Some are invalid on purpose: a round trip must refuse those
+ * the way the parser does. Names are strings, not the cgroup library's types (test-support reaches no servd
+ * code): {@link #forDirective} throws for a name it has no values for, so a new directive fails the tests
+ * that iterate over the settable list until it has some.
+ */
+public final class DirectiveValues {
+
+    private DirectiveValues() {
+    }
+
+    /** Values for {@code directive}, e.g. {@code "MemoryMax"}. */
+    public static Arbitrary<String> forDirective(String directive) {
+        return switch (directive) {
+            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax" -> memory();
+            case "CPUQuota" -> cpuQuota();
+            case "CPUWeight" -> cpuWeight();
+            case "TasksMax" -> tasks();
+            case "CPUQuotaPeriodSec" -> timeSpans();
+            default -> throw new IllegalArgumentException("no values for directive [" + directive + "]: add them here");
+        };
+    }
+
+    /** Bytes, suffixed sizes, sums, percentages of RAM, {@code infinity}, the empty reset, and 64-bit edges. */
+    public static Arbitrary<String> memory() {
+        Arbitrary<String> plain = Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf);
+        Arbitrary<String> suffixed = Combinators.combine(Arbitraries.integers().between(0, 1023),
+                        Arbitraries.of("", ".5", ".25", ".125"), Arbitraries.of("", " "), Arbitraries.of("K", "M", "G", "T", "P", "B"))
+                .as((n, fraction, space, suffix) -> n + fraction + space + suffix);
+        Arbitrary<String> sums = Combinators.combine(Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 1023))
+                .as((g, m) -> g + "G " + m + "M");
+        return Arbitraries.oneOf(plain, suffixed, sums, percent(0, 100), Arbitraries.of(
+                "infinity", "", "0", "1", "16M", "48M", "64M", "1.5G", "7E", "7.5E", "8E", "16E",
+                "9223372036854775807", "9223372036854775808", "18446744073709551615", "0%", "100%", "100.01%",
+                "64Q", "-1", "1G 2G"));
+    }
+
+    /** {@code N%} and {@code N.N%} (above 100 % too), the empty reset, and the refused {@code 0%}. */
+    public static Arbitrary<String> cpuQuota() {
+        return Arbitraries.oneOf(percent(0, 10_000), Arbitraries.of("", "1%", "12.5%", "50%", "100%", "200%", "0%",
+                "0.01%", "50", "-5%"));
+    }
+
+    /** 1..10000, {@code idle}, the empty reset, and the refused 0 and 10001. */
+    public static Arbitrary<String> cpuWeight() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 10_001).map(Object::toString),
+                Arbitraries.of("idle", "", "1", "100", "10000", "0", "10001", "IDLE", "-1"));
+    }
+
+    /** Counts up to a long, percentages of the system's limit, {@code infinity}, the empty reset. */
+    public static Arbitrary<String> tasks() {
+        return Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf), percent(0, 100),
+                Arbitraries.of("infinity", "", "1", "100", "40%", "0", "100%", "0%", "9223372036854775807",
+                        "18446744073709551615", "1K"));
+    }
+
+    /** Time spans as systemd writes them ({@code 7ms}, {@code 1s}, {@code 1min}), {@code infinity}, the empty default. */
+    public static Arbitrary<String> timeSpans() {
+        return Arbitraries.oneOf(Combinators.combine(Arbitraries.integers().between(0, 2000),
+                        Arbitraries.of("us", "ms", "s", "min"))
+                .as((n, unit) -> n + unit), Arbitraries.of("", "infinity", "100ms", "1s", "0"));
+    }
+
+    /** {@code N%} or {@code N.N%} / {@code N.NN%} with the whole part in [min, max]. */
+    private static Arbitrary<String> percent(int min, int max) {
+        return Combinators.combine(Arbitraries.integers().between(min, max), Arbitraries.of("", ".5", ".25", ".01"))
+                .as((n, fraction) -> n + fraction + "%");
+    }
+
+    /** Every value class's fixed edges, for example-based tests that want each one once. */
+    public static List<String> edges(String directive) {
+        return switch (directive) {
+            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax" ->
+                    List.of("infinity", "", "0", "64M", "1.5G", "1G 512M", "50%", "100%", "7E", "8E", "16E");
+            case "CPUQuota" -> List.of("", "50%", "12.5%", "200%", "0%");
+            case "CPUWeight" -> List.of("", "idle", "1", "10000", "0", "10001");
+            case "TasksMax" -> List.of("infinity", "", "100", "40%", "0", "100%", "9223372036854775807");
+            case "CPUQuotaPeriodSec" -> List.of("", "7ms", "1s", "infinity");
+            default -> throw new IllegalArgumentException("no values for directive [" + directive + "]: add them here");
+        };
+    }
+}
