@@ -103,7 +103,7 @@ final class Servd {
         var shedder = LoadShedder.create(Pressure.options(config.pressure())); // the control socket is never shed
         try (Notifier notifier = Notifier.fromEnvironment(env);
              EventLoops loops = startLoops(selection.transport(), limits);
-             PressureWatch pressure = PressureWatch.start(shedder, env)) {
+             PressureWatch pressure = PressureWatch.start(shedder, env, limits)) { // the watcher's limits
             var lifecycle = new Lifecycle(notifier);
             Routes routes = routes(lifecycle, loops, shedder, sizing(loops, limits));
             var api = new HttpApi(routes, config.httpLimits(), shedder);

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * off in the kernel, a trigger refused, the watch failed later) {@code memory.events} is the only
  * signal the kernel pushes, and then it is used. {@code $MEMORY_PRESSURE_WATCH=/dev/null} turns both off.
  *
- * <p>Without a watcher ({@link #start(LoadShedder, Map)}) nothing of the cgroup is read: pressure
+ * <p>Without a watcher ({@link #start(LoadShedder, Map, Optional)} with none) nothing of the cgroup is read: pressure
  * events come from systemd's watch alone, and the shedder measures RSS. That is what remains for a
  * service whose cgroup could not be discovered; a service that can should start a {@link LimitWatcher}.
  *
@@ -121,13 +121,21 @@ public final class PressureWatch implements AutoCloseable {
     }
 
     /**
-     * Starts without a cgroup: pressure events from systemd's watch ({@code $MEMORY_PRESSURE_WATCH})
-     * alone, no limits, no {@code memory.current}; for a service whose cgroup could not be discovered.
+     * {@link #start(LoadShedder, Map, LimitWatcher)} when there is a watcher; without one (the cgroup
+     * could not be discovered) pressure events come from systemd's watch ({@code $MEMORY_PRESSURE_WATCH})
+     * alone, with no limits and no {@code memory.current}. The one line for an application:
+     *
+     * <pre>{@code
+     * Optional<LimitWatcher> limits = ...; // empty when discovery failed
+     * try (PressureWatch pressure = PressureWatch.start(shedder, env, limits)) { ... }
+     * }</pre>
      *
      * @throws IOException if the wake-up pipe cannot be made (file descriptors exhausted)
      */
-    public static PressureWatch start(LoadShedder shedder, Map<String, String> env) throws IOException {
-        return start(shedder, env, Optional.empty(), Optional.empty());
+    public static PressureWatch start(LoadShedder shedder, Map<String, String> env, Optional<LimitWatcher> limits)
+            throws IOException {
+        Objects.requireNonNull(limits, "limits");
+        return limits.isPresent() ? start(shedder, env, limits.get()) : start(shedder, env, limits, Optional.empty());
     }
 
     /** Starts with the given watcher and PSI file (tests: temp-dir trees, FIFOs, sockets). */
@@ -140,7 +148,8 @@ public final class PressureWatch implements AutoCloseable {
         // the limits and usage as they are at start, before the first interval; changes after this
         // reading reach the listener
         limits.ifPresent(l -> watch.applyLimits(l.subscribe(watch.listener).memory()));
-        if (limits.isPresent() && watch.source == null && !watch.offBySystemd) {
+        if (watch.source == null && !watch.offBySystemd
+                && limits.map(l -> l.current().memoryEvents().isPresent()).orElse(false)) {
             log.info("memory pressure: rises of memory.events high, max and oom count as pressure events");
         }
         watch.sample();

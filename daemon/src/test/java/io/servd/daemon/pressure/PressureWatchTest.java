@@ -175,7 +175,7 @@ class PressureWatchTest {
 
     @Test
     void withoutAWatcherOnlySystemdsWatchIsUsed() throws Exception {
-        try (PressureWatch watch = PressureWatch.start(shedder, OFF)) {
+        try (PressureWatch watch = PressureWatch.start(shedder, OFF, Optional.empty())) {
             assertThat(watch.watching()).isEmpty();
         }
         assertThat(relief.reasons).isEmpty();
