@@ -103,7 +103,7 @@ final class Servd {
         var shedder = LoadShedder.create(Pressure.options(config.pressure())); // the control socket is never shed
         try (Notifier notifier = Notifier.fromEnvironment(env);
              EventLoops loops = startLoops(selection.transport(), limits);
-             PressureWatch pressure = PressureWatch.start(shedder, env)) {
+             PressureWatch pressure = PressureWatch.start(shedder, env, limits)) { // the watcher's limits
             var lifecycle = new Lifecycle(notifier);
             Routes routes = routes(lifecycle, loops, shedder, sizing(loops, limits));
             var api = new HttpApi(routes, config.httpLimits(), shedder);
@@ -268,7 +268,7 @@ final class Servd {
 
     private Routes routes(Lifecycle lifecycle, EventLoops loops, LoadShedder shedder, Supplier<Optional<RuntimeSizing>> sizing) {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
-        var agent = AgentSetup.system(agentSettings(config), loops::servers, sizing);
+        var agent = AgentSetup.system(agentSettings(config), loops::servers, sizing, () -> Optional.of(shedder.status()));
         token = agent.access().token();
         return AgentApi.register(Routes.builder(), agent)
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))

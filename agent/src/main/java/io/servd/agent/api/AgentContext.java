@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.servd.cgroup.CgroupLayout;
 import io.servd.cgroup.unit.HostResources;
 import io.servd.daemon.limits.RuntimeSizing;
+import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.access.WriteAccess;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.units.UnitTree;
@@ -27,10 +28,13 @@ import java.util.function.Supplier;
  *                  ({@code RejectedExecutionException}) when busy
  * @param sizing    what servd's event loops are sized for now, read from memory on each call (never
  *                  from disk); empty when unknown ({@code /v1/self} then has no {@code runtime} object)
+ * @param shedding  the load shedder's state now, a read of memory on each call; empty when servd
+ *                  sheds nothing ({@code runtime} then has no {@code shedding})
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
-                           Executor limitsExecutor, Supplier<Optional<RuntimeSizing>> sizing) {
+                           Executor limitsExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                           Supplier<Optional<ShedStatus>> shedding) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -40,19 +44,20 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(limitsExecutor, "limitsExecutor");
         Objects.requireNonNull(sizing, "sizing");
+        Objects.requireNonNull(shedding, "shedding");
     }
 
-    /** A context without sizing (tests of other routes). */
+    /** A context without sizing and shedding (tests of other routes). */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                         Executor limitsExecutor) {
-        this(units, self, applier, host, access, registry, limitsExecutor, Optional::empty);
+        this(units, self, applier, host, access, registry, limitsExecutor, Optional::empty, Optional::empty);
     }
 
     /** A context whose applies run on the calling thread: for tests on an embedded channel, where nothing blocks. */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
-        this(units, self, applier, host, access, registry, Runnable::run, Optional::empty);
+        this(units, self, applier, host, access, registry, Runnable::run, Optional::empty, Optional::empty);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.servd.agent.metrics.SelfMetrics;
 import io.servd.agent.metrics.UnitMetrics;
 import io.servd.agent.units.UnitTree;
 import io.servd.daemon.limits.RuntimeSizing;
+import io.servd.daemon.pressure.ShedStatus;
 import io.servd.netpoll.Server;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,9 +83,11 @@ public final class AgentSetup {
      *
      * @param servers servd's open listeners, for the netpoll metrics
      * @param sizing  what the event loops are sized for now, for {@code /v1/self} and {@code servd_self_*}
+     * @param shedding the load shedder's state now, likewise
      */
     public static AgentContext system(Settings settings, Supplier<List<Server>> servers,
-                                      Supplier<Optional<RuntimeSizing>> sizing) {
+                                      Supplier<Optional<RuntimeSizing>> sizing,
+                                      Supplier<Optional<ShedStatus>> shedding) {
         Optional<CgroupMounts> mounts = mounts();
         // /sys/fs/cgroup on a unified host, its unified/ mount on a hybrid one; the units list is empty without either
         CgroupRoot root = mounts.flatMap(CgroupMounts::unified).orElse(CgroupRoot.system());
@@ -110,8 +113,9 @@ public final class AgentSetup {
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
-        registry.register(new SelfMetrics(sizing));
-        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(), sizing);
+        registry.register(new SelfMetrics(sizing, shedding));
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(), sizing,
+                shedding);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.servd.cgroup.MemoryMax;
 import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.daemon.limits.RuntimeSizing;
+import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
 import io.servd.agent.units.UnitTree;
@@ -80,6 +81,7 @@ final class UnitsResource {
         Optional<String> unitName = UnitTree.unitOf(group);
         CgroupSnapshot status = reader.read(dir);
         Optional<RuntimeSizing> sizing = context.sizing().get();
+        Optional<ShedStatus> shedding = context.shedding().get();
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             if (unitName.isPresent()) {
@@ -93,7 +95,7 @@ final class UnitsResource {
             writeEffective(json, dir);
             json.writeEndObject();
             if (sizing.isPresent()) {
-                writeRuntime(json, sizing.get());
+                writeRuntime(json, sizing.get(), shedding);
             }
             json.writeFieldName("usage");
             // the usage object of the unit shape, without repeating unit/cgroup/limits
@@ -103,8 +105,9 @@ final class UnitsResource {
         });
     }
 
-    /** {@code runtime}: what the event loops are sized for now (agent/API.md). */
-    private static void writeRuntime(JsonGenerator json, RuntimeSizing sizing) throws IOException {
+    /** {@code runtime}: what the event loops are sized for now, and whether load is shed (agent/API.md). */
+    private static void writeRuntime(JsonGenerator json, RuntimeSizing sizing, Optional<ShedStatus> shedding)
+            throws IOException {
         json.writeObjectFieldStart("runtime");
         json.writeNumberField("eventLoops", sizing.eventLoops());
         json.writeNumberField("eventLoopCapacity", sizing.eventLoopCapacity());
@@ -118,6 +121,15 @@ final class UnitsResource {
         }
         if (sizing.memory().high().isPresent()) {
             writeBytes(json, "memoryHighBytes", sizing.memory().highBytes());
+        }
+        if (shedding.isPresent()) {
+            ShedStatus shed = shedding.get();
+            json.writeBooleanField("shedding", shed.shedding());
+            if (shed.shedding()) {
+                json.writeStringField("shedReason", shed.reason().orElseThrow());
+                json.writeStringField("shedSince", shed.since().orElseThrow().toString());
+            }
+            json.writeNumberField("shedRequests", shed.shedRequests());
         }
         json.writeEndObject();
     }

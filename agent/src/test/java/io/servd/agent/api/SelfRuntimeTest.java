@@ -15,7 +15,13 @@ import io.servd.cgroup.fs.ProcFs;
 import io.servd.daemon.limits.LimitChange;
 import io.servd.daemon.limits.LimitWatcher;
 import io.servd.daemon.limits.LoopResizer;
+import io.servd.daemon.limits.CpuLimits;
+import io.servd.daemon.limits.MemoryLimits;
 import io.servd.daemon.limits.RuntimeSizing;
+import io.servd.daemon.pressure.LoadShedder;
+import io.servd.daemon.pressure.PressureOptions;
+import io.servd.daemon.pressure.ShedStatus;
+import io.servd.daemon.pressure.ShedderFixture;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.Preference;
@@ -47,7 +53,7 @@ class SelfRuntimeTest {
         try (LimitWatcher limits = LimitWatcher.start(Cgroups.self(new ProcFs(PROCFS), new CgroupRoot(cgroupfs)), settings);
              EventLoops loops = LoopResizer.start(Transport.of(Preference.NIO), LoopSizing.defaults(), limits)) {
             Supplier<Optional<RuntimeSizing>> sizing = () -> Optional.of(RuntimeSizing.of(loops, limits.current()));
-            Routes routes = routes(cgroupfs, sizing);
+            Routes routes = routes(cgroupfs, sizing, Optional::empty);
 
             // captured: CPUQuota=50% MemoryMax=64M; 4 CPUs online
             assertThat(Exchange.http(routes, Exchange.get("/v1/self")).body()).contains("\"runtime\":{\"eventLoops\":1,"
@@ -78,19 +84,41 @@ class SelfRuntimeTest {
     void withoutSizingSelfHasNoRuntime() throws Exception {
         Path cgroupfs = Fixtures.copy("debian12-systemd252", Files.createDirectory(tmp.resolve("cgroup")));
 
-        assertThat(Exchange.http(routes(cgroupfs, Optional::empty), Exchange.get("/v1/self")).body())
+        assertThat(Exchange.http(routes(cgroupfs, Optional::empty, Optional::empty), Exchange.get("/v1/self")).body())
                 .doesNotContain("runtime");
     }
 
-    private Routes routes(Path cgroupfs, Supplier<Optional<RuntimeSizing>> sizing) throws Exception {
+    @Test
+    void selfAndMetricsShowTheShedderSinceWhenAndWhy() throws Exception {
+        Path cgroupfs = Fixtures.copy("debian12-systemd252", Files.createDirectory(tmp.resolve("cgroup")));
+        var shedder = LoadShedder.create(PressureOptions.defaults());
+        var sizing = (Supplier<Optional<RuntimeSizing>>) () -> Optional.of(new RuntimeSizing(1, 4, CpuLimits.host(4),
+                MemoryLimits.none()));
+        Routes routes = routes(cgroupfs, sizing, () -> Optional.of(shedder.status()));
+
+        assertThat(Exchange.http(routes, Exchange.get("/v1/self")).body())
+                .contains("\"memoryHighBytes\"", "\"shedding\":false,\"shedRequests\":0}").doesNotContain("shedSince");
+        assertThat(Exchange.http(routes, Exchange.get("/metrics")).body())
+                .contains("servd_self_shedding 0.0", "servd_self_shed_requests_total 0.0");
+
+        ShedderFixture.squeeze(shedder);
+
+        String self = Exchange.http(routes, Exchange.get("/v1/self")).body();
+        assertThat(self).contains("\"shedding\":true,\"shedReason\":\"memory.current [", "] above high water [",
+                "\"shedSince\":\"" + shedder.status().since().orElseThrow() + "\"");
+        assertThat(Exchange.http(routes, Exchange.get("/metrics")).body()).contains("servd_self_shedding 1.0");
+    }
+
+    private Routes routes(Path cgroupfs, Supplier<Optional<RuntimeSizing>> sizing,
+                          Supplier<Optional<ShedStatus>> shedding) throws Exception {
         Files.writeString(tmp.resolve("group"), "root:x:0:\n");
         Files.writeString(tmp.resolve("passwd"), "root:x:0:0::/root:/bin/sh\n");
         var registry = new PrometheusRegistry();
-        registry.register(new SelfMetrics(sizing));
+        registry.register(new SelfMetrics(sizing, shedding));
         var context = new AgentContext(new UnitTree(new CgroupRoot(cgroupfs)),
                 Optional.of(new AgentContext.Self("/system.slice/foo.service", CgroupLayout.UNIFIED)), Optional.empty(),
                 Optional.of(AgentApiTest.HOST), new WriteAccess(Optional.empty(), new ControlGroup(Optional.empty(),
-                tmp.resolve("group"), tmp.resolve("passwd"))), registry, Runnable::run, sizing);
+                tmp.resolve("group"), tmp.resolve("passwd"))), registry, Runnable::run, sizing, shedding);
         return AgentApi.register(Routes.builder(), context).build();
     }
 }

@@ -172,6 +172,14 @@ public final class LimitWatcher implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /**
+     * The cgroup watched, as discovered at {@link #start()}: for a reader of files this watcher does
+     * not read ({@code memory.current}), so that a service discovers its cgroup once.
+     */
+    public ProcessCgroup cgroup() {
+        return reader.cgroup();
+    }
+
     /** Whether {@code memory.events} changes arrive through inotify (else they are polled). */
     public boolean notified() {
         return watch.isPresent();

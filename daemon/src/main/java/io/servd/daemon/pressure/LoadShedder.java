@@ -3,12 +3,15 @@ package io.servd.daemon.pressure;
 import io.netty.channel.ChannelHandler;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.Limit;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -16,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shedding state of one service and the decision for each new HTTP request. Inputs arrive from a
- * {@link PressureWatch} (pressure events, {@code memory.current}, the limits) or from any limit watcher
- * through {@link #onMemoryLimit}; each input may give memory back ({@link MemoryRelief}) on the calling
+ * {@link PressureWatch}: pressure events, {@code memory.current}, and the effective limits a
+ * {@link io.servd.daemon.limits.LimitWatcher} reports ({@link #onMemoryLimit}); each input may give memory back ({@link MemoryRelief}) on the calling
  * thread, which must therefore never be an event loop. Event loops only read {@link #isShedding()}.
  *
  * <p>The state machine, with {@code limit} the lower of {@code memory.high} and {@code memory.max}:
@@ -42,6 +45,8 @@ public final class LoadShedder {
 
     private final PressureOptions options;
     private final LongSupplier nanoTime;
+    private final Clock clock;
+    private final LongAdder shedRequests = new LongAdder();
     private final ShedResponse response;
     private final Set<ShedHandler> connections = ConcurrentHashMap.newKeySet();
     private volatile MemoryRelief relief;
@@ -49,6 +54,7 @@ public final class LoadShedder {
 
     // guarded by this
     private Optional<String> reason = Optional.empty();
+    private Optional<Instant> since = Optional.empty();
     private long sheds;
     private boolean limitKnown;
     private OptionalLong effectiveLimit = OptionalLong.empty();
@@ -57,9 +63,15 @@ public final class LoadShedder {
     private OptionalLong lastGiveBack = OptionalLong.empty();
 
     LoadShedder(PressureOptions options, MemoryRelief relief, LongSupplier nanoTime) {
+        this(options, relief, nanoTime, Clock.systemUTC());
+    }
+
+    /** @param clock for {@link ShedStatus#since()} only; every decision runs on {@code nanoTime} */
+    LoadShedder(PressureOptions options, MemoryRelief relief, LongSupplier nanoTime, Clock clock) {
         this.options = Objects.requireNonNull(options, "options");
         this.relief = Objects.requireNonNull(relief, "relief");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.response = new ShedResponse(options.retryAfter(), options.exemptPaths());
     }
 
@@ -81,9 +93,9 @@ public final class LoadShedder {
         return shedding;
     }
 
-    /** The current decision and why, for {@code /readyz}. */
+    /** The current decision, why and since when, and the counts, for {@code /readyz} and metrics. */
     public synchronized ShedStatus status() {
-        return new ShedStatus(shedding, reason, sheds);
+        return new ShedStatus(shedding, reason, since, sheds, shedRequests.sum());
     }
 
     /**
@@ -99,8 +111,8 @@ public final class LoadShedder {
     }
 
     /**
-     * The memory limits changed (or were read for the first time): from a {@link PressureWatch} or a
-     * limit watcher. A lower effective limit gives memory back on the calling thread at once.
+     * The memory limits changed (or were read for the first time): the strictest of the cgroup and its
+     * ancestors, as a {@link PressureWatch} hands them over from its limit watcher. A lower effective limit gives memory back on the calling thread at once.
      *
      * @param high {@code memory.high}; {@link Limit.Unlimited} for {@code max}
      * @param max  {@code memory.max}; {@link Limit.Unlimited} for {@code max}
@@ -179,6 +191,11 @@ public final class LoadShedder {
         this.relief = Objects.requireNonNull(r, "relief");
     }
 
+    /** A request was refused; on an event loop, so a striped add, no lock. */
+    void refused() {
+        shedRequests.increment();
+    }
+
     void register(ShedHandler h) {
         connections.add(h);
     }
@@ -202,6 +219,7 @@ public final class LoadShedder {
             }
             shedding = true;
             reason = Optional.of(why);
+            since = Optional.of(clock.instant());
             sheds++;
         }
         log.info("shedding load: {}; new requests get 503 with Retry-After [{}] s", why,
@@ -226,6 +244,7 @@ public final class LoadShedder {
                                     + human(effectiveLimit.getAsLong()) + "]"
                             : "");
             reason = Optional.empty();
+            since = Optional.empty();
         }
     }
 

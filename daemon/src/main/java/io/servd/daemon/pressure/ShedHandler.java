@@ -76,6 +76,7 @@ final class ShedHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext context) {
         refused = true;
+        shedder.refused();
         context.writeAndFlush(response.wire()).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && f.channel() instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();

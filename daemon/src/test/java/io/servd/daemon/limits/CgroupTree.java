@@ -17,7 +17,7 @@ import java.nio.file.StandardCopyOption;
  * copied into a temp dir, where a test changes limits as systemd would, with the scenario's captured
  * {@code /proc/self} beside it.
  */
-final class CgroupTree {
+public final class CgroupTree {
     /** The cgroup module's fixtures, seen from this module's directory. */
     static final Path RESOURCES = Path.of("..", "cgroup", "src", "test", "resources");
 
@@ -30,11 +30,11 @@ final class CgroupTree {
     }
 
     /** The captured VM tree: foo.service under system.slice, CPUQuota=50%, MemoryMax=64M. */
-    static CgroupTree debian12(Path tempDir) {
+    public static CgroupTree debian12(Path tempDir) {
         return copy("debian12-systemd252", tempDir);
     }
 
-    static CgroupTree copy(String scenario, Path into) {
+    public static CgroupTree copy(String scenario, Path into) {
         try {
             FixtureTree.copy(RESOURCES.resolve("cgroupfs").resolve(scenario), into);
         } catch (IOException e) {
@@ -44,7 +44,7 @@ final class CgroupTree {
     }
 
     /** The process's cgroup as discovery finds it in this tree. */
-    ProcessCgroup self() throws IOException {
+    public ProcessCgroup self() throws IOException {
         return Cgroups.self(new ProcFs(RESOURCES.resolve("procfs").resolve(scenario)), new CgroupRoot(root));
     }
 
@@ -52,7 +52,7 @@ final class CgroupTree {
      * Writes {@code content} to {@code file} below the cgroup {@code group} ("/" for the root) in one
      * step, as a kernel file changes: a poll never sees it half written.
      */
-    void write(String group, String file, String content) {
+    public void write(String group, String file, String content) {
         Path dir = group.equals("/") ? root : root.resolve(group.substring(1));
         try {
             Path next = Files.writeString(dir.resolve("." + file + ".next"), content);

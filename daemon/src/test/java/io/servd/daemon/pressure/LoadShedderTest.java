@@ -94,7 +94,7 @@ class LoadShedderTest {
 
         usage(47);
         assertThat(shedder.isShedding()).isFalse();
-        assertThat(shedder.status()).isEqualTo(new ShedStatus(false, java.util.Optional.empty(), 1));
+        assertThat(shedder.status()).isEqualTo(new ShedStatus(false, java.util.Optional.empty(), java.util.Optional.empty(), 1, 0));
     }
 
     @Test
@@ -130,5 +130,21 @@ class LoadShedderTest {
         advance(Duration.ofSeconds(10));
         usage(500);
         assertThat(shedder.isShedding()).isFalse();
+    }
+
+    @Test
+    void theStatusSaysSinceWhenAndForgetsItOnRecovery() {
+        var clock = java.time.Clock.fixed(java.time.Instant.parse("2026-12-02T05:00:00Z"), java.time.ZoneOffset.UTC);
+        var timed = new LoadShedder(PressureOptions.defaults(), relief, now::get, clock);
+        timed.onPressure();
+        timed.onPressure();
+
+        assertThat(timed.status().since()).contains(java.time.Instant.parse("2026-12-02T05:00:00Z"));
+
+        advance(Duration.ofSeconds(10));
+        timed.onMemoryCurrent(ByteSize.ofMebibytes(1));
+        assertThat(timed.status().shedding()).isFalse();
+        assertThat(timed.status().since()).isEmpty();
+        assertThat(timed.status().sheds()).isEqualTo(1);
     }
 }

@@ -90,6 +90,7 @@ class ShedHandlerTest {
         channel.writeInbound(ascii(firstBytes));
 
         assertThat(!app.isEmpty()).isEqualTo(admitted);
+        assertThat(shedder.status().shedRequests()).as("refusals counted").isEqualTo(admitted ? 0 : 1);
     }
 
     @Test

@@ -30,7 +30,8 @@ import java.util.Optional;
  * {@code GET /} on loopback by default. Under systemd ({@code Type=notify}) it sends {@code READY=1} and a
  * {@code STATUS=} line once it listens. Its event loops follow the cgroup's CPU limit
  * ({@link LoopResizer}: floor of the quota, at least 1, at most the cpuset). Under memory pressure
- * ({@code MemoryPressureWatch=}, else its cgroup's {@code memory.pressure} and {@code memory.current}) it
+ * ({@code MemoryPressureWatch=}, else its cgroup's {@code memory.pressure}; {@code memory.current} against
+ * the limits of its cgroup and every ancestor, as the limit watcher reads them) it
  * gives memory back and, if that is not enough, answers new requests {@code 503} with {@code Retry-After}
  * until the pressure is gone. SIGTERM drains for up to 5 s, then stops.
  */
@@ -61,7 +62,7 @@ public final class Greeter {
                 : start(config, Runtime.getRuntime().availableProcessors());
         LoadShedder shedder = LoadShedder.create(PressureOptions.defaults());
         try {
-            PressureWatch pressure = PressureWatch.start(shedder, System.getenv());
+            PressureWatch pressure = PressureWatch.start(shedder, System.getenv(), limits);
             Server server = loops.bind(address, hello(shedder));
             String listening = "listening on [" + address.getAddress().getHostAddress() + ":"
                     + ((InetSocketAddress) server.localAddress()).getPort() + "] transport [" + loops.transport() + "]";
