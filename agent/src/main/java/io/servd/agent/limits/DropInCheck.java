@@ -46,8 +46,10 @@ final class DropInCheck {
 
     /**
      * Refuses a plan whose drop-ins cannot fit: every file and every directory still to be made take at least one block
-     * (systemd writes each through a temporary file renamed over the old one). Free space is counted as
-     * root's ({@code f_bfree}), since systemd writes as root. Racy by nature (the file system may fill
+     * (systemd writes each through a temporary file renamed over the old one). Free space is {@code f_bavail}
+     * ({@link FileStore#getUsableSpace()}): not {@code f_bfree}, which on ext4 includes clusters the file
+     * system keeps for itself, so that a full 1 MiB ext4 still showed free blocks there (test VM). It also
+     * leaves out root's reserve, which systemd could use: refusing when only that is left errs on the safe side. Racy by nature (the file system may fill
      * after the check): {@link #notWritten} after the call is the guarantee, this the clear early answer.
      *
      * @throws LimitsException {@link LimitsException.Reason#NO_SPACE}, naming the directory and the figures
@@ -67,7 +69,7 @@ final class DropInCheck {
                 }
                 FileStore store = stores.of(existing);
                 long needed = (files + missingDirs) * store.getBlockSize();
-                long free = store.getUnallocatedSpace();
+                long free = store.getUsableSpace();
                 if (free < needed) {
                     throw new LimitsException(LimitsException.Reason.NO_SPACE, "no space for the drop-ins in [" + dir
                             + "]: [" + free + "] bytes free on its file system [" + store + "], [" + needed

@@ -299,6 +299,39 @@ class AgentServctlIT {
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})? "
                     + "([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))( -?[0-9]+)?");
 
+    /**
+     * Issue 15 item 6a: servd's event loops follow its own CPU limit live, with no restart: the unit's
+     * CPUQuota=100% gives 1 loop; {@code set-property --runtime servd CPUQuota=200%} 2; 50% 1 (floor, at
+     * least 1); an empty {@code CPUQuota=} (no quota) the guest's 2 vCPUs. Each within a few seconds.
+     */
+    @Test
+    @Order(7)
+    void eventLoopsFollowServdsOwnCpuQuota(Vm vm) throws IOException {
+        GuestResult run = script(vm, """
+                loops() { curl -s --max-time 10 http://127.0.0.1:9470/v1/self | sed -n 's/.*"eventLoops": *\\([0-9]*\\).*/\\1/p'; }
+                # waitfor N NAME: poll /v1/self until it says N loops (30 s at most); print NAME=loops and the wait
+                waitfor() { t0=$(date +%s%N); for i in $(seq 60); do [ "$(loops)" = "$1" ] && break; sleep 0.5; done
+                            echo "==$2"; echo "$(loops) $(( ($(date +%s%N) - t0) / 1000000 ))ms"; }
+                before=$(systemctl show servd -p MainPID -p NRestarts | tr '\\n' ' ')
+                echo "==unit"; echo "$(loops) $(cat /sys/fs/cgroup/system.slice/servd.service/cpu.max | tr ' ' _)"
+                systemctl set-property --runtime servd CPUQuota=200%; waitfor 2 q200
+                systemctl set-property --runtime servd CPUQuota=50%; waitfor 1 q50
+                systemctl set-property --runtime servd CPUQuota=; waitfor 2 none
+                echo "==same"; [ "$(systemctl show servd -p MainPID -p NRestarts | tr '\\n' ' ')" = "$before" ] && echo yes || echo no
+                echo "==self"; curl -s --max-time 10 http://127.0.0.1:9470/v1/self
+                rm -rf /run/systemd/system.control/servd.service.d; systemctl daemon-reload
+                """);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("event loops under servd's own CPUQuota:\n" + run.stdout());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(s.get("unit")).as("the unit's CPUQuota=100%").isEqualTo("1 100000_100000");
+        assertThat(s.get("q200")).as(run.describe()).startsWith("2 ");
+        assertThat(s.get("q50")).as(run.describe()).startsWith("1 ");
+        assertThat(s.get("none")).as(run.describe()).startsWith("2 ");
+        assertThat(s.get("same")).as("same MainPID and NRestarts: resized live").isEqualTo("yes");
+        assertThat(s.get("self")).contains("\"hostCpus\":2");
+    }
+
     /** systemctl show, cgroupfs values and the drop-ins (both directories) of demo and ref. */
     private static final String STATE_OF_DEMO_AND_REF = """
             for u in demo ref; do

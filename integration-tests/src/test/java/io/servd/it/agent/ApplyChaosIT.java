@@ -78,7 +78,7 @@ class ApplyChaosIT {
               echo
             }
             # up [OLDPID]: wait until servd (another process than OLDPID) runs and answers on the control socket
-            up() { for i in $(seq 600); do [ "$(systemctl show -p SubState --value servd)" = running ] \\
+            up() { for n in $(seq 600); do [ "$(systemctl show -p SubState --value servd)" = running ] \\
                      && [ "$(systemctl show -p MainPID --value servd)" != "${1:-none}" ] && curl -sf --max-time 60 --unix-socket $SOCK -o /dev/null http://localhost/healthz && return 0; sleep 0.2; done; return 1; }
             """.formatted(json(A), json(B));
 
