@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the cached Debian bookworm test-bed image of DESIGN §7, unless it is already cached.
+# Builds a cached Debian test-bed image of DESIGN §7, unless it is already cached: bookworm
+# (systemd 252, kernel 6.1) by default, or trixie (systemd 257, kernel 6.12).
 #
 #   build-image.sh            prints the image directory (rootfs.img, vmlinuz, initrd.img) on stdout
 #
-# The cache key is a hash of this script, so any change to the recipe below builds a new image.
-# Env: SERVD_VM_CACHE (default: <this dir>/cache), SERVD_VM_MIRROR (default: read from the host's
-# apt sources), SERVD_VM_SUITE (default: bookworm; part of the cache key).
+# The cache key is a hash of this script and the suite, so any change to the recipe below builds
+# new images; the directory is <suite>-<key>. Env: SERVD_VM_CACHE (default: <this dir>/cache),
+# SERVD_VM_MIRROR (default: read from the host's apt sources), SERVD_VM_SUITE (default: bookworm).
 set -euo pipefail
 export LC_ALL=C PATH="$PATH:/usr/sbin:/sbin"
 
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 suite=${SERVD_VM_SUITE:-bookworm}
 cache=${SERVD_VM_CACHE:-$here/cache}
 key=$( { cat "${BASH_SOURCE[0]}"; echo "suite=$suite"; } | sha256sum | cut -c1-16)
-image_dir=$cache/bookworm-$key
+image_dir=$cache/$suite-$key
 
 log() { echo "build-image: $*" >&2; }
 
@@ -28,10 +29,10 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 # --- mirror: the host's own apt sources, deb822 (*.sources) or one-line (*.list) format --------
-# Picks the first enabled "deb" entry whose suites include $suite exactly and whose URI is http(s)
+# Picks the first enabled "deb" entry whose suites include $1 exactly and whose URI is http(s)
 # or file (what debootstrap fetches from).
 host_mirror() {
-  local f
+  local f suite=$1
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -f $f ]] || continue
     awk -v suite="$suite" '
@@ -59,9 +60,17 @@ host_mirror() {
       }' "$f"
   done
 }
-mirror=${SERVD_VM_MIRROR:-$(host_mirror | head -n1)}
+# A bookworm host names only its own suites (bookworm, bookworm-updates, bookworm-security), but
+# the archive that serves its release serves every other release too: for a suite the sources do
+# not name (trixie on a bookworm host), take the mirror of the host's own release.
+host_release=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+mirror=${SERVD_VM_MIRROR:-$(host_mirror "$suite" | head -n1)}
+if [[ -z $mirror && -n $host_release && $host_release != "$suite" ]]; then
+  mirror=$(host_mirror "$host_release" | head -n1)
+  [[ -z $mirror ]] || log "no apt source names suite [$suite]; using the mirror of the host's [$host_release]"
+fi
 if [[ -z $mirror ]]; then
-  log "no apt source for suite [$suite] in /etc/apt/sources.list{,.d/*.list,.d/*.sources}; set SERVD_VM_MIRROR"
+  log "no apt source for suite [$suite] (nor the host's [$host_release]) in /etc/apt/sources.list{,.d/*.list,.d/*.sources}; set SERVD_VM_MIRROR"
   exit 1
 fi
 log "building image [$image_dir] from mirror [$mirror] suite [$suite]"
@@ -210,6 +219,14 @@ umount "$root/proc"
 # Drop downloaded packages and indexes: the guest never runs apt.
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/log/*.log
 
+# /etc and /var are as new as /usr: without these stamps (systemd-update-done writes them, but
+# into the throw-away overlay) every boot of the pristine image runs the ConditionNeedsUpdate=
+# units: ldconfig, systemd-sysusers, the journal catalog update (7 s and more under TCG).
+for d in etc var; do
+  printf 'TIMESTAMP_NSEC=%s\n' "$(stat -c %.9Y "$root/usr" | tr -d .)" >"$root/$d/.updated"
+  touch -r "$root/usr" "$root/$d/.updated"
+done
+
 # --- 3. kernel, initrd and a read-only raw ext4 image ------------------------------------------
 out=$work/out
 mkdir -p "$out"
@@ -217,7 +234,8 @@ cp "$(ls -1 "$root"/boot/vmlinuz-* | sort -V | tail -n1)" "$out/vmlinuz"
 cp "$(ls -1 "$root"/boot/initrd.img-* | sort -V | tail -n1)" "$out/initrd.img"
 used_mib=$(du -sm "$root" | cut -f1)
 size_mib=$(( (used_mib + 1024) / 256 * 256 + 256 ))   # room for the .deb and its runtime
-timeout 600 mkfs.ext4 -q -F -L servd-root -d "$root" "$out/rootfs.img" "${size_mib}M"
+# (stdout is the image directory alone: mkfs.ext4 says "Creating regular file" even with -q)
+timeout 600 mkfs.ext4 -q -F -L servd-root -d "$root" "$out/rootfs.img" "${size_mib}M" >&2
 chmod 0444 "$out/rootfs.img" "$out/vmlinuz" "$out/initrd.img"
 { echo "suite=$suite"; echo "mirror=$mirror"; echo "key=$key"; echo "used_mib=$used_mib"
   echo "size_mib=$size_mib"; echo "built=$(date -u +%FT%TZ)"; echo "build_seconds=$((SECONDS - started))"

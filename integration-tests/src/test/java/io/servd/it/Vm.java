@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test-bed VM of DESIGN §7 (Debian bookworm, systemd as PID 1, cgroup v2), driven through
- * {@code integration-tests/vm/vm.sh}: qemu-guest-agent for commands, a read-only 9p share for
+ * The test-bed VM of DESIGN §7 (Debian bookworm or trixie, systemd as PID 1, cgroup v2), driven
+ * through {@code integration-tests/vm/vm.sh}: qemu-guest-agent for commands, a read-only 9p share for
  * files ({@link #share()} on the host is {@code /mnt/share} in the guest), and one hostfwd from
  * 127.0.0.1:{@link #httpPort()} to the guest's port 9470.
  *
@@ -28,13 +28,15 @@ public final class Vm implements AutoCloseable {
 
     private final Path vmDir;
     private final Path stateDir;
+    private final String suite;
     private final int httpPort;
     private final Duration bootTime;
     private boolean closed;
 
-    private Vm(Path vmDir, Path stateDir, int httpPort, Duration bootTime) {
+    private Vm(Path vmDir, Path stateDir, String suite, int httpPort, Duration bootTime) {
         this.vmDir = vmDir;
         this.stateDir = stateDir;
+        this.suite = suite;
         this.httpPort = httpPort;
         this.bootTime = bootTime;
     }
@@ -45,13 +47,16 @@ public final class Vm implements AutoCloseable {
      *
      * @param vmDir the directory holding vm.sh
      * @param stateDir where vm.sh keeps pid, sockets, console log, overlay and the share
+     * @param suite the Debian suite of the image ({@code bookworm}, {@code trixie}): vm.sh's
+     *     {@code SERVD_VM_SUITE}
      * @throws IOException if the VM does not come up; the message carries vm.sh's diagnostics
      *     (the console's last lines)
      */
-    static Vm start(Path vmDir, Path stateDir, Duration bootTimeout) throws IOException {
+    static Vm start(Path vmDir, Path stateDir, String suite, Duration bootTimeout) throws IOException {
+        Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(bootTimeout, "bootTimeout");
         long started = System.nanoTime();
-        Run run = script(vmDir, stateDir, bootTimeout.plus(Duration.ofMinutes(10)),
+        Run run = script(vmDir, stateDir, suite, bootTimeout.plus(Duration.ofMinutes(10)),
                 List.of("start", "--boot-timeout", Long.toString(bootTimeout.toSeconds()),
                         // vm.sh's reaper kills the VM if this JVM dies without closing it.
                         "--owner-pid", Long.toString(ProcessHandle.current().pid())));
@@ -61,7 +66,7 @@ public final class Vm implements AutoCloseable {
         String line = run.stdout().lines().filter(l -> l.startsWith("http_port=")).findFirst()
                 .orElseThrow(() -> new IOException("no [http_port=] in vm.sh start output [" + run.stdout() + "]"));
         Duration bootTime = Duration.ofNanos(System.nanoTime() - started);
-        return new Vm(vmDir, stateDir, Integer.parseInt(line.substring("http_port=".length()).trim()), bootTime);
+        return new Vm(vmDir, stateDir, suite, Integer.parseInt(line.substring("http_port=".length()).trim()), bootTime);
     }
 
     /** Runs a command in the guest with a 5 min timeout. */
@@ -77,7 +82,7 @@ public final class Vm implements AutoCloseable {
     public GuestResult exec(Duration timeout, String... argv) throws IOException {
         List<String> args = new ArrayList<>(List.of("exec", "--timeout", Long.toString(timeout.toSeconds()), "--"));
         args.addAll(List.of(argv));
-        Run run = script(vmDir, stateDir, timeout.plus(SCRIPT_MARGIN), args);
+        Run run = script(vmDir, stateDir, suite, timeout.plus(SCRIPT_MARGIN), args);
         if (run.exitCode() == 255 && run.stderr().contains("vm: exec failed")) {
             throw new IOException("guest agent could not run " + List.of(argv) + ": " + run.stderr());
         }
@@ -100,6 +105,11 @@ public final class Vm implements AutoCloseable {
         Path target = share().resolve(file.getFileName());
         Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
         return GUEST_SHARE + "/" + file.getFileName();
+    }
+
+    /** The Debian suite the guest runs ({@code bookworm}: systemd 252; {@code trixie}: systemd 257). */
+    public String suite() {
+        return suite;
     }
 
     /** Host port forwarded (on 127.0.0.1 only) to the guest's port 9470. */
@@ -148,7 +158,7 @@ public final class Vm implements AutoCloseable {
             return;
         }
         closed = true;
-        Run run = script(vmDir, stateDir, Duration.ofMinutes(3), List.of("stop"));
+        Run run = script(vmDir, stateDir, suite, Duration.ofMinutes(3), List.of("stop"));
         if (run.exitCode() != 0) {
             throw new IOException("vm.sh stop exited [" + run.exitCode() + "]: " + run.stderr());
         }
@@ -161,7 +171,8 @@ public final class Vm implements AutoCloseable {
 
     private record Run(int exitCode, String stdout, String stderr) {}
 
-    private static Run script(Path vmDir, Path stateDir, Duration timeout, List<String> args) throws IOException {
+    private static Run script(Path vmDir, Path stateDir, String suite, Duration timeout, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(vmDir.resolve("vm.sh").toString());
         command.addAll(args);
@@ -170,6 +181,8 @@ public final class Vm implements AutoCloseable {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().put("SERVD_VM_STATE", stateDir.toString());
+            // vm.sh start builds or finds the image of this suite (build-image.sh)
+            pb.environment().put("SERVD_VM_SUITE", suite);
             Process process = pb.start();
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -19,6 +19,14 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * run ends) and injects it into test constructors and methods. Any failure of a test or a
  * lifecycle method copies the guest journal and console log to {@code target/vm-logs/<test>/}.
  *
+ * <p>One run, one suite: failsafe runs the IT classes twice over, in two executions that follow
+ * each other, each in its own JVM with its own VM (integration-tests/pom.xml). The execution's
+ * {@code servd.it.suite} (and {@code servd.it.vmStateDir}) say which image it boots: {@code bookworm}
+ * (systemd 252) for every class outside {@value #TRIXIE_PACKAGE}, {@code trixie} (systemd 257) for
+ * the classes in it. So a class picks its VM by its package, and the two VMs never run at once.
+ * A class that reaches the other execution all the same ({@code -Dit.test=} overrides the pom's
+ * includes and excludes) is skipped there, before any VM boots.
+ *
  * <p>When {@code vm/prepare.sh} found the VM unavailable on this machine (not root, no apt-get),
  * tests are skipped with its reason; with {@code CI=true} they fail instead.
  */
@@ -26,6 +34,8 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
         LifecycleMethodExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(VmExtension.class);
+    /** The package of the classes that run on trixie; the pom's trixie execution includes exactly it. */
+    public static final String TRIXIE_PACKAGE = "io.servd.it.trixie";
     /** Wide: TCG boots in 25–35 s on an idle host, and these hosts are shared. */
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(6);
 
@@ -54,9 +64,18 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
         }
     }
 
-    /** Disables (skips, with the reason) every test when the VM is unavailable here, outside CI. */
+    /**
+     * Disables (skips, with the reason) a class meant for the other execution's VM, and every test
+     * when the VM is unavailable here, outside CI.
+     */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String needed = suiteOf(context.getRequiredTestClass());
+        String running = property("servd.it.suite");
+        if (!needed.equals(running)) {
+            return ConditionEvaluationResult.disabled("runs on the [" + needed + "] vm, in failsafe's [" + needed
+                    + "] execution; this is the [" + running + "] one (selected by -Dit.test?)");
+        }
         String reason = unavailability();
         return reason == null || CiAssumptions.ci()
                 ? ConditionEvaluationResult.enabled("vm test bed available")
@@ -86,16 +105,23 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Suite.class, k -> boot(), Suite.class);
     }
 
+    /** The suite whose VM a test class needs: its package decides (see the class comment). */
+    static String suiteOf(Class<?> testClass) {
+        String name = testClass.getPackageName();
+        return name.equals(TRIXIE_PACKAGE) || name.startsWith(TRIXIE_PACKAGE + ".") ? "trixie" : "bookworm";
+    }
+
     private static Suite boot() {
         Path logDir = Path.of(property("servd.it.logDir"));
+        String suite = property("servd.it.suite");
         Vm vm = null;
         try {
-            vm = Vm.start(Path.of(property("servd.it.vmDir")), Path.of(property("servd.it.stateDir")), BOOT_TIMEOUT);
-            System.out.printf("test-bed vm up in %d ms, host port [%d] -> guest 9470%n",
-                    vm.bootTime().toMillis(), vm.httpPort());
+            vm = Vm.start(Path.of(property("servd.it.vmDir")), Path.of(property("servd.it.vmStateDir")), suite, BOOT_TIMEOUT);
+            System.out.printf("test-bed vm [%s] up in %d ms, host port [%d] -> guest 9470%n",
+                    suite, vm.bootTime().toMillis(), vm.httpPort());
             return new Suite(vm, null);
         } catch (IOException | RuntimeException e) {
-            copyConsole(logDir.resolve("boot"));
+            copyConsole(logDir.resolve("boot-" + suite));
             return new Suite(null, e);
         }
     }
@@ -103,7 +129,7 @@ public final class VmExtension implements ExecutionCondition, BeforeAllCallback,
     private static void copyConsole(Path dir) {
         try {
             Files.createDirectories(dir);
-            Path state = Path.of(property("servd.it.stateDir"));
+            Path state = Path.of(property("servd.it.vmStateDir"));
             for (String name : new String[] {"console.log", "console.attempt1.log", "qemu.log"}) {
                 if (Files.exists(state.resolve(name))) {
                     Files.copy(state.resolve(name), dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

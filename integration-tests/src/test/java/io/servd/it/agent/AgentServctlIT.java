@@ -426,7 +426,7 @@ class AgentServctlIT {
     private static int httpPort() throws IOException, InterruptedException {
         Path vmSh = Path.of(VmExtension.property("servd.it.vmDir")).resolve("vm.sh");
         ProcessBuilder pb = new ProcessBuilder(vmSh.toString(), "port").redirectErrorStream(false);
-        pb.environment().put("SERVD_VM_STATE", VmExtension.property("servd.it.stateDir"));
+        pb.environment().put("SERVD_VM_STATE", VmExtension.property("servd.it.vmStateDir"));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServdSystemdContractIT {
 
     private static final String CONF = "/etc/servd/servd.conf";
-    private static final String DROP_INS = "/etc/systemd/system/servd.service.d";
+    private static final String DROP_INS = GuestShell.DROP_INS;
     /** Marks the socket unit this class writes when the package ships none yet. */
     private static final String OURS = "written by ServdSystemdContractIT";
     private static final String GUEST_CLASSES = Vm.GUEST_SHARE + "/daemon-it-classes";
@@ -54,29 +54,12 @@ class ServdSystemdContractIT {
     /** Journal position before this class touched servd: the warnings check starts here. */
     private static String classCursor;
 
-    /**
-     * Installs the .deb without starting servd (policy-rc.d 101, as Debian's own image builders
-     * do), and adds a drop-in raising TimeoutStartSec: under TCG on a loaded host a JVM start has
-     * taken over the default 90 s, and a start timeout is not what this class tests. A second
-     * drop-in allows binding port 9471, where steps 2–4 move {@code [HTTP] Listen=}, as the unit's
-     * comment on {@code SocketBindAllow=} tells an operator to.
-     */
+    /** {@link GuestShell#installWithoutStarting}: servd installed, binding its own sockets, not started. */
     @BeforeAll
     static void install(Vm vm) throws IOException {
         Path deb = Path.of(VmExtension.property("servd.it.deb"));
         assertThat(deb).as("the .deb built by packaging/deb").isRegularFile();
-        String guestDeb = vm.put(deb);
-        GuestResult install = run(vm, """
-                printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
-                dpkg -i %s; echo dpkg_exit=$?
-                rm -f /usr/sbin/policy-rc.d
-                systemctl disable servd.socket servd-control.socket
-                mkdir -p %s
-                printf '[Service]\\nTimeoutStartSec=10min\\n' > %s/50-it-start-timeout.conf
-                printf '[Service]\\nSocketBindAllow=tcp:9471\\n' > %s/50-it-listen-9471.conf
-                systemctl daemon-reload
-                echo active=$(systemctl is-active servd.service)
-                """.formatted(guestDeb, DROP_INS, DROP_INS, DROP_INS));
+        GuestResult install = GuestShell.installWithoutStarting(vm, deb);
         assertThat(values(install)).as(install.describe()).containsEntry("dpkg_exit", "0").containsEntry("active", "inactive");
         classCursor = values(install).get("cursor");
     }
