@@ -44,10 +44,16 @@ public final class AgentConnection {
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "give up on the agent after this many seconds, from connecting to the last byte of its"
-                    + " answer (default: 10; exit 3)")
+                    + " answer (default: 10; 30 for set, which waits for systemd; exit 3)")
     Double timeoutSeconds;
 
     private static final double DEFAULT_TIMEOUT_SECONDS = 10;
+    /**
+     * A write waits for the agent's D-Bus calls (LoadUnit, Get per property, SetUnitProperties, each bounded
+     * at 4 s by the agent) and, on a fresh agent, their first connection and class loading: 10 s ran out
+     * in the TCG test VM while the agent was still applying.
+     */
+    private static final double DEFAULT_WRITE_TIMEOUT_SECONDS = 30;
 
     /** These options as given here, else {@code outer}'s ({@code servctl}'s, before the command name). */
     AgentConnection over(AgentConnection outer) {
@@ -60,8 +66,8 @@ public final class AgentConnection {
     }
 
     /** The client the options ask for, given where the control socket and HTTP listener are by default. */
-    AgentClient client(ServctlDefaults defaults) throws ServctlException {
-        double seconds = timeoutSeconds != null ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+    private AgentClient client(ServctlDefaults defaults, double defaultSeconds) throws ServctlException {
+        double seconds = timeoutSeconds != null ? timeoutSeconds : defaultSeconds;
         if (!(seconds > 0) || seconds > 3600) {
             throw new ServctlException(ExitCodes.USAGE, "--timeout must be in (0, 3600] seconds [" + seconds + "]");
         }
@@ -104,16 +110,18 @@ public final class AgentConnection {
      */
     JsonNode call(ServctlMain servctl, String method, String path, Optional<String> body)
             throws ServctlException {
-        AgentClient client = over(servctl.connection()).client(servctl.defaults());
+        boolean write = !method.equals("GET");
+        AgentClient client = over(servctl.connection()).client(servctl.defaults(),
+                write ? DEFAULT_WRITE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
         AgentResponse response;
         try {
             response = client.send(method, path, body);
         } catch (AgentUnreachableException e) {
             throw new ServctlException(ExitCodes.UNREACHABLE, e.getMessage(), e);
         } catch (AgentTimeoutException e) {
-            // accepted but never answered, or no connection in time: not there for us, nothing decided
+            // accepted but never answered, or no connection in time: not there for us; a write may still land
             throw new ServctlException(ExitCodes.UNREACHABLE, "servd agent unreachable: " + e.getMessage()
-                    + " (--timeout)", e);
+                    + " (--timeout)" + (write ? "; the change may still be applied: check with servctl limits" : ""), e);
         } catch (AgentAccessDeniedException e) {
             throw new ServctlException(ExitCodes.REFUSED, e.getMessage(), e);
         } catch (IOException e) {

@@ -181,7 +181,7 @@ class ApplyChaosIT {
                 put "$A" >/dev/null; cur=A
                 touch /tmp/reloading
                 ( n=0; while [ -e /tmp/reloading ]; do systemctl daemon-reload; n=$((n+1)); done; echo $n > /tmp/reloads ) &
-                for i in $(seq 12); do
+                for i in $(seq 6); do
                   if [ $cur = A ]; then body="$B"; next=B; else body="$A"; next=A; fi
                   code=$(put "$body" | cut -d' ' -f1)
                   echo "iter=$i from=$cur to=$next code=$code $(state)"
@@ -196,7 +196,7 @@ class ApplyChaosIT {
         System.out.println(run.stdout());
         assertThat(run.exitCode()).as(run.describe()).isZero();
         List<String> iterations = run.stdout().lines().filter(l -> l.startsWith("iter=")).toList();
-        assertThat(iterations).hasSize(12);
+        assertThat(iterations).hasSize(6);
         for (String line : iterations) {
             Map<String, String> it = parse(line);
             Map<String, String> state = new TreeMap<>(it);
