@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Test servers and clients shared by the transport-parameterised tests. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -68,8 +68,8 @@ final class Fixtures {
         return cause.toString().lines().findFirst().orElse("");
     }
 
-    /** Writes back whatever it reads. */
-    static ChannelInitializer<Channel> echo() {
+    /** Writes back whatever it reads (also daemon's loop tests, through this module's test-jar). */
+    public static ChannelInitializer<Channel> echo() {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {

@@ -7,11 +7,12 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The drop-ins of a {@code SetUnitProperties} call, before and after: room for them, and whether
@@ -55,12 +56,11 @@ final class DropInCheck {
      * @throws LimitsException {@link LimitsException.Reason#NO_SPACE}, naming the directory and the figures
      */
     void ensureRoom(List<DropIn> dropIns) throws LimitsException {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (DropIn d : dropIns) {
-            dirs.add(d.under(root).getParent());
-        }
-        for (Path dir : dirs) {
-            long files = dropIns.stream().filter(d -> d.under(root).getParent().equals(dir)).count();
+        Map<Path, Long> filesPerDir = dropIns.stream()
+                .collect(Collectors.groupingBy(d -> d.under(root).getParent(), LinkedHashMap::new, Collectors.counting()));
+        for (Map.Entry<Path, Long> entry : filesPerDir.entrySet()) {
+            Path dir = entry.getKey();
+            long files = entry.getValue();
             try {
                 Path existing = dir;
                 int missingDirs = 0;

@@ -1,12 +1,8 @@
 package io.servd.daemon.limits;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.servd.daemon.limits.LimitChange.CpuLimitChanged;
 import io.servd.netpoll.EventLoops;
+import io.servd.netpoll.Fixtures;
 import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.Preference;
 import io.servd.netpoll.Server;
@@ -40,7 +36,7 @@ class LoopResizerTest {
             // CPUQuota=50%: floor(0.5) = 0, at least 1; room for the host's 4
             assertThat(loops.workerCount()).isEqualTo(1);
             assertThat(loops.workerCapacity()).isEqualTo(4);
-            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), echo());
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Fixtures.echo());
             try (Socket before = new Socket()) {
                 before.connect(server.localAddress(), 5000);
                 before.setSoTimeout(5000);
@@ -84,20 +80,5 @@ class LoopResizerTest {
         out.write(c);
         out.flush();
         return in.read() == c;
-    }
-
-    private static ChannelInitializer<Channel> echo() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.writeAndFlush(((ByteBuf) msg).retain());
-                        ((ByteBuf) msg).release();
-                    }
-                });
-            }
-        };
     }
 }
