@@ -49,8 +49,8 @@ public final class AgentConnection {
 
     private static final double DEFAULT_TIMEOUT_SECONDS = 10;
     /**
-     * A write waits for the agent's D-Bus calls (LoadUnit, Get per property, SetUnitProperties, each bounded
-     * at 4 s by the agent) and, on a fresh agent, their first connection and class loading: 10 s ran out
+     * A write waits for the agent's D-Bus calls (LoadUnit, Get per property, SetUnitProperties, bounded at 25 s
+     * in all by the agent) and, on a fresh agent, their first connection and class loading: 10 s ran out
      * in the TCG test VM while the agent was still applying.
      */
     private static final double DEFAULT_WRITE_TIMEOUT_SECONDS = 30;

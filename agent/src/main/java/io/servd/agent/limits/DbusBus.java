@@ -20,8 +20,8 @@ import org.freedesktop.dbus.types.Variant;
 
 /**
  * {@link SystemdLimitsApplier.Bus} over one system-bus connection. Every call is asynchronous, so that
- * the wait is ours ({@link SystemdLimitsApplier#CALL_TIMEOUT}): dbus-java's synchronous call waits its
- * global 20 s, longer than servd's watchdog interval.
+ * the wait is ours ({@link SystemdLimitsApplier#APPLY_TIMEOUT}), and so that an error answer is read as
+ * systemd sent it.
  */
 final class DbusBus implements SystemdLimitsApplier.Bus {
 
@@ -29,6 +29,8 @@ final class DbusBus implements SystemdLimitsApplier.Bus {
 
     private final DBusConnection connection;
     private final SystemdLimitsApplier.Manager manager;
+    /** When the apply's {@link SystemdLimitsApplier#APPLY_TIMEOUT} ends ({@link System#nanoTime()}). */
+    private final long deadline = System.nanoTime() + SystemdLimitsApplier.APPLY_TIMEOUT.toNanos();
 
     private DbusBus(DBusConnection connection) throws DBusException {
         this.connection = connection;
@@ -84,23 +86,21 @@ final class DbusBus implements SystemdLimitsApplier.Bus {
     }
 
     /**
-     * Waits for {@code reply} at most {@link SystemdLimitsApplier#CALL_TIMEOUT} and returns its value (null for
+     * Waits for {@code reply} until the apply's {@link #deadline} and returns its value (null for
      * a void method), or throws systemd's error as a {@link LimitsException}. The answer message itself is
      * read, not {@code DBusAsyncReply.getReply()}: for a void method that throws NoReply even after a success
      * (seen in the VM).
      */
-    private static Object await(DBusAsyncReply<?> reply, String call, UnitName unit, List<DbusProperty> args)
+    private Object await(DBusAsyncReply<?> reply, String call, UnitName unit, List<DbusProperty> args)
             throws LimitsException {
-        long timeout = SystemdLimitsApplier.CALL_TIMEOUT.toNanos();
-        long deadline = System.nanoTime() + timeout;
-        for (long left = timeout / 1_000_000; !reply.getCall().hasReply() && left > 0;
+        for (long left = (deadline - System.nanoTime()) / 1_000_000; !reply.getCall().hasReply() && left > 0;
              left = Thread.currentThread().isInterrupted() ? 0 : (deadline - System.nanoTime()) / 1_000_000) {
             reply.getCall().getReply(left); // waits at most left ms; may wake early
         }
         String what = call + " [" + unit + "]" + (args.isEmpty() ? "" : " " + args);
         if (!reply.getCall().hasReply()) {
             throw new LimitsException(LimitsException.Reason.TIMED_OUT, what + ": no answer from systemd within ["
-                    + SystemdLimitsApplier.CALL_TIMEOUT.toMillis() + " ms]; systemd may still carry it out", null);
+                    + SystemdLimitsApplier.APPLY_TIMEOUT.toMillis() + " ms] of the apply; systemd may still carry it out", null);
         }
         try {
             if (reply.getCall().getReply() instanceof org.freedesktop.dbus.messages.Error error) {

@@ -34,18 +34,21 @@ import org.freedesktop.dbus.types.Variant;
  * sets the values read before back and fails.
  *
  * <p>Blocks the calling thread for the D-Bus round trips (milliseconds with a healthy systemd), each at
- * most {@link #CALL_TIMEOUT}: call it off the event loops.
+ * most {@link #APPLY_TIMEOUT} in all: call it off the event loops.
  */
 public final class SystemdLimitsApplier implements LimitsApplier {
 
     /**
-     * How long servd waits for systemd's answer. D-Bus' default (25 s in libdbus, 20 s in dbus-java)
-     * exceeds servd.service's {@code WatchdogSec=10s}; 4 s stays under the watchdog's 5 s ping interval
-     * (half of it) and well under the 10 s drain, while a healthy systemd answers in milliseconds
-     * (the polkit check of a non-interactive rule included). A call that times out may still be carried
-     * out by systemd later: the answer says so.
+     * How long servd waits for systemd's answers in one apply, all its calls together (LoadUnit, a Get per
+     * property, SetUnitProperties, a roll-back): 25 s, sd-bus' {@code BUS_DEFAULT_TIMEOUT}, what
+     * {@code systemctl set-property} waits for its one call; servctl waits 30 s for a write. A healthy systemd answers in milliseconds (the polkit check of a
+     * non-interactive rule included); a busy one answers after what is ahead of the call, a
+     * {@code daemon-reload} most often, which took longer than 4 s in the TCG VM while reloads ran back to
+     * back, and systemd then carried out the call servd had stopped waiting for. The wait blocks only the
+     * {@code servd-limits} thread (never an event loop, which the watchdog watches). A call that still times
+     * out may be carried out by systemd later: the answer says so.
      */
-    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+    public static final Duration APPLY_TIMEOUT = Duration.ofSeconds(25);
 
     /** Where systemd says it runs ({@code sd_booted()}). */
     static final Path SYSTEMD_RUNTIME = Path.of("/run/systemd/system");
@@ -61,7 +64,7 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         List<DbusProperty> read(UnitName unit, List<String> properties) throws LimitsException;
 
         /**
-         * {@code SetUnitProperties(unit, runtime, properties)}, answered within {@link #CALL_TIMEOUT}.
+         * {@code SetUnitProperties(unit, runtime, properties)}, answered within what is left of {@link #APPLY_TIMEOUT}.
          *
          * @throws LimitsException systemd's error; a {@link LimitsException.Reason#DENIED} has systemd's
          *     {@link DBusExecutionException} as its cause, for {@link #failure}
