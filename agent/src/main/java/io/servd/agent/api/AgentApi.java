@@ -18,12 +18,13 @@ public final class AgentApi {
     public static Routes.Builder register(Routes.Builder routes, AgentContext context) {
         var units = new UnitsResource(context);
         var limits = new LimitsResource(context);
-        var metrics = new MetricsEndpoint(context.registry());
+        var metrics = new MetricsEndpoint(context.registry(), context.readExecutor());
+        // every read route reads cgroupfs off the event loops, on context.readExecutor()
         return routes
-                .get("/metrics", metrics::scrape)
-                .route(HttpMethod.GET, "/v1/self", units::self)
-                .route(HttpMethod.GET, "/v1/units", units::list)
-                .route(HttpMethod.GET, "/v1/units/{" + UnitParam.NAME + "}", units::one)
+                .getAsync("/metrics", request -> metrics.scrapeLater(request.http()).exceptionally(UnitsResource::whenRefused))
+                .getAsync("/v1/self", units::self)
+                .getAsync("/v1/units", units::list)
+                .getAsync("/v1/units/{" + UnitParam.NAME + "}", units::one)
                 .routeAsync(HttpMethod.PUT, "/v1/units/{" + UnitParam.NAME + "}/limits", Routes.Body.JSON,
                         context.access()::refusal, limits::put);
     }

@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * @param limitsExecutor where applies run (D-Bus calls, cgroupfs and drop-in writes), never an event
  *                  loop: {@link AgentSetup#limitsExecutor()} in production; it may refuse work
  *                  ({@code RejectedExecutionException}) when busy
+ * @param readExecutor where the cgroupfs reads of {@code GET} routes run ({@code /v1/units}, {@code /metrics},
+ *                  coalesced: {@link io.servd.agent.http.Coalescer}), never an event loop:
+ *                  {@link AgentSetup#readExecutor()} in production; it may refuse work when busy (503)
  * @param sizing    what servd's event loops are sized for now, read from memory on each call (never
  *                  from disk); empty when unknown ({@code /v1/self} then has no {@code runtime} object)
  * @param shedding  the load shedder's state now, a read of memory on each call; empty when servd
@@ -33,7 +36,7 @@ import java.util.function.Supplier;
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
-                           Executor limitsExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                           Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
                            Supplier<Optional<ShedStatus>> shedding) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
@@ -43,21 +46,22 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(limitsExecutor, "limitsExecutor");
+        Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(sizing, "sizing");
         Objects.requireNonNull(shedding, "shedding");
     }
 
-    /** A context without sizing and shedding (tests of other routes). */
+    /** A context without sizing and shedding whose reads run on the calling thread (tests of other routes). */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                         Executor limitsExecutor) {
-        this(units, self, applier, host, access, registry, limitsExecutor, Optional::empty, Optional::empty);
+        this(units, self, applier, host, access, registry, limitsExecutor, Runnable::run, Optional::empty, Optional::empty);
     }
 
-    /** A context whose applies run on the calling thread: for tests on an embedded channel, where nothing blocks. */
+    /** A context whose applies and reads run on the calling thread: for tests on an embedded channel, where nothing blocks. */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry) {
-        this(units, self, applier, host, access, registry, Runnable::run, Optional::empty, Optional::empty);
+        this(units, self, applier, host, access, registry, Runnable::run, Runnable::run, Optional::empty, Optional::empty);
     }
 
     /**

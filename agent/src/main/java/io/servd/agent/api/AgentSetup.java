@@ -44,6 +44,7 @@ public final class AgentSetup {
 
     /** Applies waiting for the limits thread at most: more answer 503 at once rather than queue behind a stuck call. */
     static final int MAX_QUEUED_APPLIES = 8;
+    static final int MAX_QUEUED_READS = 64;
 
     /**
      * The agent's settings from servd's configuration.
@@ -114,8 +115,8 @@ public final class AgentSetup {
         registry.register(new UnitMetrics(new UnitTree(root)));
         registry.register(new NetpollMetrics(servers));
         registry.register(new SelfMetrics(sizing, shedding));
-        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(), sizing,
-                shedding);
+        return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(),
+                readExecutor(), sizing, shedding);
     }
 
     /**
@@ -124,8 +125,22 @@ public final class AgentSetup {
      * and ended after a minute idle. At most {@value #MAX_QUEUED_APPLIES} wait; more are rejected.
      */
     static ExecutorService limitsExecutor() {
-        var pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_APPLIES), r -> {
-            Thread t = new Thread(r, "servd-limits");
+        return singleThread("servd-limits", MAX_QUEUED_APPLIES);
+    }
+
+    /**
+     * Where the read routes' cgroupfs reads run: one daemon thread ({@code servd-read}), ended after a
+     * minute idle. {@code /v1/units} and {@code /metrics} are coalesced (one waiting run each, whatever
+     * the number of clients); a read of one unit or of {@code /v1/self} takes a place each, and at most
+     * {@value #MAX_QUEUED_READS} wait: more answer 503 at once, and the event loops stay free.
+     */
+    static ExecutorService readExecutor() {
+        return singleThread("servd-read", MAX_QUEUED_READS);
+    }
+
+    private static ExecutorService singleThread(String name, int queue) {
+        var pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });

@@ -16,23 +16,76 @@ import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
 import io.servd.agent.units.UnitTree;
+import io.servd.agent.http.Coalescer;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /** {@code GET /v1/self}, {@code GET /v1/units}, {@code GET /v1/units/{unit}} (agent/API.md). */
 final class UnitsResource {
     private final AgentContext context;
     private final CgroupReader reader = new CgroupReader();
+    private final Coalescer<Reply> lists;
 
     UnitsResource(AgentContext context) {
         this.context = context;
+        this.lists = new Coalescer<>(this::listNow, context.readExecutor());
     }
 
-    Reply list(Routes.Request request) {
+    /** {@code GET /v1/units}: the cgroup tree read off the event loop, one read for all who ask at once. */
+    CompletionStage<Reply> list(Routes.Request request) {
+        return lists.next().exceptionally(UnitsResource::whenRefused);
+    }
+
+    /** {@code GET /v1/units/{unit}}: the name checked on the loop, the unit read off it. */
+    CompletionStage<Reply> one(Routes.Request request) {
+        Optional<UnitName> name = UnitParam.unitName(request);
+        if (name.isEmpty()) {
+            return CompletableFuture.completedFuture(UnitParam.invalidUnitName(request));
+        }
+        return off(() -> oneNow(name.get()));
+    }
+
+    /** {@code GET /v1/self}, read off the event loop. */
+    CompletionStage<Reply> self(Routes.Request request) {
+        return off(this::selfNow);
+    }
+
+    private CompletionStage<Reply> off(Supplier<Reply> read) {
+        try {
+            return CompletableFuture.supplyAsync(read, context.readExecutor());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(busy());
+        }
+    }
+
+    /**
+     * {@code failure} as the answer when the read thread refused the read (more waiting than
+     * {@link AgentSetup#MAX_QUEUED_READS}): 503 with {@code Retry-After}; any other failure stays one
+     * (the request handler answers it with a 500).
+     */
+    static Reply whenRefused(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RejectedExecutionException) {
+            return busy();
+        }
+        throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+    }
+
+    private static Reply busy() {
+        return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy", "too many reads waiting; retry")
+                .withHeader("Retry-After", "1");
+    }
+
+    private Reply listNow() {
         List<UnitCgroup> units;
         try {
             units = context.units().list();
@@ -52,25 +105,21 @@ final class UnitsResource {
         });
     }
 
-    Reply one(Routes.Request request) {
-        Optional<UnitName> name = UnitParam.unitName(request);
-        if (name.isEmpty()) {
-            return UnitParam.invalidUnitName(request);
-        }
+    private Reply oneNow(UnitName name) {
         Optional<UnitCgroup> unit;
         try {
-            unit = context.units().find(name.get());
+            unit = context.units().find(name);
         } catch (IOException e) {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
         if (unit.isEmpty()) {
-            return UnitParam.unknownUnit(name.get());
+            return UnitParam.unknownUnit(name);
         }
         CgroupSnapshot snapshot = reader.read(unit.get().dir());
         return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, unit.get().unit(), snapshot));
     }
 
-    Reply self(Routes.Request request) {
+    private Reply selfNow() {
         if (context.self().isEmpty()) {
             return Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "own cgroup unknown",
                     "cgroup discovery failed at start-up; see the log");

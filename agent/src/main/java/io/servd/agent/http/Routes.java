@@ -282,6 +282,11 @@ public final class Routes {
             return add(HttpMethod.GET, path, handler);
         }
 
+        /** A {@code GET} open to everyone, answered later ({@link AsyncHandler}): a read done off the event loop. */
+        public Builder getAsync(String path, AsyncHandler handler) {
+            return routeAsync(HttpMethod.GET, path, Body.NONE, HeadCheck.OPEN, handler);
+        }
+
         public Builder add(HttpMethod method, String path, Function<FullHttpRequest, Reply> handler) {
             Objects.requireNonNull(handler, "handler");
             return route(method, path, request -> handler.apply(request.http()));

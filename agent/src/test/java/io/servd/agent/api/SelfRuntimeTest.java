@@ -118,7 +118,7 @@ class SelfRuntimeTest {
         var context = new AgentContext(new UnitTree(new CgroupRoot(cgroupfs)),
                 Optional.of(new AgentContext.Self("/system.slice/foo.service", CgroupLayout.UNIFIED)), Optional.empty(),
                 Optional.of(AgentApiTest.HOST), new WriteAccess(Optional.empty(), new ControlGroup(Optional.empty(),
-                tmp.resolve("group"), tmp.resolve("passwd"))), registry, Runnable::run, sizing, shedding);
+                tmp.resolve("group"), tmp.resolve("passwd"))), registry, Runnable::run, Runnable::run, sizing, shedding);
         return AgentApi.register(Routes.builder(), context).build();
     }
 }
