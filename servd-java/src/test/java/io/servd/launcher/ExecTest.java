@@ -91,4 +91,34 @@ class ExecTest {
         assertThat(absent.notes()).contains("does not exist");
         assertThat(off.flags()).isEmpty();
     }
+
+    /** A relocated archive has every page dirtied: at small limits it is mapped where it was dumped. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        # --memory-max | extra flag                       | relocation flags expected
+        64M            |                                  | true
+        256M           |                                  | true
+        257M           |                                  | false
+        4G             |                                  | false
+        64M            | -XX:ArchiveRelocationMode=1      | false
+        64M            | -Xshare:off                      | false
+        """)
+    void mapsASmallServicesArchiveWhereItWasDumped(String memoryMax, String extra, boolean expected) throws IOException {
+        Path archive = Files.createFile(dir.resolve("app.jsa"));
+        List<String> args = new java.util.ArrayList<>(List.of("--print-flags", "--memory-max", memoryMax, "--archive",
+                archive.toString()));
+        if (extra != null) {
+            args.add(extra);
+        }
+        args.addAll(List.of("-jar", "app.jar"));
+
+        List<String> flags = ServdJava.captured("hybrid-host").run(args.toArray(String[]::new)).flags();
+
+        if (expected) {
+            assertThat(flags).containsSubsequence("-XX:SharedArchiveFile=" + archive, "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:ArchiveRelocationMode=0");
+        } else {
+            assertThat(flags).doesNotContain("-XX:ArchiveRelocationMode=0", "-XX:+UnlockDiagnosticVMOptions");
+        }
+    }
 }
