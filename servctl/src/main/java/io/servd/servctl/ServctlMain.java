@@ -52,10 +52,13 @@ public final class ServctlMain implements Runnable {
     public static CommandLine commandLine(ServctlDefaults defaults) {
         CommandLine cl = new CommandLine(new ServctlMain(defaults));
         // top reads cgroupfs itself: it gets the default root, not the whole servctl command
-        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot()));
+        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);
+        // top takes cgtop's options as getopt does: given twice, the last one counts
+        // and a value that looks like an option is still the value (-n -1 is a bad count, not -1)
+        cl.getSubcommands().get("top").setOverwrittenOptionsAllowed(true).setAllowOptionsAsOptionParameters(true);
         cl.getSubcommands().get("set").getCommandSpec().usageMessage().description(SetCommand.description());
         // every command's --help lists the same exit codes as servctl --help
         var usage = cl.getCommandSpec().usageMessage();

@@ -4,6 +4,7 @@ import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CpuMax;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.MemoryMax;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -14,8 +15,10 @@ import java.util.OptionalLong;
  * field is empty when its source is absent (controller not enabled, PSI off, v1 host, first refresh).
  *
  * @param group            cgroup path, e.g. {@code /system.slice/foo.service}
- * @param tasks            {@code pids.current}
+ * @param tasks            {@code pids.current}, or processes counted ({@code -P}, {@code -k})
  * @param cpuPercent       CPU time per wall time × 100; 100 is one CPU busy, as in systemd-cgtop
+ * @param cpuTime          CPU time used since the cgroup was created ({@code usage_usec}, v1 {@code cpuacct.usage}),
+ *                         what cgtop's {@code --cpu=time} shows
  * @param memory           {@code memory.current}
  * @param ioReadPerSec     bytes read per second, all devices
  * @param ioWritePerSec    bytes written per second, all devices
@@ -25,13 +28,22 @@ import java.util.OptionalLong;
  * @param pressureAvg10    the highest of cpu/memory/io PSI "some" avg10, percent
  * @param oomKills         processes OOM-killed since the cgroup was created
  */
-public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<ByteSize> memory,
+public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<Duration> cpuTime,
+                     Optional<ByteSize> memory,
                      OptionalDouble ioReadPerSec, OptionalDouble ioWritePerSec, Optional<MemoryMax> memoryMax,
                      Optional<CpuMax> cpuMax, OptionalDouble throttledPercent, OptionalDouble pressureAvg10,
                      OptionalLong oomKills) {
 
     public TopRow {
         Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(cpuTime, "cpuTime");
+    }
+
+    /** This row with another count in the Tasks column (processes instead of {@code pids.current}). */
+    public TopRow withTasks(OptionalLong count) {
+        return new TopRow(group, count, cpuPercent, cpuTime, memory, ioReadPerSec, ioWritePerSec, memoryMax, cpuMax,
+                throttledPercent, pressureAvg10, oomKills);
     }
 
     /** {@code memory / memoryMax × 100}; empty when either is absent or the limit is {@code max}. */
