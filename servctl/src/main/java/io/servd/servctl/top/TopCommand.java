@@ -66,58 +66,58 @@ public final class TopCommand implements Callable<Integer> {
     /** The first bad value, reported as cgtop does: before anything is read. */
     private Optional<ServctlException> firstError = Optional.empty();
 
-    @Option(names = "-p", description = "order by path (--order=path)")
+    @Option(order = 1, names = "-p", description = "order by path (--order=path)")
     void orderPath(boolean on) {
         view = view.withOrder(SortOrder.PATH);
     }
 
-    @Option(names = "-t", description = "order by tasks or processes (--order=tasks)")
+    @Option(order = 2, names = "-t", description = "order by tasks or processes (--order=tasks)")
     void orderTasks(boolean on) {
         view = view.withOrder(SortOrder.TASKS);
     }
 
-    @Option(names = "-c", description = "order by CPU load (--order=cpu, the default)")
+    @Option(order = 3, names = "-c", description = "order by CPU load (--order=cpu, the default)")
     void orderCpu(boolean on) {
         view = view.withOrder(SortOrder.CPU);
     }
 
-    @Option(names = "-m", description = "order by memory (--order=memory)")
+    @Option(order = 4, names = "-m", description = "order by memory (--order=memory)")
     void orderMemory(boolean on) {
         view = view.withOrder(SortOrder.MEMORY);
     }
 
-    @Option(names = "-i", description = "order by IO (--order=io)")
+    @Option(order = 5, names = "-i", description = "order by IO (--order=io)")
     void orderIo(boolean on) {
         view = view.withOrder(SortOrder.IO);
     }
 
-    @Option(names = "--order", paramLabel = "KEY", description = "path, tasks, cpu (default), memory, io, or pressure")
+    @Option(order = 6, names = "--order", paramLabel = "KEY", description = "path, tasks, cpu (default), memory, io, or pressure")
     void order(String value) {
         parse(() -> view = view.withOrder(TopArguments.parseOrder("--order", value)));
     }
 
-    @Option(names = {"-r", "--raw"}, description = "raw numbers: bytes and microseconds, not 1.2G or 1min 2s")
+    @Option(order = 7, names = {"-r", "--raw"}, description = "raw numbers: bytes and microseconds, not 1.2G or 1min 2s")
     void raw(boolean on) {
         view = view.withRaw(true);
     }
 
-    @Option(names = "--cpu", arity = "0..1", fallbackValue = "time", paramLabel = "TYPE",
+    @Option(order = 8, names = "--cpu", arity = "0..1", fallbackValue = "time", paramLabel = "TYPE",
             description = "percentage (default) or time: CPU time used so far; --cpu alone is time")
     void cpu(String value) {
         parse(() -> view = view.withCpu(TopArguments.parseCpu("--cpu", value)));
     }
 
-    @Option(names = "-P", description = "count userspace processes instead of tasks (without kernel threads)")
+    @Option(order = 9, names = "-P", description = "count userspace processes instead of tasks (without kernel threads)")
     void userspaceProcesses(boolean on) {
         view = view.withCounting(TopView.Counting.USERSPACE_PROCESSES);
     }
 
-    @Option(names = "-k", description = "count all processes instead of tasks (kernel threads included)")
+    @Option(order = 10, names = "-k", description = "count all processes instead of tasks (kernel threads included)")
     void allProcesses(boolean on) {
         view = view.withCounting(TopView.Counting.ALL_PROCESSES);
     }
 
-    @Option(names = "--recursive", paramLabel = "BOOL",
+    @Option(order = 11, names = "--recursive", paramLabel = "BOOL",
             description = "with -P or -k: a cgroup's count includes the cgroups shown below it (default: yes)")
     void recursive(String value) {
         parse(() -> {
@@ -127,38 +127,38 @@ public final class TopCommand implements Callable<Integer> {
         });
     }
 
-    @Option(names = {"-d", "--delay"}, paramLabel = "DELAY",
+    @Option(order = 12, names = {"-d", "--delay"}, paramLabel = "DELAY",
             description = "time between refreshes, a time span: 500ms, 1s, 2min; a bare number is seconds (default: 1s)")
     void delay(String value) {
         parse(() -> view = view.withDelay(TopArguments.parseDelay("--delay", value)));
     }
 
-    @Option(names = {"-n", "--iterations"}, paramLabel = "N",
+    @Option(order = 13, names = {"-n", "--iterations"}, paramLabel = "N",
             description = "stop after N refreshes; 0: until q (default: until q on a terminal, else 1)")
     void iterations(String value) {
         parse(() -> iterations = Optional.of(TopArguments.parseUnsigned("--iterations", value)));
     }
 
-    @Option(names = "-1", description = "one iteration (--iterations=1)")
+    @Option(order = 14, names = "-1", description = "one iteration (--iterations=1)")
     void once(boolean on) {
         iterations = Optional.of(1L);
     }
 
-    @Option(names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control, no keys")
+    @Option(order = 15, names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control, no keys")
     boolean batch;
 
-    @Option(names = "--depth", paramLabel = "N", description = "deepest level shown below GROUP, 0 = GROUP only (default: 3)")
+    @Option(order = 16, names = "--depth", paramLabel = "N", description = "deepest level shown below GROUP, 0 = GROUP only (default: 3)")
     void depth(String value) {
         parse(() -> depth = TopArguments.parseUnsigned("--depth", value));
     }
 
-    @Option(names = {"-M", "--machine"}, paramLabel = "MACHINE",
+    @Option(order = 17, names = {"-M", "--machine"}, paramLabel = "MACHINE",
             description = "only this machine's cgroup: a name systemd-machined knows (/run/systemd/machines/NAME),"
                     + " or the cgroup path of a container machined does not know (-M /system.slice/docker-ID.scope);"
                     + " GROUP is then below it")
     String machine;
 
-    @Option(names = "--cgroup-root", paramLabel = "PATH",
+    @Option(order = 18, names = "--cgroup-root", paramLabel = "PATH",
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
     Optional<Path> cgroupRoot;
 

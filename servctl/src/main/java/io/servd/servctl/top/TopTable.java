@@ -164,11 +164,13 @@ public final class TopTable {
                 .orElse(OptionalDouble.empty()));
         OptionalDouble in = total(root, top, TopRow::ioReadPerSec);
         OptionalDouble out = total(root, top, TopRow::ioWritePerSec);
-        return String.format(Locale.ROOT, "%d cgroups | %s %s | CPU %s | Memory %s | IO in %s out %s | order %s | interval %.1fs",
-                rows.size(), frame.counting().title(), tasks.isPresent() ? Long.toString((long) tasks.getAsDouble()) : "-", percent(cpu) + (cpu.isPresent() ? "%" : ""),
+        return String.format(Locale.ROOT,
+                "%d cgroups | %s %s | CPU %s | Memory %s | IO in %s out %s | order %s | interval %.1fs",
+                rows.size(), frame.counting().title(),
+                tasks.isPresent() ? Long.toString((long) tasks.getAsDouble()) : "-",
+                percent(cpu) + (cpu.isPresent() ? "%" : ""),
                 memory.isPresent() ? units.bytes((long) memory.getAsDouble()) : "-", units.perSecond(in),
-                units.perSecond(out), view.order().label(),
-                frame.interval().toNanos() / 1e9);
+                units.perSecond(out), view.order().label(), frame.interval().toNanos() / 1e9);
     }
 
     private static OptionalDouble total(Optional<TopRow> root, List<TopRow> top, Function<TopRow, OptionalDouble> f) {

@@ -15,6 +15,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code -k} and {@code -P} on the captured debian12 tree with {@code cgroup.procs} added: the root holds
@@ -50,25 +52,22 @@ class ProcessCounterTest {
         Files.writeString(Files.createDirectories(proc.resolve(Long.toString(pid))).resolve("stat"), line + "\n");
     }
 
-    @Test
-    void allProcessesCountsEveryPidAndSumsTheSubtree() throws IOException {
-        assertThat(counter.count(GROUPS, TopView.Counting.ALL_PROCESSES, true)).containsExactly(
-                Map.entry("/", OptionalLong.of(4)), Map.entry("/system.slice", OptionalLong.of(2)),
-                Map.entry("/system.slice/foo.service", OptionalLong.of(2)));
-    }
-
-    @Test
-    void userspaceProcessesLeaveKernelThreadsOut() throws IOException {
-        assertThat(counter.count(GROUPS, TopView.Counting.USERSPACE_PROCESSES, true)).containsExactly(
-                Map.entry("/", OptionalLong.of(2)), Map.entry("/system.slice", OptionalLong.of(1)),
-                Map.entry("/system.slice/foo.service", OptionalLong.of(1)));
-    }
-
-    @Test
-    void notRecursiveCountsEachCgroupsOwn() throws IOException {
-        assertThat(counter.count(GROUPS, TopView.Counting.ALL_PROCESSES, false)).containsExactly(
-                Map.entry("/", OptionalLong.of(2)), Map.entry("/system.slice", OptionalLong.of(0)),
-                Map.entry("/system.slice/foo.service", OptionalLong.of(2)));
+    @ParameterizedTest(name = "{0} recursive={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # counting          | recursive | /  | /system.slice | foo.service
+            # -k: every pid, each cgroup with the cgroups below it
+            ALL_PROCESSES       | true      | 4  | 2             | 2
+            # -P: kthreadd (2) and the kernel worker (300) left out
+            USERSPACE_PROCESSES | true      | 2  | 1             | 1
+            # --recursive=no: each cgroup's own
+            ALL_PROCESSES       | false     | 2  | 0             | 2
+            USERSPACE_PROCESSES | false     | 1  | 0             | 1
+            """)
+    void countsAsCgtop(TopView.Counting counting, boolean recursive, long root, long slice, long foo)
+            throws IOException {
+        assertThat(counter.count(GROUPS, counting, recursive)).containsExactly(
+                Map.entry("/", OptionalLong.of(root)), Map.entry("/system.slice", OptionalLong.of(slice)),
+                Map.entry("/system.slice/foo.service", OptionalLong.of(foo)));
     }
 
     @Test

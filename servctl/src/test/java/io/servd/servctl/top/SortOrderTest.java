@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * systemd-cgtop's order (group_compare): largest first, absent after present, ties by path_compare, and a
@@ -37,30 +39,20 @@ class SortOrderTest {
         return view.order().sort(ROWS, view).stream().map(TopRow::group).toList();
     }
 
-    @Test
-    void pathIsPathCompareNotStringOrder() {
-        // a plain string sort would put /app-db before /app/web
-        assertThat(sorted(TopView.defaults().withOrder(SortOrder.PATH)))
-                .containsExactly("/", "/app", "/app/web", "/app/worker", "/app-db", "/idle");
-    }
-
-    @Test
-    void cpuIsLargestFirstWithParentsFirstAndAbsentLast() {
-        assertThat(sorted(TopView.defaults()))
-                .containsExactly("/", "/app", "/app-db", "/app/worker", "/app/web", "/idle");
-    }
-
-    @Test
-    void aParentWithoutTheValueStillComesBeforeItsChildren() {
-        // the root has no memory.current on cgroup2; cgtop still shows it first
-        assertThat(sorted(TopView.defaults().withOrder(SortOrder.MEMORY)))
-                .containsExactly("/", "/app", "/app-db", "/app/worker", "/app/web", "/idle");
-    }
-
-    @Test
-    void cpuTimeOrdersByTotalCpuTime() {
-        assertThat(sorted(TopView.defaults().withCpu(TopView.CpuColumn.TIME)))
-                .containsExactly("/", "/app", "/app-db", "/app/worker", "/app/web", "/idle");
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # order | cpu column | rows in order
+            # path_compare: a plain string sort would put /app-db before /app/web
+            PATH    | PERCENTAGE | /,/app,/app/web,/app/worker,/app-db,/idle
+            # largest first, parents first, absent last
+            CPU     | PERCENTAGE | /,/app,/app-db,/app/worker,/app/web,/idle
+            # the root has no memory.current on cgroup2; cgtop still shows it first
+            MEMORY  | PERCENTAGE | /,/app,/app-db,/app/worker,/app/web,/idle
+            # --cpu=time: by total CPU time (/idle has used none, which is a value)
+            CPU     | TIME       | /,/app,/app-db,/app/worker,/app/web,/idle
+            """)
+    void ordersAsCgtop(SortOrder order, TopView.CpuColumn cpu, String expected) {
+        assertThat(sorted(TopView.defaults().withOrder(order).withCpu(cpu))).containsExactly(expected.split(","));
     }
 
     @Test

@@ -32,22 +32,6 @@ class TopArgumentsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            # -d value | message
-            0          | invalid --delay [0]: must be more than zero
-            0s         | invalid --delay [0s]: must be more than zero
-            1x         | invalid --delay [1x]: unknown time unit [x]
-            fast       | invalid --delay [fast]: expected a number
-            -1s        | invalid --delay [-1s]: expected a number
-            ''         | invalid --delay []: empty time span
-            """)
-    void badDelaysAreUsageErrors(String text, String message) {
-        assertThatThrownBy(() -> TopArguments.parseDelay("--delay", text)).isInstanceOf(ServctlException.class)
-                .hasMessageStartingWith(message)
-                .satisfies(e -> assertThat(((ServctlException) e).exitCode()).isEqualTo(ExitCodes.USAGE));
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
             # -n / --depth | value
             0              | 0
             3              | 3
@@ -62,23 +46,6 @@ class TopArgumentsTest {
             """)
     void numbersAreSafeAtou(String text, long value) throws ServctlException {
         assertThat(TopArguments.parseUnsigned("-n", text)).isEqualTo(value);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            # -n value | message
-            -1         | invalid -n [-1]: must not be negative
-            x          | invalid -n [x]: not a number
-            1.5        | invalid -n [1.5]: not a number
-            08         | invalid -n [08]: not a number
-            0x         | invalid -n [0x]: not a number
-            ''         | invalid -n []: not a number
-            4294967296 | invalid -n [4294967296]: out of range (at most 4294967295)
-            99999999999999999999 | invalid -n [99999999999999999999]: out of range
-            """)
-    void badNumbersAreUsageErrors(String text, String message) {
-        assertThatThrownBy(() -> TopArguments.parseUnsigned("-n", text)).isInstanceOf(ServctlException.class)
-                .hasMessageStartingWith(message);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -103,39 +70,6 @@ class TopArgumentsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            maybe | invalid --recursive [maybe]: not a boolean (yes or no)
-            2     | invalid --recursive [2]: not a boolean (yes or no)
-            ''    | invalid --recursive []: not a boolean (yes or no)
-            """)
-    void badBooleansAreUsageErrors(String text, String message) {
-        assertThatThrownBy(() -> TopArguments.parseBoolean("--recursive", text)).hasMessage(message);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            path     | PATH
-            tasks    | TASKS
-            cpu      | CPU
-            memory   | MEMORY
-            io       | IO
-            pressure | PRESSURE
-            """)
-    void ordersAreCgtopsNames(String text, SortOrder order) throws ServctlException {
-        assertThat(TopArguments.parseOrder("--order", text)).isEqualTo(order);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            # exact names, as cgtop's string table
-            CPU  | invalid --order [CPU]: one of path, tasks, cpu, memory, io, pressure
-            size | invalid --order [size]: one of path, tasks, cpu, memory, io, pressure
-            """)
-    void badOrdersAreUsageErrors(String text, String message) {
-        assertThatThrownBy(() -> TopArguments.parseOrder("--order", text)).hasMessage(message);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
             percentage | PERCENTAGE
             time       | TIME
             """)
@@ -143,12 +77,47 @@ class TopArgumentsTest {
         assertThat(TopArguments.parseCpu("--cpu", text)).isEqualTo(cpu);
     }
 
-    @ParameterizedTest(name = "[{index}] {0}")
+    @ParameterizedTest(name = "[{index}] {0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            percent | invalid --cpu [percent]: percentage or time
-            ''      | invalid --cpu []: percentage or time
+            # option    | value      | message
+            --delay     | 0          | invalid --delay [0]: must be more than zero
+            --delay     | 0s         | invalid --delay [0s]: must be more than zero
+            --delay     | 1x         | invalid --delay [1x]: unknown time unit [x]; a time span like 500ms, 1s, 2min
+            --delay     | fast       | invalid --delay [fast]: expected a number
+            --delay     | -1s        | invalid --delay [-1s]: expected a number
+            --delay     | ''         | invalid --delay []: empty time span
+            -n          | -1         | invalid -n [-1]: must not be negative
+            -n          | x          | invalid -n [x]: not a number
+            -n          | 1.5        | invalid -n [1.5]: not a number
+            # C octal has no 8
+            -n          | 08         | invalid -n [08]: not a number
+            -n          | 0x         | invalid -n [0x]: not a number
+            -n          | ''         | invalid -n []: not a number
+            -n          | 4294967296 | invalid -n [4294967296]: out of range (at most 4294967295)
+            -n          | 99999999999999999999 | invalid -n [99999999999999999999]: out of range
+            --recursive | maybe      | invalid --recursive [maybe]: not a boolean (yes or no)
+            --recursive | 2          | invalid --recursive [2]: not a boolean (yes or no)
+            --recursive | ''         | invalid --recursive []: not a boolean (yes or no)
+            # exact names, as cgtop's string tables
+            --order     | CPU        | invalid --order [CPU]: one of path, tasks, cpu, memory, io, pressure
+            --order     | size       | invalid --order [size]: one of path, tasks, cpu, memory, io, pressure
+            --cpu       | percent    | invalid --cpu [percent]: percentage or time
+            --cpu       | ''         | invalid --cpu []: percentage or time
             """)
-    void badCpuTypesAreUsageErrors(String text, String message) {
-        assertThatThrownBy(() -> TopArguments.parseCpu("--cpu", text)).hasMessage(message);
+    void badValuesAreUsageErrorsNamingOptionAndValue(String option, String text, String message) {
+        assertThatThrownBy(() -> parse(option, text)).isInstanceOf(ServctlException.class)
+                .hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(((ServctlException) e).exitCode()).isEqualTo(ExitCodes.USAGE));
+    }
+
+    private static Object parse(String option, String text) throws ServctlException {
+        return switch (option) {
+            case "--delay" -> TopArguments.parseDelay(option, text);
+            case "-n" -> TopArguments.parseUnsigned(option, text);
+            case "--recursive" -> TopArguments.parseBoolean(option, text);
+            case "--order" -> TopArguments.parseOrder(option, text);
+            case "--cpu" -> TopArguments.parseCpu(option, text);
+            default -> throw new IllegalArgumentException("no parser for [" + option + "]");
+        };
     }
 }

@@ -95,14 +95,10 @@ class TopBatchTest {
 
     @Test
     void topRunsThroughTheCommandLineWithoutAnAgent() throws IOException {
-        Path root = Fixtures.copy("debian12-systemd252", tmp);
-        CommandLine cl = ServctlMain.commandLine(new ServctlDefaults(tmp.resolve("none.sock"),
-                URI.create("http://127.0.0.1:9"), new CgroupRoot(root)));
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        int code = cl.execute("top", "--batch", "--iterations", "1", "--delay", "50ms", "--order", "tasks");
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("order tasks", "/system.slice/foo.service");
+        Run run = execute(Fixtures.copy("debian12-systemd252", tmp), "top", "--batch", "--iterations", "1", "--delay",
+                "50ms", "--order", "tasks");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("order tasks", "/system.slice/foo.service");
     }
 
     @Test
@@ -137,36 +133,27 @@ class TopBatchTest {
             top -m -c --order=io -p                       | /,/system.slice,/system.slice/foo.service
             """)
     void groupDepthAndOrderComeFromTheCommandLine(String arguments, String rows) throws IOException {
-        Path root = Fixtures.copy("debian12-systemd252", tmp);
-        StringWriter out = new StringWriter();
-        CommandLine cl = commandLine(root);
-        cl.setOut(new PrintWriter(out));
         List<String> args = new java.util.ArrayList<>(List.of(arguments.split(" ")));
         args.addAll(1, List.of("-b", "-1", "-d", "1ms"));
-        assertThat(cl.execute(args.toArray(String[]::new))).isZero();
-        assertThat(out.toString().lines().skip(3).map(l -> l.split(" ")[0]).toList())
-                .containsExactly(rows.split(","));
+        Run run = execute(Fixtures.copy("debian12-systemd252", tmp), args.toArray(String[]::new));
+        assertThat(run.code()).isZero();
+        assertThat(run.out().lines().skip(3).map(l -> l.split(" ")[0]).toList()).containsExactly(rows.split(","));
     }
 
     @Test
     void withoutATerminalOneIterationIsPrinted() throws IOException {
-        Path root = Fixtures.copy("debian12-systemd252", tmp);
-        StringWriter out = new StringWriter();
-        CommandLine cl = commandLine(root);
-        cl.setOut(new PrintWriter(out));
         // no -n, no -b: stdout is not a terminal here, so batch and one iteration, as cgtop
-        assertThat(cl.execute("top", "--delay=1ms")).isZero();
-        assertThat(out.toString().lines().filter(l -> l.startsWith("Control Group"))).hasSize(1);
+        Run run = execute(Fixtures.copy("debian12-systemd252", tmp), "top", "--delay=1ms");
+        assertThat(run.code()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("Control Group"))).hasSize(1);
     }
 
     @Test
     void aMissingGroupIsAFailureNamingIt() throws IOException {
         Path root = Fixtures.copy("debian12-systemd252", tmp);
-        StringWriter err = new StringWriter();
-        CommandLine cl = commandLine(root);
-        cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("top", "-b", "/nope.slice")).isEqualTo(ExitCodes.FAILURE);
-        assertThat(err.toString()).startsWith("servctl: no cgroup [/nope.slice] under [" + root + "]");
+        Run run = execute(root, "top", "-b", "/nope.slice");
+        assertThat(run.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).startsWith("servctl: no cgroup [/nope.slice] under [" + root + "]");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -193,11 +180,23 @@ class TopBatchTest {
             top -b -x                      | servctl: unknown option [-x]
             """)
     void badOptionsExitTwo(String arguments, String message) throws IOException {
-        CommandLine cl = commandLine(Fixtures.copy("debian12-systemd252", tmp));
+        Run run = execute(Fixtures.copy("debian12-systemd252", tmp), arguments.split(" "));
+        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).startsWith(message);
+    }
+
+    /** What {@code servctl ARGS} printed and returned, on {@code root}. */
+    record Run(int code, String out, String err) {
+    }
+
+    private Run execute(Path root, String... args) {
+        CommandLine cl = commandLine(root);
+        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute(arguments.split(" "))).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).startsWith(message);
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
     }
 
     private CommandLine commandLine(Path root) {

@@ -13,20 +13,23 @@ class TopKeysTest {
 
     static final TopView DEFAULTS = TopView.defaults();
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            p | PATH
-            t | TASKS
-            c | CPU
-            m | MEMORY
-            i | IO
-            s | PRESSURE
+            # key | --order | order
+            p     | path     | PATH
+            t     | tasks    | TASKS
+            c     | cpu      | CPU
+            m     | memory   | MEMORY
+            i     | io       | IO
+            # servctl's own: PSI, which cgtop does not show
+            s     | pressure | PRESSURE
             """)
-    void orderKeysRedrawInTheirOrder(char key, SortOrder order) {
+    void orderKeysAndNamesAreCgtops(char key, String label, SortOrder order) throws Exception {
         TopKeys.Outcome o = TopKeys.handle(key, DEFAULTS.withOrder(SortOrder.IO == order ? SortOrder.CPU : SortOrder.IO));
         assertThat(o.view().order()).isEqualTo(order);
         assertThat(o.action()).isEqualTo(Action.REDRAW);
         assertThat(o.message()).isEmpty();
+        assertThat(TopArguments.parseOrder("--order", label)).isEqualTo(order);
     }
 
     @Test
@@ -66,33 +69,23 @@ class TopKeysTest {
         assertThat(TopKeys.handle('r', off.view()).message()).contains("Recursive process counting: yes");
     }
 
-    @ParameterizedTest(name = "{0} ms + = {1}")
+    @ParameterizedTest(name = "{1} ms {0}")
     @CsvSource(delimiter = '|', textBlock = """
-            # delay ms | after + | message
-            250        | 500     | Increased delay to 500ms.
-            750        | 1000    | Increased delay to 1s.
-            1000       | 2000    | Increased delay to 2s.
-            1500       | 2500    | Increased delay to 2.500000s.
-            """)
-    void plusSlowsDown(long before, long after, String message) {
-        TopKeys.Outcome o = TopKeys.handle('+', DEFAULTS.withDelay(Duration.ofMillis(before)));
-        assertThat(o.view().delay()).isEqualTo(Duration.ofMillis(after));
-        assertThat(o.message()).contains(message);
-    }
-
-    @ParameterizedTest(name = "{0} ms - = {1}")
-    @CsvSource(delimiter = '|', textBlock = """
-            # delay ms | after - | message
+            # key | delay ms | after | message
+            +     | 250      | 500   | Increased delay to 500ms.
+            +     | 750      | 1000  | Increased delay to 1s.
+            +     | 1000     | 2000  | Increased delay to 2s.
+            +     | 1500     | 2500  | Increased delay to 2.500000s.
             # never below 250 ms, and 500 ms or less goes straight there
-            100        | 250     | Decreased delay to 250ms.
-            500        | 250     | Decreased delay to 250ms.
-            750        | 500     | Decreased delay to 500ms.
-            1000       | 750     | Decreased delay to 750ms.
-            1250       | 250     | Decreased delay to 250ms.
-            3000       | 2000    | Decreased delay to 2s.
+            -     | 100      | 250   | Decreased delay to 250ms.
+            -     | 500      | 250   | Decreased delay to 250ms.
+            -     | 750      | 500   | Decreased delay to 500ms.
+            -     | 1000     | 750   | Decreased delay to 750ms.
+            -     | 1250     | 250   | Decreased delay to 250ms.
+            -     | 3000     | 2000  | Decreased delay to 2s.
             """)
-    void minusSpeedsUp(long before, long after, String message) {
-        TopKeys.Outcome o = TopKeys.handle('-', DEFAULTS.withDelay(Duration.ofMillis(before)));
+    void plusAndMinusStepTheDelayAsCgtop(char key, long before, long after, String message) {
+        TopKeys.Outcome o = TopKeys.handle(key, DEFAULTS.withDelay(Duration.ofMillis(before)));
         assertThat(o.view().delay()).isEqualTo(Duration.ofMillis(after));
         assertThat(o.message()).contains(message);
     }

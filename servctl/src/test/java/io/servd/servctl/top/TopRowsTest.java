@@ -121,18 +121,6 @@ class TopRowsTest {
     }
 
     @Test
-    void sortKeysAreCgtops() {
-        assertThat(SortOrder.forKey('p')).contains(SortOrder.PATH);
-        assertThat(SortOrder.forKey('t')).contains(SortOrder.TASKS);
-        assertThat(SortOrder.forKey('c')).contains(SortOrder.CPU);
-        assertThat(SortOrder.forKey('m')).contains(SortOrder.MEMORY);
-        assertThat(SortOrder.forKey('i')).contains(SortOrder.IO);
-        // servctl's own: PSI, which cgtop does not show
-        assertThat(SortOrder.forKey('s')).contains(SortOrder.PRESSURE);
-        assertThat(SortOrder.forKey('x')).isEmpty();
-    }
-
-    @Test
     void cpuTimeIsTheTotalOfTheLaterReading() throws IOException {
         TopRow foo = TopRows.between(first, secondReading()).stream()
                 .filter(r -> r.group().equals("/system.slice/foo.service")).findFirst().orElseThrow();
