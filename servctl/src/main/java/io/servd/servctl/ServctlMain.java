@@ -56,9 +56,7 @@ public final class ServctlMain implements Runnable {
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);
-        // top takes cgtop's options as getopt does: given twice, the last one counts
-        // and a value that looks like an option is still the value (-n -1 is a bad count, not -1)
-        cl.getSubcommands().get("top").setOverwrittenOptionsAllowed(true).setAllowOptionsAsOptionParameters(true);
+        TopCommand.configure(cl.getSubcommands().get("top"));
         cl.getSubcommands().get("set").getCommandSpec().usageMessage().description(SetCommand.description());
         // every command's --help lists the same exit codes as servctl --help
         var usage = cl.getCommandSpec().usageMessage();

@@ -1,5 +1,7 @@
 package io.servd.servctl.top;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,15 @@ final class CgroupPath {
             i = ei;
             j = ej;
         }
+    }
+
+    /** The parent, its parent and so on up to {@code /}; empty for {@code /}. */
+    static List<String> ancestors(String path) {
+        List<String> up = new ArrayList<>();
+        for (Optional<String> p = parent(path); p.isPresent(); p = parent(p.get())) {
+            up.add(p.get());
+        }
+        return up;
     }
 
     /** The parent cgroup, empty for {@code /}. */

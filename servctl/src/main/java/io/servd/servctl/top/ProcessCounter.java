@@ -59,24 +59,27 @@ final class ProcessCounter {
                 own.put(group, n.getAsLong());
             }
         }
-        Map<String, Long> totals = new HashMap<>(own);
-        if (recursive) {
-            totals.clear();
-            for (Map.Entry<String, Long> e : own.entrySet()) {
-                totals.merge(e.getKey(), e.getValue(), Long::sum);
-                for (Optional<String> p = CgroupPath.parent(e.getKey()); p.isPresent(); p = CgroupPath.parent(p.get())) {
-                    if (shown.contains(p.get())) {
-                        totals.merge(p.get(), e.getValue(), Long::sum);
-                    }
-                }
-            }
-        }
+        Map<String, Long> totals = recursive ? subtreeSums(own, shown) : own;
         Map<String, OptionalLong> counts = new LinkedHashMap<>();
         for (String group : groups) {
             Long n = totals.get(group);
             counts.put(group, n == null ? OptionalLong.empty() : OptionalLong.of(n));
         }
         return counts;
+    }
+
+    /** Each count added to the cgroup itself and to every ancestor among {@code shown}, as cgtop sums its walk. */
+    private static Map<String, Long> subtreeSums(Map<String, Long> own, Set<String> shown) {
+        Map<String, Long> totals = new HashMap<>();
+        for (Map.Entry<String, Long> e : own.entrySet()) {
+            totals.merge(e.getKey(), e.getValue(), Long::sum);
+            for (String ancestor : CgroupPath.ancestors(e.getKey())) {
+                if (shown.contains(ancestor)) {
+                    totals.merge(ancestor, e.getValue(), Long::sum);
+                }
+            }
+        }
+        return totals;
     }
 
     private OptionalLong countOwn(String group, TopView.Counting counting) throws IOException {

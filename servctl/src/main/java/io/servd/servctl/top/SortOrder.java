@@ -1,6 +1,7 @@
 package io.servd.servctl.top;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -22,17 +23,24 @@ import java.util.OptionalDouble;
  * path: where values add up this is exactly cgtop's order, and a parent never follows its child.
  */
 public enum SortOrder {
-    PATH('p'),
-    TASKS('t'),
-    CPU('c'),
-    MEMORY('m'),
-    IO('i'),
-    PRESSURE('s');
+    PATH('p', true),
+    TASKS('t', true),
+    CPU('c', true),
+    MEMORY('m', true),
+    IO('i', true),
+    PRESSURE('s', false);
 
     private final char key;
+    private final boolean cgtopFlag;
 
-    SortOrder(char key) {
+    SortOrder(char key, boolean cgtopFlag) {
         this.key = key;
+        this.cgtopFlag = cgtopFlag;
+    }
+
+    /** True when systemd-cgtop has this order as an option, {@code -}{@link #key()}; pressure is ours. */
+    public boolean isCgtopFlag() {
+        return cgtopFlag;
     }
 
     /** The key that selects this order in the live view. */
@@ -47,22 +55,12 @@ public enum SortOrder {
 
     /** The order selected by {@code key} ({@code p t c m i s}), if any. */
     public static Optional<SortOrder> forKey(int key) {
-        for (SortOrder o : values()) {
-            if (o.key == key) {
-                return Optional.of(o);
-            }
-        }
-        return Optional.empty();
+        return Arrays.stream(values()).filter(o -> o.key == key).findFirst();
     }
 
     /** The order {@code --order=label} names, if any. */
     public static Optional<SortOrder> forLabel(String label) {
-        for (SortOrder o : values()) {
-            if (o.label().equals(label)) {
-                return Optional.of(o);
-            }
-        }
-        return Optional.empty();
+        return Arrays.stream(values()).filter(o -> o.label().equals(label)).findFirst();
     }
 
     /** The value ordered by; empty when the row lacks it, and always for {@link #PATH}. */
@@ -89,8 +87,8 @@ public enum SortOrder {
             }
             rank.merge(r.group(), v.getAsDouble(), Math::max);
             if (view.parentsFirst()) {
-                for (Optional<String> p = CgroupPath.parent(r.group()); p.isPresent(); p = CgroupPath.parent(p.get())) {
-                    rank.merge(p.get(), v.getAsDouble(), Math::max);
+                for (String ancestor : CgroupPath.ancestors(r.group())) {
+                    rank.merge(ancestor, v.getAsDouble(), Math::max);
                 }
             }
         }

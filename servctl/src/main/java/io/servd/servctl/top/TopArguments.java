@@ -104,12 +104,8 @@ final class TopArguments {
 
     /** {@code --cpu=}: percentage or time. */
     static TopView.CpuColumn parseCpu(String option, String text) throws ServctlException {
-        for (TopView.CpuColumn c : TopView.CpuColumn.values()) {
-            if (c.label().equals(text)) {
-                return c;
-            }
-        }
-        throw invalid(option, text, "percentage or time");
+        return Arrays.stream(TopView.CpuColumn.values()).filter(c -> c.label().equals(text)).findFirst()
+                .orElseThrow(() -> invalid(option, text, "percentage or time"));
     }
 
     static ServctlException invalid(String option, String text, String why) {

@@ -15,9 +15,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -65,31 +68,6 @@ public final class TopCommand implements Callable<Integer> {
     private boolean recursiveOff;
     /** The first bad value, reported as cgtop does: before anything is read. */
     private Optional<ServctlException> firstError = Optional.empty();
-
-    @Option(order = 1, names = "-p", description = "order by path (--order=path)")
-    void orderPath(boolean on) {
-        view = view.withOrder(SortOrder.PATH);
-    }
-
-    @Option(order = 2, names = "-t", description = "order by tasks or processes (--order=tasks)")
-    void orderTasks(boolean on) {
-        view = view.withOrder(SortOrder.TASKS);
-    }
-
-    @Option(order = 3, names = "-c", description = "order by CPU load (--order=cpu, the default)")
-    void orderCpu(boolean on) {
-        view = view.withOrder(SortOrder.CPU);
-    }
-
-    @Option(order = 4, names = "-m", description = "order by memory (--order=memory)")
-    void orderMemory(boolean on) {
-        view = view.withOrder(SortOrder.MEMORY);
-    }
-
-    @Option(order = 5, names = "-i", description = "order by IO (--order=io)")
-    void orderIo(boolean on) {
-        view = view.withOrder(SortOrder.IO);
-    }
 
     @Option(order = 6, names = "--order", paramLabel = "KEY", description = "path, tasks, cpu (default), memory, io, or pressure")
     void order(String value) {
@@ -165,6 +143,33 @@ public final class TopCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "GROUP",
             description = "only this cgroup and its subtree, e.g. /system.slice (default: the root)")
     String group;
+
+    /**
+     * Sets {@code top}, this command's command line, up to parse as cgtop's getopt does: an option given
+     * twice counts the last time, a value that looks like an option is still the value ({@code -n -1} is a
+     * bad count, not {@code -1}), and the one-letter orders {@code -p -t -c -m -i} come from
+     * {@link SortOrder}, the same letters as the live view's keys.
+     */
+    public static void configure(CommandLine top) {
+        top.setOverwrittenOptionsAllowed(true).setAllowOptionsAsOptionParameters(true);
+        TopCommand command = top.getCommand();
+        for (SortOrder o : SortOrder.values()) {
+            if (!o.isCgtopFlag()) {
+                continue;
+            }
+            top.getCommandSpec().addOption(OptionSpec.builder("-" + o.key()).arity("0").type(boolean.class)
+                    .order(o.ordinal() + 1).description("order by " + o.label() + " (--order=" + o.label() + ")")
+                    .setter(new ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            if (Boolean.TRUE.equals(value)) { // picocli also sets the initial false
+                                command.view = command.view.withOrder(o);
+                            }
+                            return null;
+                        }
+                    }).build());
+        }
+    }
 
     private interface Parse {
         void run() throws ServctlException;

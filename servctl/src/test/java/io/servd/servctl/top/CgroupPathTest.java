@@ -50,5 +50,7 @@ class CgroupPathTest {
         assertThat(CgroupPath.parent("/a/b")).contains("/a");
         assertThat(CgroupPath.parent("/a")).contains("/");
         assertThat(CgroupPath.parent("/")).isEmpty();
+        assertThat(CgroupPath.ancestors("/a/b/c")).containsExactly("/a/b", "/a", "/");
+        assertThat(CgroupPath.ancestors("/")).isEmpty();
     }
 }

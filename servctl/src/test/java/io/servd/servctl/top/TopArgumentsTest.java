@@ -5,76 +5,54 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.ServctlException;
-import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Option values parsed as systemd-cgtop parses them (parse_sec, safe_atou, parse_boolean); errors name option and value. */
 class TopArgumentsTest {
 
-    @ParameterizedTest(name = "[{index}] {0}")
+    @ParameterizedTest(name = "[{index}] {0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            # -d value   | microseconds
-            1s           | 1000000
-            500ms        | 500000
-            2min         | 120000000
-            # a bare number is seconds, fractions too
-            2            | 2000000
-            0.5          | 500000
-            1ms          | 1000
-            1min 30s     | 90000000
-            1.5s         | 1500000
-            250us        | 250
+            # option    | value      | parsed
+            # -d: a systemd time span; a bare number is seconds, fractions too
+            --delay     | 1s         | PT1S
+            --delay     | 500ms      | PT0.5S
+            --delay     | 2min       | PT2M
+            --delay     | 2          | PT2S
+            --delay     | 0.5        | PT0.5S
+            --delay     | 1ms        | PT0.001S
+            --delay     | 1min 30s   | PT1M30S
+            --delay     | 1.5s       | PT1.5S
+            --delay     | 250us      | PT0.00025S
+            # -n, --depth: safe_atou, with its prefixes (hex, Python-style binary and octal, C's leading-zero octal)
+            -n          | 0          | 0
+            -n          | 3          | 3
+            -n          | '  7'      | 7
+            -n          | +5         | 5
+            -n          | 0x10       | 16
+            -n          | 0b101      | 5
+            -n          | 0o17       | 15
+            -n          | 010        | 8
+            -n          | 4294967295 | 4294967295
+            # --recursive: parse_boolean, any case
+            --recursive | yes        | true
+            --recursive | YES        | true
+            --recursive | y          | true
+            --recursive | true       | true
+            --recursive | t          | true
+            --recursive | on         | true
+            --recursive | 1          | true
+            --recursive | no         | false
+            --recursive | n          | false
+            --recursive | false      | false
+            --recursive | f          | false
+            --recursive | Off        | false
+            --recursive | 0          | false
+            --cpu       | percentage | PERCENTAGE
+            --cpu       | time       | TIME
             """)
-    void delayIsATimeSpan(String text, long micros) throws ServctlException {
-        assertThat(TopArguments.parseDelay("--delay", text)).isEqualTo(Duration.ofNanos(micros * 1000));
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            # -n / --depth | value
-            0              | 0
-            3              | 3
-            '  7'          | 7
-            +5             | 5
-            # safe_atou's prefixes: hex, Python-style binary and octal, C's leading-zero octal
-            0x10           | 16
-            0b101          | 5
-            0o17           | 15
-            010            | 8
-            4294967295     | 4294967295
-            """)
-    void numbersAreSafeAtou(String text, long value) throws ServctlException {
-        assertThat(TopArguments.parseUnsigned("-n", text)).isEqualTo(value);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            yes   | true
-            YES   | true
-            y     | true
-            true  | true
-            t     | true
-            on    | true
-            1     | true
-            no    | false
-            n     | false
-            false | false
-            f     | false
-            Off   | false
-            0     | false
-            """)
-    void booleansAreParseBoolean(String text, boolean value) throws ServctlException {
-        assertThat(TopArguments.parseBoolean("--recursive", text)).isEqualTo(value);
-    }
-
-    @ParameterizedTest(name = "[{index}] {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            percentage | PERCENTAGE
-            time       | TIME
-            """)
-    void cpuTypesAreCgtops(String text, TopView.CpuColumn cpu) throws ServctlException {
-        assertThat(TopArguments.parseCpu("--cpu", text)).isEqualTo(cpu);
+    void goodValuesParseAsCgtop(String option, String text, String parsed) throws ServctlException {
+        assertThat(String.valueOf(parse(option, text))).isEqualTo(parsed);
     }
 
     @ParameterizedTest(name = "[{index}] {0} {1}")

@@ -133,11 +133,30 @@ class TopBatchTest {
             top -m -c --order=io -p                       | /,/system.slice,/system.slice/foo.service
             """)
     void groupDepthAndOrderComeFromTheCommandLine(String arguments, String rows) throws IOException {
-        List<String> args = new java.util.ArrayList<>(List.of(arguments.split(" ")));
-        args.addAll(1, List.of("-b", "-1", "-d", "1ms"));
-        Run run = execute(Fixtures.copy("debian12-systemd252", tmp), args.toArray(String[]::new));
+        Run run = once(Fixtures.copy("debian12-systemd252", tmp), arguments);
         assertThat(run.code()).isZero();
         assertThat(run.out().lines().skip(3).map(l -> l.split(" ")[0]).toList()).containsExactly(rows.split(","));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # arguments                  | order
+            top                          | cpu
+            top -p                       | path
+            top -t                       | tasks
+            top -c                       | cpu
+            top -m                       | memory
+            top -i                       | io
+            top --order=pressure         | pressure
+            # getopt: clustered, and the last one wins
+            top -pm                      | memory
+            top -m --order=tasks -i      | io
+            top --order=io -p            | path
+            """)
+    void theOrderIsTheLastOneGiven(String arguments, String order) throws IOException {
+        Run run = once(Fixtures.copy("debian12-systemd252", tmp), arguments);
+        assertThat(run.code()).isZero();
+        assertThat(run.out().lines().findFirst().orElseThrow()).contains("| order " + order + " |");
     }
 
     @Test
@@ -197,6 +216,13 @@ class TopBatchTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** {@code arguments} (a command and its options) with {@code -b -1 -d 1ms} after the command. */
+    private Run once(Path root, String arguments) {
+        List<String> args = new java.util.ArrayList<>(List.of(arguments.split(" ")));
+        args.addAll(1, List.of("-b", "-1", "-d", "1ms"));
+        return execute(root, args.toArray(String[]::new));
     }
 
     private CommandLine commandLine(Path root) {
