@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -77,9 +78,10 @@ final class LiveView {
         while (true) {
             // the wait counts from the last refresh, so + and - apply to the wait under way, as in cgtop
             Duration wait = frame.isEmpty() ? FIRST_INTERVAL : view.delay();
-            long leftNanos = lastRefresh + wait.toNanos() - nanoTime.getAsLong();
+            // elapsed time against the delay, not a deadline: nanoTime() plus -d 250y would overflow
+            long leftNanos = TimeUnit.NANOSECONDS.convert(wait) - (nanoTime.getAsLong() - lastRefresh);
             if (leftNanos > 0) {
-                int key = keys.read((leftNanos + 999_999) / 1_000_000);
+                int key = keys.read(leftNanos / 1_000_000 + (leftNanos % 1_000_000 == 0 ? 0 : 1)); // rounded up
                 if (key == Keys.TIMEOUT) {
                     continue;
                 }

@@ -4,6 +4,7 @@ import io.servd.cgroup.unit.TimeSpan;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How {@code servctl top} shows what it reads, set by systemd-cgtop's options and changed by its keys.
@@ -82,7 +83,7 @@ public record TopView(SortOrder order, CpuColumn cpu, Counting counting, boolean
 
     /** The delay as systemd prints a time span: {@code 250ms}, {@code 1.250000s}, {@code 2s}. */
     String formatDelay() {
-        return TimeSpan.ofMicros(delay.toNanos() / 1000).format();
+        return TimeSpan.ofMicros(TimeUnit.MICROSECONDS.convert(delay)).format();
     }
 
     /** The CPU column: {@code --cpu=percentage} (default) or {@code --cpu=time}. */

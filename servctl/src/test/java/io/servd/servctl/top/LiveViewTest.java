@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.servd.servctl.cli.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -144,6 +145,17 @@ class LiveViewTest {
         assertThat(s.draws.get(5).atMillis()).isEqualTo(3000L);
         assertThat(s.draws.get(5).status()).isEqualTo("Decreased delay to 750ms.");
         assertThat(s.draws.get(6 - 1).lines().get(0)).endsWith("interval 0.8s");
+    }
+
+    @Test
+    void aDelayOfCenturiesWaitsForKeys() throws IOException {
+        // -d 250y is a valid time span: its deadline, as System.nanoTime() plus the delay, could overflow
+        Script s = new Script(WAIT, '+', ' ', 'q');
+        clock.set(Long.MAX_VALUE / 2);
+        start = clock.get();
+        run(s, TopView.defaults().withDelay(Duration.ofSeconds(250 * 31_557_600L)), 0);
+        assertThat(s.draws).extracting(Draw::atMillis).containsExactly(250L, 251L, 252L);
+        assertThat(s.draws.get(1).status()).isEqualTo("Increased delay to 250y 1s.");
     }
 
     @Test
