@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
  * Exit codes: 0 done or quit, 1 cgroupfs unreadable or machine not found, 2 usage.
  */
 @Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Live cgroup usage against limits, like systemd-cgtop, plus MemoryMax and %% used, CPUQuota and"
-                + " throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent needed.",
+        description = {"Live cgroup usage against limits, like systemd-cgtop, plus TasksMax, MemoryHigh, MemoryMax and"
+                + " %% used, CPUQuota and throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent"
+                + " needed.",
                 "Keys: p t c m i s order by path, tasks, cpu, memory, io, pressure; %% CPU time or percent;"
                         + " + - delay; P userspace processes, k all processes, r recursive counting; space refresh;"
                         + " h help; q quit.",

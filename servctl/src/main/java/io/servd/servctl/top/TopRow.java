@@ -3,7 +3,9 @@ package io.servd.servctl.top;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CpuMax;
 import io.servd.cgroup.Limit;
+import io.servd.cgroup.MemoryHigh;
 import io.servd.cgroup.MemoryMax;
+import io.servd.cgroup.PidsMax;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,23 +29,27 @@ import java.util.OptionalLong;
  * @param throttledPercent share of CPU periods in the interval that ran out of quota
  * @param pressureAvg10    the highest of cpu/memory/io PSI "some" avg10, percent
  * @param oomKills         processes OOM-killed since the cgroup was created
+ * @param pidsMax          {@code pids.max} ({@code TasksMax=}); the root cgroup has none
+ * @param memoryHigh       {@code memory.high}, the throttling limit ({@code MemoryHigh=})
  */
 public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<Duration> cpuTime,
                      Optional<ByteSize> memory,
                      OptionalDouble ioReadPerSec, OptionalDouble ioWritePerSec, Optional<MemoryMax> memoryMax,
                      Optional<CpuMax> cpuMax, OptionalDouble throttledPercent, OptionalDouble pressureAvg10,
-                     OptionalLong oomKills) {
+                     OptionalLong oomKills, Optional<PidsMax> pidsMax, Optional<MemoryHigh> memoryHigh) {
 
     public TopRow {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(cpuTime, "cpuTime");
+        Objects.requireNonNull(pidsMax, "pidsMax");
+        Objects.requireNonNull(memoryHigh, "memoryHigh");
     }
 
     /** This row with another count in the Tasks column (processes instead of {@code pids.current}). */
     public TopRow withTasks(OptionalLong count) {
         return new TopRow(group, count, cpuPercent, cpuTime, memory, ioReadPerSec, ioWritePerSec, memoryMax, cpuMax,
-                throttledPercent, pressureAvg10, oomKills);
+                throttledPercent, pressureAvg10, oomKills, pidsMax, memoryHigh);
     }
 
     /** {@code memory / memoryMax × 100}; empty when either is absent or the limit is {@code max}. */

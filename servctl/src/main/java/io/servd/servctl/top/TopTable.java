@@ -4,6 +4,7 @@ import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.Limit;
 import io.servd.cgroup.MemoryMax;
+import io.servd.cgroup.PidsMax;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.cgroup.unit.TimeSpan;
 import java.time.Duration;
@@ -25,9 +26,11 @@ import java.util.function.Function;
 public final class TopTable {
 
     /** Column titles and least widths after the path column, in order; Tasks and %CPU change with the view. */
-    static final String[] TITLES = {"Tasks", "%CPU", "Memory", "MemMax", "%Mem", "Quota", "Thr%", "Input/s",
-        "Output/s", "PSI10", "OOM"};
-    static final int[] WIDTHS = {6, 6, 7, 7, 5, 6, 5, 8, 8, 6, 4};
+    static final String[] TITLES = {"Tasks", "TasksMax", "%CPU", "Memory", "MemHigh", "MemMax", "%Mem", "Quota",
+        "Thr%", "Input/s", "Output/s", "PSI10", "OOM"};
+    static final int[] WIDTHS = {6, 8, 6, 7, 7, 7, 5, 6, 5, 8, 8, 6, 4};
+    private static final int TASKS = 0;
+    private static final int CPU = 2;
     /** The path column never gets narrower than this; longer paths are cut from the left. */
     static final int MIN_PATH = 16;
     /** The controllers top shows, by their v2 names. */
@@ -54,13 +57,15 @@ public final class TopTable {
         lines.add(cut(totals(frame, view), width));
         lines.add(cut(describe(mounts), width));
         String[] titles = TITLES.clone();
-        titles[0] = frame.counting().title();
-        titles[1] = view.cpu() == TopView.CpuColumn.TIME ? "CPU Time" : "%CPU";
+        titles[TASKS] = frame.counting().title();
+        titles[CPU] = view.cpu() == TopView.CpuColumn.TIME ? "CPU Time" : "%CPU";
         List<TopRow> shown = rows.subList(0, Math.min(rows.size(), Math.max(0, maxRows)));
         List<String[]> cells = new ArrayList<>();
         for (TopRow r : shown) {
-            cells.add(new String[] {count(r.tasks()), cpu(r, view, units), r.memory().map(m -> units.bytes(m.bytes()))
-                    .orElse("-"), memoryMax(r.memoryMax(), units), percent(r.memoryUsedPercent()), quota(r),
+            cells.add(new String[] {count(r.tasks()), pidsMax(r.pidsMax()), cpu(r, view, units),
+                r.memory().map(m -> units.bytes(m.bytes())).orElse("-"),
+                r.memoryHigh().map(h -> h.bytes().map(b -> units.bytes(b.bytes())).orElse("max")).orElse("-"),
+                memoryMax(r.memoryMax(), units), percent(r.memoryUsedPercent()), quota(r),
                 percent(r.throttledPercent()), units.rate(r.ioReadPerSec()), units.rate(r.ioWritePerSec()),
                 percent(r.pressureAvg10()), count(r.oomKills())});
         }
@@ -195,6 +200,13 @@ public final class TopTable {
 
     private static String count(OptionalLong n) {
         return n.isPresent() ? Long.toString(n.getAsLong()) : "-";
+    }
+
+    private static String pidsMax(Optional<PidsMax> max) {
+        if (max.isEmpty()) {
+            return "-";
+        }
+        return max.get().limit() instanceof Limit.AtMost<Long> at ? Long.toString(at.value()) : "max";
     }
 
     private static String memoryMax(Optional<MemoryMax> max, Units units) {

@@ -121,7 +121,7 @@ class LiveViewTest {
         run(s, TopView.defaults(), 0);
         assertThat(s.draws.get(0).header()).contains("%CPU").doesNotContain("CPU Time");
         assertThat(s.draws.get(1).header()).contains("CPU Time");
-        assertThat(s.draws.get(1).lines()).anyMatch(l -> l.matches("/system\\.slice/foo\\.service +1 +8\\.400643s .*"));
+        assertThat(s.draws.get(1).lines()).anyMatch(l -> l.matches("/system\\.slice/foo\\.service +1 +100 +8\\.400643s .*"));
     }
 
     @Test

@@ -59,10 +59,10 @@ class TopBatchTest {
         String block = """
                 3 cgroups | Tasks 11 | CPU 0.0% | Memory 39.4M | IO in 0B/s out 0B/s | order cpu | interval 1.0s
                 unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]
-                Control Group              Tasks   %CPU  Memory  MemMax  %Mem  Quota  Thr%  Input/s Output/s  PSI10  OOM
-                /                              -    0.0       -       -     -      -     -       0B       0B   36.5    -
-                /system.slice                 11    0.0   39.4M     max     -    max     -        -        -   36.8    2
-                /system.slice/foo.service      1   25.0  180.0K   64.0M   0.3    50%     -        -        -   40.1    0
+                Control Group              Tasks TasksMax   %CPU  Memory MemHigh  MemMax  %Mem  Quota  Thr%  Input/s Output/s  PSI10  OOM
+                /                              -        -    0.0       -       -       -     -      -     -       0B       0B   36.5    -
+                /system.slice                 11      max    0.0   39.4M     max     max     -    max     -        -        -   36.8    2
+                /system.slice/foo.service      1      100   25.0  180.0K     max   64.0M   0.3    50%     -        -        -   40.1    0
                 """;
         // as in cgtop, a parent comes before its children, which its CPU time includes
         assertThat(text).isEqualTo(block + "\n" + block);
@@ -79,7 +79,8 @@ class TopBatchTest {
         assertThat(doc.path("order").asText()).isEqualTo("memory");
         assertThat(lines.get(0)).contains("{\"cgroup\":\"/system.slice\",\"tasks\":11,\"cpuPercent\":0.0,"
                 + "\"cpuUsageUsec\":348199529,\"memoryBytes\":41332736,\"memoryMaxBytes\":\"max\",\"cpuQuotaPercent\":\"max\"");
-        assertThat(lines.get(0)).contains("\"memoryMaxBytes\":67108864,\"memoryUsedPercent\":0.27,\"cpuQuotaPercent\":50.0");
+        assertThat(lines.get(0)).contains("\"memoryMaxBytes\":67108864,\"memoryUsedPercent\":0.27,\"cpuQuotaPercent\":50.0")
+                .contains("\"oomKills\":0,\"pidsMax\":100,\"memoryHighBytes\":\"max\"}");
     }
 
     @Test
@@ -89,8 +90,8 @@ class TopBatchTest {
         assertThat(text.lines().toList().get(1))
                 .isEqualTo("hybrid: cgroup2 [hugetlb]; cpu from v1; memory from v1; absent: io pids");
         assertThat(text).contains("/process_api/ca26dd8b3ebfdd05eb6b35e76e215c49 ")
-                // v1 "unlimited" (LONG_MAX rounded to a page) shows as max
-                .containsPattern("/process_api +- +- +[0-9.]+[KMG] +max ");
+                // v1 "unlimited" (LONG_MAX rounded to a page) shows as max; memory.high is v2 only
+                .containsPattern("/process_api +- +- +- +[0-9.]+[KMG] +- +max ");
     }
 
     @Test
@@ -106,8 +107,8 @@ class TopBatchTest {
         Path root = Fixtures.copy("debian12-systemd252", tmp);
         String text = batch(root, TopView.defaults().withRaw(true).withCpu(TopView.CpuColumn.TIME), 1, false, () -> { });
         assertThat(text.lines().toList().get(2)).contains("Tasks", "CPU Time", "Memory");
-        // 8400643 us of CPU, memory.current 184320, memory.max 67108864 (64M)
-        assertThat(text).containsPattern("/system.slice/foo.service +1 +8400643 +184320 +67108864 +0\\.3 +50%")
+        // pids.max 100, 8400643 us of CPU, memory.current 184320, memory.high max, memory.max 67108864 (64M)
+        assertThat(text).containsPattern("/system.slice/foo.service +1 +100 +8400643 +184320 +max +67108864 +0\\.3 +50%")
                 .contains("Memory 41332736 | IO in 0/s out 0/s");
     }
 
@@ -115,8 +116,8 @@ class TopBatchTest {
     void cpuTimeIsASystemdTimeSpan() throws Exception {
         Path root = Fixtures.copy("debian12-systemd252", tmp);
         String text = batch(root, TopView.defaults().withCpu(TopView.CpuColumn.TIME), 1, false, () -> { });
-        assertThat(text).containsPattern("/system.slice/foo.service +1 +8\\.400643s +180\\.0K")
-                .containsPattern("/system.slice +11 +5min 48\\.199529s +39\\.4M");
+        assertThat(text).containsPattern("/system.slice/foo.service +1 +100 +8\\.400643s +180\\.0K")
+                .containsPattern("/system.slice +11 +max +5min 48\\.199529s +39\\.4M");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -56,8 +56,8 @@ class TopTerminalIT {
 
         String screen = await(s -> s.contains("/system.slice/foo.service") && s.contains("order cpu"));
         assertThat(screen).contains("unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]")
-                .contains("Control Group", "%CPU", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
-                .containsPattern("/system.slice/foo.service +1 +0.0 +180.0K +64.0M +0.3 +50%")
+                .contains("Control Group", "TasksMax", "%CPU", "MemHigh", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
+                .containsPattern("/system.slice/foo.service +1 +100 +0.0 +180.0K +max +64.0M +0.3 +50%")
                 .contains("keys: p path  t tasks  c cpu  m memory");
 
         tmux("send-keys", "m");
@@ -69,7 +69,7 @@ class TopTerminalIT {
 
         tmux("send-keys", "%");
         screen = await(s -> s.contains("CPU Time"));
-        assertThat(screen).containsPattern("/system.slice/foo.service +1 +8\\.400643s ");
+        assertThat(screen).containsPattern("/system.slice/foo.service +1 +100 +8\\.400643s ");
 
         tmux("send-keys", "q");
         long deadline = System.nanoTime() + PATIENCE.toNanos();
