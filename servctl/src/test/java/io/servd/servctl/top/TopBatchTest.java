@@ -160,6 +160,44 @@ class TopBatchTest {
         assertThat(run.out().lines().findFirst().orElseThrow()).contains("| order " + order + " |");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # arguments                          | counting            | /system.slice | foo.service
+            top -o json                          | tasks               | tasks=11      | tasks=1
+            top -o json -k                       | all-processes       | processes=3   | processes=3
+            # pid 2 is kthreadd
+            top -o json -P                       | userspace-processes | processes=2   | processes=2
+            top -o json -k --recursive=no        | all-processes       | processes=0   | processes=3
+            """)
+    void processCountsGoThroughTheCommandLine(String arguments, String counting, String slice, String foo)
+            throws IOException {
+        Path root = Fixtures.copy("debian12-systemd252", tmp);
+        Files.writeString(root.resolve("system.slice/cgroup.procs"), "");
+        Files.writeString(root.resolve("system.slice/foo.service/cgroup.procs"), "1\n2\n77\n");
+        Path proc = tmp.resolve("proc");
+        for (String stat : List.of("2 (kthreadd) S 0 0 0 0 -1 2129984 0", "77 (java) S 1 77 77 0 -1 4194560 9")) {
+            Path dir = Files.createDirectories(proc.resolve(stat.substring(0, stat.indexOf(' '))));
+            Files.writeString(dir.resolve("stat"), stat + "\n");
+        }
+        Run run = once(root, arguments);
+        assertThat(run.code()).isZero();
+        JsonNode doc = Json.parse(run.out().lines().findFirst().orElseThrow());
+        assertThat(doc.path("counting").asText()).isEqualTo(counting);
+        assertThat(count(doc, "/system.slice")).isEqualTo(slice);
+        assertThat(count(doc, "/system.slice/foo.service")).isEqualTo(foo);
+    }
+
+    /** {@code key=value} of the row's tasks or processes. */
+    private static String count(JsonNode doc, String group) {
+        for (JsonNode row : doc.path("rows")) {
+            if (row.path("cgroup").asText().equals(group)) {
+                String key = row.has("tasks") ? "tasks" : "processes";
+                return key + "=" + row.path(key).asLong();
+            }
+        }
+        throw new AssertionError("no row [" + group + "] in " + doc);
+    }
+
     @Test
     void withoutATerminalOneIterationIsPrinted() throws IOException {
         // no -n, no -b: stdout is not a terminal here, so batch and one iteration, as cgtop
