@@ -67,7 +67,8 @@ final class JLineTerminal implements LiveView.Screen, LiveView.Keys, AutoCloseab
         display.resize(height, width);
         List<AttributedString> screen = new ArrayList<>(height);
         for (int i = 0; i < lines.size() && i < height - 1; i++) {
-            AttributedStyle style = i == 0 ? AttributedStyle.BOLD : i == 2 ? AttributedStyle.INVERSE : AttributedStyle.DEFAULT;
+            AttributedStyle style = i == 0 ? AttributedStyle.BOLD
+                    : i == 2 ? AttributedStyle.INVERSE : AttributedStyle.DEFAULT;
             String line = i == 2 ? padTo(lines.get(i), width) : lines.get(i);
             screen.add(new AttributedString(line, style));
         }

@@ -70,7 +70,8 @@ public final class TopCommand implements Callable<Integer> {
     /** The first bad value, reported as cgtop does: before anything is read. */
     private Optional<ServctlException> firstError = Optional.empty();
 
-    @Option(order = 6, names = "--order", paramLabel = "KEY", description = "path, tasks, cpu (default), memory, io, or pressure")
+    @Option(order = 6, names = "--order", paramLabel = "KEY",
+            description = "path, tasks, cpu (default), memory, io, or pressure")
     void order(String value) {
         parse(() -> view = view.withOrder(TopArguments.parseOrder("--order", value)));
     }
@@ -126,7 +127,8 @@ public final class TopCommand implements Callable<Integer> {
     @Option(order = 15, names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control, no keys")
     boolean batch;
 
-    @Option(order = 16, names = "--depth", paramLabel = "N", description = "deepest level shown below GROUP, 0 = GROUP only (default: 3)")
+    @Option(order = 16, names = "--depth", paramLabel = "N",
+            description = "deepest level shown below GROUP, 0 = GROUP only (default: 3)")
     void depth(String value) {
         parse(() -> depth = TopArguments.parseUnsigned("--depth", value));
     }
@@ -210,7 +212,8 @@ public final class TopCommand implements Callable<Integer> {
             String top = topGroup(mounts);
             TopSampler sampler = new TopSampler(mounts, new CgroupReader(System::nanoTime), top, depth);
             if (!sampler.topExists()) {
-                throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under [" + root.mountPoint() + "]");
+                throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under ["
+                        + root.mountPoint() + "]");
             }
             TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()));
             long n = iterations.orElse(terminal ? 0L : 1L);

@@ -52,7 +52,8 @@ final class TopJson {
         put(m, "ioWriteBytesPerSec", r.ioWritePerSec());
         put(m, "pressureSomeAvg10", r.pressureAvg10());
         r.oomKills().ifPresent(v -> m.put("oomKills", v));
-        r.pidsMax().ifPresent(v -> m.put("pidsMax", v.limit() instanceof Limit.AtMost<Long> at ? (Object) at.value() : "max"));
+        r.pidsMax().ifPresent(v -> m.put("pidsMax",
+                v.limit() instanceof Limit.AtMost<Long> at ? (Object) at.value() : "max"));
         r.memoryHigh().ifPresent(v -> m.put("memoryHighBytes",
                 v.bytes().isPresent() ? (Object) v.bytes().get().bytes() : "max"));
         return m;

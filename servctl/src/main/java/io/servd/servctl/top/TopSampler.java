@@ -22,9 +22,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupMounts} down to a depth
- * (from one cgroup, systemd-cgtop's {@code [GROUP]}) and reads every cgroup with the cgroup library's {@link CgroupReader} (cgroup2 first, v1 hierarchies
- * for what it lacks). Read-only; a cgroup that vanishes during the walk simply reads as absent.
+ * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupMounts} from one cgroup
+ * (systemd-cgtop's {@code [GROUP]}) down to a depth and reads every cgroup with the cgroup library's
+ * {@link CgroupReader} (cgroup2 first, v1 hierarchies for what it lacks). Read-only; a cgroup that vanishes
+ * during the walk simply reads as absent.
  */
 public final class TopSampler {
 
