@@ -52,10 +52,11 @@ public final class ServctlMain implements Runnable {
     public static CommandLine commandLine(ServctlDefaults defaults) {
         CommandLine cl = new CommandLine(new ServctlMain(defaults));
         // top reads cgroupfs itself: it gets the default root, not the whole servctl command
-        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot()));
+        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);
+        TopCommand.configure(cl.getSubcommands().get("top"));
         cl.getSubcommands().get("set").getCommandSpec().usageMessage().description(SetCommand.description());
         // every command's --help lists the same exit codes as servctl --help
         var usage = cl.getCommandSpec().usageMessage();

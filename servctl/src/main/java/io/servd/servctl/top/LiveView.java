@@ -1,134 +1,127 @@
 package io.servd.servctl.top;
 
-import io.servd.cgroup.CgroupSnapshot;
+import io.servd.cgroup.CgroupMounts;
 import io.servd.servctl.cli.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import org.jline.terminal.Attributes;
-import org.jline.terminal.Size;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.AttributedString;
-import org.jline.utils.AttributedStyle;
-import org.jline.utils.Display;
-import org.jline.utils.InfoCmp.Capability;
-import org.jline.utils.NonBlockingReader;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * The full-screen view of {@code servctl top} on a JLine terminal: raw mode, the alternate screen,
- * one redraw per refresh (JLine's {@link Display} sends only changed lines), keys read between refreshes.
- * The terminal is restored on every exit path, including Ctrl-C.
+ * The full-screen loop of {@code servctl top}: refresh every delay, read keys in between and act on them
+ * as systemd-cgtop does ({@link TopKeys}). The terminal is behind two small interfaces, so tests drive the
+ * loop with scripted keys and a clock they move ({@link JLineTerminal} is the real one).
  */
 final class LiveView {
 
-    /** The first screen comes after this short interval instead of a full delay, as systemd-cgtop does. */
-    private static final Duration FIRST_INTERVAL = Duration.ofMillis(250);
-    private static final int KEY_QUIT = 'q';
-    private static final int KEY_CTRL_C = 3;
-    private static final int KEY_REFRESH = ' ';
+    /** The first screen comes after this short interval instead of a full delay, so rates have two readings. */
+    static final Duration FIRST_INTERVAL = Duration.ofMillis(250);
 
-    private final TopSampler sampler;
-    private final Duration delay;
-    private final OptionalLong iterations;
-    private SortOrder order;
-    private volatile boolean interrupted;
+    /** Where keys come from. */
+    interface Keys {
+        /** What {@link #read} returns when no key came in time. */
+        int TIMEOUT = -2;
 
-    LiveView(TopSampler sampler, SortOrder order, Duration delay, OptionalLong iterations) {
-        this.sampler = Objects.requireNonNull(sampler, "sampler");
-        this.order = Objects.requireNonNull(order, "order");
-        this.delay = Objects.requireNonNull(delay, "delay");
-        this.iterations = Objects.requireNonNull(iterations, "iterations");
+        /** The next key, waiting at most {@code timeoutMillis}; {@link TopKeys#EOF} at end of input. */
+        int read(long timeoutMillis) throws IOException;
     }
 
-    /** Runs until {@code q}, Ctrl-C or the iteration count; returns the exit code. */
-    int run() throws IOException, InterruptedException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).jna(false).build()) {
-            terminal.handle(Terminal.Signal.INT, s -> interrupted = true);
-            Attributes saved = terminal.enterRawMode();
-            terminal.puts(Capability.enter_ca_mode);
-            terminal.puts(Capability.cursor_invisible);
-            terminal.flush();
-            try {
-                loop(terminal);
-            } finally {
-                terminal.puts(Capability.cursor_visible);
-                terminal.puts(Capability.exit_ca_mode);
-                terminal.setAttributes(saved);
-                terminal.flush();
-            }
-        }
-        return ExitCodes.OK;
+    /** Where screens go. */
+    interface Screen {
+        /** Columns and rows; zero or less when unknown (80×24 then). */
+        int columns();
+
+        int rows();
+
+        /** Shows {@code lines} from the top and {@code status} on the last row. */
+        void draw(List<String> lines, String status);
     }
 
-    private void loop(Terminal terminal) throws IOException, InterruptedException {
-        NonBlockingReader keys = terminal.reader();
-        Display display = new Display(terminal, true);
-        Map<String, CgroupSnapshot> previous = sampler.read();
-        Duration wait = FIRST_INTERVAL;
-        List<TopRow> rows = List.of();
-        Duration interval = Duration.ZERO;
-        for (long i = 0; iterations.isEmpty() || i < iterations.getAsLong(); i++) {
-            long until = System.nanoTime() + wait.toNanos();
-            while (!interrupted) {
-                long left = (until - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
+    /** The footer when there is no message: the keys. */
+    static final String FOOTER = "keys: p path  t tasks  c cpu  m memory  i io  s pressure  % time  + - delay"
+            + "  P k r counting  space refresh  h help  q quit";
+
+    private final TopReader reader;
+    private final CgroupMounts mounts;
+    private final long iterations;
+    private final Screen screen;
+    private final Keys keys;
+    private final LongSupplier nanoTime;
+    private TopView view;
+
+    /** @param iterations refreshes before it ends by itself; 0 runs until {@code q}, as cgtop's {@code -n 0} */
+    LiveView(TopReader reader, TopView view, long iterations, Screen screen, Keys keys, LongSupplier nanoTime) {
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.mounts = reader.sampler().mounts();
+        this.view = Objects.requireNonNull(view, "view");
+        this.iterations = iterations;
+        this.screen = Objects.requireNonNull(screen, "screen");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** The view as keys left it. */
+    TopView view() {
+        return view;
+    }
+
+    /** Runs until {@code q}, Ctrl-C, end of input or the iteration count; returns the exit code. */
+    int run() throws IOException {
+        TopReader.Reading previous = reader.read(view);
+        long lastRefresh = nanoTime.getAsLong();
+        Optional<TopReader.Frame> frame = Optional.empty();
+        Optional<String> message = Optional.empty();
+        long refreshes = 0;
+        while (true) {
+            // the wait counts from the last refresh, so + and - apply to the wait under way, as in cgtop
+            Duration wait = frame.isEmpty() ? FIRST_INTERVAL : view.delay();
+            // elapsed time against the delay, not a deadline: nanoTime() plus -d 250y would overflow
+            long leftNanos = TimeUnit.NANOSECONDS.convert(wait) - (nanoTime.getAsLong() - lastRefresh);
+            if (leftNanos > 0) {
+                int key = keys.read(leftNanos / 1_000_000 + (leftNanos % 1_000_000 == 0 ? 0 : 1)); // rounded up
+                if (key == Keys.TIMEOUT) {
+                    continue;
                 }
-                int key = keys.read(left);
-                if (key == KEY_QUIT || key == KEY_CTRL_C || key == NonBlockingReader.EOF) {
-                    return;
+                TopKeys.Outcome o = TopKeys.handle(key, view);
+                view = o.view();
+                if (o.message().isPresent()) {
+                    message = o.message();
                 }
-                if (key == KEY_REFRESH) {
-                    break;
-                }
-                Optional<SortOrder> chosen = SortOrder.forKey(key);
-                if (chosen.isPresent()) {
-                    order = chosen.get();
-                    if (i > 0) {
-                        draw(terminal, display, TopCommand.sorted(rows, order), interval); // re-sort at once
-                    }
+                switch (o.action()) {
+                    case QUIT:
+                        return ExitCodes.OK;
+                    case REFRESH:
+                        break; // read now
+                    case REDRAW:
+                        if (frame.isPresent()) {
+                            frame = Optional.of(TopReader.resort(frame.get(), view));
+                            draw(frame.get(), message);
+                        }
+                        continue;
+                    default:
+                        continue;
                 }
             }
-            if (interrupted) {
-                return;
-            }
-            Map<String, CgroupSnapshot> current = sampler.read();
-            rows = TopRows.between(previous, current);
-            interval = TopCommand.interval(previous, current);
-            draw(terminal, display, TopCommand.sorted(rows, order), interval);
+            TopReader.Reading current = reader.read(view);
+            lastRefresh = nanoTime.getAsLong();
+            frame = Optional.of(TopReader.frame(previous, current, view));
+            draw(frame.get(), message);
+            message = Optional.empty(); // a message stays until the refresh after its key
             previous = current;
-            wait = delay;
+            refreshes++;
+            if (iterations > 0 && refreshes >= iterations) {
+                return ExitCodes.OK;
+            }
         }
     }
 
-    private void draw(Terminal terminal, Display display, List<TopRow> rows, Duration interval) {
-        Size size = terminal.getSize();
-        int width = size.getColumns() > 0 ? size.getColumns() : 80;
-        int height = size.getRows() > 0 ? size.getRows() : 24;
-        display.resize(height, width);
-        List<String> lines = TopTable.format(rows, sampler.mounts(), order, interval, width, Math.max(0, height - 4));
-        List<AttributedString> screen = new ArrayList<>(height);
-        for (int i = 0; i < lines.size() && i < height - 1; i++) {
-            AttributedStyle style = i == 0 ? AttributedStyle.BOLD : i == 2 ? AttributedStyle.INVERSE : AttributedStyle.DEFAULT;
-            String line = i == 2 ? padTo(lines.get(i), width) : lines.get(i);
-            screen.add(new AttributedString(line, style));
-        }
-        screen.add(new AttributedString("keys: c cpu  m memory  t tasks  i io  p pressure  space refresh  q quit",
-                AttributedStyle.DEFAULT.faint()));
-        while (screen.size() < height) {
-            screen.add(screen.size() - 1, AttributedString.EMPTY);
-        }
-        display.update(screen, 0);
-        terminal.flush();
-    }
-
-    private static String padTo(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    private void draw(TopReader.Frame frame, Optional<String> message) {
+        int width = screen.columns() > 0 ? screen.columns() : 80;
+        int height = screen.rows() > 0 ? screen.rows() : 24;
+        List<String> lines = TopTable.format(frame, mounts, view, width, Math.max(0, height - 4));
+        screen.draw(lines.subList(0, Math.min(lines.size(), Math.max(0, height - 1))), message.orElse(FOOTER));
     }
 }

@@ -2,8 +2,8 @@ package io.servd.servctl.top;
 
 import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.CgroupReader;
-import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.cgroup.fs.ProcFs;
 import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.Json;
 import io.servd.servctl.cli.OutputFormat;
@@ -11,38 +11,50 @@ import io.servd.servctl.cli.ServctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code servctl top}: systemd-cgtop with limits. Reads cgroupfs itself (no agent), read-only on every
- * layout. Live view on a terminal ({@link LiveView}); {@code --batch}, or stdout not a terminal, prints
- * plain text per iteration like {@code systemd-cgtop -b -n N -d D} (one JSON object per line with
- * {@code --output json}). Exit codes: 0 done or quit, 1 cgroupfs unreadable or malformed, 2 usage.
+ * layout. Takes cgtop's options with the values cgtop takes (systemd 252/257 {@code systemd-cgtop(1)});
+ * as in cgtop, the last of {@code -p -t -c -m -i --order} wins, and so does the last of {@code -n -1},
+ * and the first bad value is the error. Live view on a terminal ({@link LiveView}); {@code --batch}, or
+ * stdout not a terminal, prints plain text per iteration (one JSON object per line with
+ * {@code --output json}). Without {@code -n}, the live view and {@code -b} on a terminal run until stopped,
+ * and without a terminal one iteration is printed, as cgtop does. Unlike cgtop, each iteration, the first
+ * included, shows one interval of at least the delay, so CPU and IO rates are never blank.
+ * Exit codes: 0 done or quit, 1 cgroupfs unreadable or machine not found, 2 usage.
  */
-@Command(name = "top", mixinStandardHelpOptions = true,
-        description = {"Live cgroup usage against limits, like systemd-cgtop, plus MemoryMax and %% used, CPUQuota and"
-                + " throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent needed.",
-                "Keys: c cpu, m memory, t tasks, i io, p pressure (sort); space refresh; q quit.",
-                "Without a terminal (stdout redirected), --batch is implied."})
+@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Live cgroup usage against limits, like systemd-cgtop, plus TasksMax, MemoryHigh, MemoryMax and"
+                + " %% used, CPUQuota and throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent"
+                + " needed.",
+                "Keys: p t c m i s order by path, tasks, cpu, memory, io, pressure; %% CPU time or percent;"
+                        + " + - delay; P userspace processes, k all processes, r recursive counting; space refresh;"
+                        + " h help; q quit.",
+                "Without a terminal (stdout redirected), --batch and -n 1 are implied."})
 public final class TopCommand implements Callable<Integer> {
 
     /** The cgroup tree read without {@code --cgroup-root} (servctl's defaults: /sys/fs/cgroup). */
     private final CgroupRoot defaultRoot;
+    private final ProcFs proc;
+    private final Machines machines;
 
-    public TopCommand(CgroupRoot defaultRoot) {
+    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory) {
         this.defaultRoot = Objects.requireNonNull(defaultRoot, "defaultRoot");
+        this.proc = Objects.requireNonNull(proc, "proc");
+        this.machines = new Machines(machinesDirectory);
     }
 
     @Spec
@@ -51,54 +63,170 @@ public final class TopCommand implements Callable<Integer> {
     @Mixin
     OutputFormat output;
 
-    @Option(names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control")
+    private TopView view = TopView.defaults();
+    private Optional<Long> iterations = Optional.empty();
+    private long depth = 3;
+    private boolean recursiveOff;
+    /** The first bad value, reported as cgtop does: before anything is read. */
+    private Optional<ServctlException> firstError = Optional.empty();
+
+    @Option(order = 6, names = "--order", paramLabel = "KEY",
+            description = "path, tasks, cpu (default), memory, io, or pressure")
+    void order(String value) {
+        parse(() -> view = view.withOrder(TopArguments.parseOrder("--order", value)));
+    }
+
+    @Option(order = 7, names = {"-r", "--raw"}, description = "raw numbers: bytes and microseconds, not 1.2G or 1min 2s")
+    void raw(boolean on) {
+        view = view.withRaw(true);
+    }
+
+    @Option(order = 8, names = "--cpu", arity = "0..1", fallbackValue = "time", paramLabel = "TYPE",
+            description = "percentage (default) or time: CPU time used so far; --cpu alone is time")
+    void cpu(String value) {
+        parse(() -> view = view.withCpu(TopArguments.parseCpu("--cpu", value)));
+    }
+
+    @Option(order = 9, names = "-P", description = "count userspace processes instead of tasks (without kernel threads)")
+    void userspaceProcesses(boolean on) {
+        view = view.withCounting(TopView.Counting.USERSPACE_PROCESSES);
+    }
+
+    @Option(order = 10, names = "-k", description = "count all processes instead of tasks (kernel threads included)")
+    void allProcesses(boolean on) {
+        view = view.withCounting(TopView.Counting.ALL_PROCESSES);
+    }
+
+    @Option(order = 11, names = "--recursive", paramLabel = "BOOL",
+            description = "with -P or -k: a cgroup's count includes the cgroups shown below it (default: yes)")
+    void recursive(String value) {
+        parse(() -> {
+            boolean on = TopArguments.parseBoolean("--recursive", value);
+            view = view.withRecursive(on);
+            recursiveOff = !on;
+        });
+    }
+
+    @Option(order = 12, names = {"-d", "--delay"}, paramLabel = "DELAY",
+            description = "time between refreshes, a time span: 500ms, 1s, 2min; a bare number is seconds (default: 1s)")
+    void delay(String value) {
+        parse(() -> view = view.withDelay(TopArguments.parseDelay("--delay", value)));
+    }
+
+    @Option(order = 13, names = {"-n", "--iterations"}, paramLabel = "N",
+            description = "stop after N refreshes; 0: until q (default: until q on a terminal, else 1)")
+    void iterations(String value) {
+        parse(() -> iterations = Optional.of(TopArguments.parseUnsigned("--iterations", value)));
+    }
+
+    @Option(order = 14, names = "-1", description = "one iteration (--iterations=1)")
+    void once(boolean on) {
+        iterations = Optional.of(1L);
+    }
+
+    @Option(order = 15, names = {"-b", "--batch"}, description = "plain text for scripts, no terminal control, no keys")
     boolean batch;
 
-    @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "stop after N refreshes (default: run until q)")
-    Optional<Integer> iterations;
+    @Option(order = 16, names = "--depth", paramLabel = "N",
+            description = "deepest level shown below GROUP, 0 = GROUP only (default: 3)")
+    void depth(String value) {
+        parse(() -> depth = TopArguments.parseUnsigned("--depth", value));
+    }
 
-    @Option(names = {"-d", "--delay"}, paramLabel = "SECONDS", defaultValue = "1",
-            description = "seconds between refreshes (default: ${DEFAULT-VALUE})")
-    double delaySeconds;
+    @Option(order = 17, names = {"-M", "--machine"}, paramLabel = "MACHINE",
+            description = "only this machine's cgroup: a name systemd-machined knows (/run/systemd/machines/NAME),"
+                    + " or the cgroup path of a container machined does not know (-M /system.slice/docker-ID.scope);"
+                    + " GROUP is then below it")
+    String machine;
 
-    @Option(names = "--order", paramLabel = "KEY", defaultValue = "cpu",
-            description = "cpu, memory, tasks, io or pressure (default: ${DEFAULT-VALUE})")
-    String order;
-
-    @Option(names = "--depth", paramLabel = "N", defaultValue = "3",
-            description = "deepest cgroup level shown, 1 = the root's children (default: ${DEFAULT-VALUE})")
-    int depth;
-
-    @Option(names = "--cgroup-root", paramLabel = "PATH",
+    @Option(order = 18, names = "--cgroup-root", paramLabel = "PATH",
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
     Optional<Path> cgroupRoot;
 
+    @Parameters(arity = "0..1", paramLabel = "GROUP",
+            description = "only this cgroup and its subtree, e.g. /system.slice (default: the root)")
+    String group;
+
+    /**
+     * Sets {@code top}, this command's command line, up to parse as cgtop's getopt does: an option given
+     * twice counts the last time, a value that looks like an option is still the value ({@code -n -1} is a
+     * bad count, not {@code -1}), and the one-letter orders {@code -p -t -c -m -i} come from
+     * {@link SortOrder}, the same letters as the live view's keys.
+     */
+    public static void configure(CommandLine top) {
+        top.setOverwrittenOptionsAllowed(true).setAllowOptionsAsOptionParameters(true);
+        TopCommand command = top.getCommand();
+        for (SortOrder o : SortOrder.values()) {
+            if (!o.isCgtopFlag()) {
+                continue;
+            }
+            top.getCommandSpec().addOption(OptionSpec.builder("-" + o.key()).arity("0").type(boolean.class)
+                    .order(o.ordinal() + 1).description("order by " + o.label() + " (--order=" + o.label() + ")")
+                    .setter(new ISetter() {
+                        @Override
+                        public <T> T set(T value) {
+                            if (Boolean.TRUE.equals(value)) { // picocli also sets the initial false
+                                command.view = command.view.withOrder(o);
+                            }
+                            return null;
+                        }
+                    }).build());
+        }
+    }
+
+    private interface Parse {
+        void run() throws ServctlException;
+    }
+
+    private void parse(Parse p) {
+        try {
+            p.run();
+        } catch (ServctlException e) {
+            if (firstError.isEmpty()) {
+                firstError = Optional.of(e);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws ServctlException {
-        if (iterations.isPresent() && iterations.get() < 1) {
-            throw new ServctlException(ExitCodes.USAGE, "--iterations must be at least 1 [" + iterations.get() + "]");
+        if (firstError.isPresent()) {
+            throw firstError.get();
         }
-        if (!(delaySeconds >= 0.05) || delaySeconds > 3600) {
-            throw new ServctlException(ExitCodes.USAGE, "--delay must be in [0.05, 3600] seconds [" + delaySeconds + "]");
-        }
-        SortOrder sort = parseOrder(order);
-        if (depth < 0) {
-            throw new ServctlException(ExitCodes.USAGE, "--depth must not be negative [" + depth + "]");
+        if (group != null && group.startsWith("-")) {
+            throw new ServctlException(ExitCodes.USAGE, "unknown option [" + group + "]");
         }
         CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(defaultRoot);
-        Duration delay = Duration.ofNanos((long) (delaySeconds * 1e9));
+        boolean terminal = System.console() != null;
         try {
-            TopSampler sampler = new TopSampler(CgroupMounts.detect(root), new CgroupReader(System::nanoTime), depth);
-            // without -n: run until quit
-            OptionalLong refreshes = iterations.map(n -> OptionalLong.of(n)).orElse(OptionalLong.empty());
-            if (batch || System.console() == null) {
-                runBatch(sampler, sort, delay, refreshes, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
+            CgroupMounts mounts = CgroupMounts.detect(root);
+            TopView shown = view;
+            boolean pids = mounts.v2Controllers().contains("pids") || mounts.pidsV1().isPresent();
+            if (shown.counting() == TopView.Counting.TASKS && !pids) {
+                shown = shown.withCounting(TopView.Counting.ALL_PROCESSES); // as cgtop: no pids.current to read
+            }
+            if (recursiveOff && shown.counting() == TopView.Counting.TASKS) {
+                throw new ServctlException(ExitCodes.USAGE, "--recursive=no counts processes, not tasks"
+                        + " (pids.current always includes the subtree): use -P or -k");
+            }
+            String top = topGroup(mounts);
+            TopSampler sampler = new TopSampler(mounts, new CgroupReader(System::nanoTime), top, depth);
+            if (!sampler.topExists()) {
+                throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under ["
+                        + root.mountPoint() + "]");
+            }
+            TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()));
+            long n = iterations.orElse(terminal ? 0L : 1L);
+            if (batch || !terminal) {
+                runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
                 return ExitCodes.OK;
             }
             if (output.isJson()) {
                 throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
             }
-            return new LiveView(sampler, sort, delay, refreshes).run();
+            try (JLineTerminal tty = new JLineTerminal()) {
+                return new LiveView(reader, shown, n, tty, tty, System::nanoTime).run();
+            }
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
                     + e.getMessage(), e);
@@ -108,31 +236,49 @@ public final class TopCommand implements Callable<Integer> {
         }
     }
 
-    /** Sleeps between refreshes; tests pass a no-op. */
+    /**
+     * cgtop's root: the machine's cgroup (or {@code /}) with GROUP appended, normalised like systemd's
+     * {@code path_join()} and {@code path_simplify()}: {@code system.slice/} is {@code /system.slice}.
+     */
+    private String topGroup(CgroupMounts mounts) throws ServctlException {
+        String base = machine == null ? "/" : machines.cgroupOf(machine, mounts);
+        String joined = base + "/" + (group == null ? "" : group);
+        String normal = "/" + String.join("/", Arrays.stream(joined.split("/+")).filter(s -> !s.isEmpty())
+                .toList());
+        try {
+            new CgroupRoot(Path.of("/")).resolve(normal);
+        } catch (IllegalArgumentException e) {
+            throw TopArguments.invalid(group == null ? "--machine" : "GROUP", group == null ? machine : group,
+                    "not a cgroup path (no . or .. components)");
+        }
+        return normal;
+    }
+
+    /** Sleeps between refreshes; tests pass one that moves their clock. */
     interface Sleeper {
         void sleep(long millis) throws InterruptedException;
     }
 
     /**
-     * Batch mode: reads, then {@code iterations} times (forever when empty) waits {@code delay}, reads
-     * again and prints the rows of the interval (text blocks separated by a blank line, or one JSON object
-     * per line).
+     * Batch mode: reads, then {@code iterations} times (forever when 0) waits the delay, reads again and
+     * prints the rows of the interval (text blocks separated by a blank line, as cgtop without a terminal,
+     * or one JSON object per line).
      */
-    static void runBatch(TopSampler sampler, SortOrder sort, Duration delay, OptionalLong iterations, PrintWriter out,
-                         boolean json, Sleeper sleeper) throws IOException, InterruptedException {
-        Map<String, CgroupSnapshot> previous = sampler.read();
-        for (long i = 0; iterations.isEmpty() || i < iterations.getAsLong(); i++) {
-            sleeper.sleep(delay.toMillis());
-            Map<String, CgroupSnapshot> current = sampler.read();
-            List<TopRow> rows = sorted(TopRows.between(previous, current), sort);
-            Duration interval = interval(previous, current);
+    static void runBatch(TopReader reader, TopView view, long iterations, PrintWriter out, boolean json,
+                         Sleeper sleeper) throws IOException, InterruptedException {
+        TopReader.Reading previous = reader.read(view);
+        for (long i = 0; iterations == 0 || i < iterations; i++) {
+            sleeper.sleep(Math.max(1, view.delay().toMillis()));
+            TopReader.Reading current = reader.read(view);
+            TopReader.Frame frame = TopReader.frame(previous, current, view);
             if (json) {
-                out.println(Json.formatCompact(TopJson.iteration(rows, sampler.mounts(), sort, interval)));
+                out.println(Json.formatCompact(TopJson.iteration(frame, reader.sampler().mounts(), view)));
             } else {
                 if (i > 0) {
                     out.println();
                 }
-                TopTable.format(rows, sampler.mounts(), sort, interval, BATCH_WIDTH, Integer.MAX_VALUE).forEach(out::println);
+                TopTable.format(frame, reader.sampler().mounts(), view, BATCH_WIDTH, Integer.MAX_VALUE)
+                        .forEach(out::println);
             }
             out.flush();
             previous = current;
@@ -141,29 +287,4 @@ public final class TopCommand implements Callable<Integer> {
 
     /** Batch lines are not cut to a terminal: wide enough for any path systemd makes in practice. */
     static final int BATCH_WIDTH = 400;
-
-    static List<TopRow> sorted(List<TopRow> rows, SortOrder sort) {
-        List<TopRow> copy = new ArrayList<>(rows);
-        copy.sort(sort.comparator());
-        return copy;
-    }
-
-    /** Wall time between two refreshes: from the first reading of each. */
-    static Duration interval(Map<String, CgroupSnapshot> previous, Map<String, CgroupSnapshot> current) {
-        if (previous.isEmpty() || current.isEmpty()) {
-            return Duration.ZERO;
-        }
-        return Duration.ofNanos(current.values().iterator().next().nanoTime()
-                - previous.values().iterator().next().nanoTime());
-    }
-
-    static SortOrder parseOrder(String value) throws ServctlException {
-        for (SortOrder o : SortOrder.values()) {
-            if (o.label().equals(value)) {
-                return o;
-            }
-        }
-        throw new ServctlException(ExitCodes.USAGE, "--order must be one of cpu, memory, tasks, io, pressure ["
-                + value + "]");
-    }
 }

@@ -3,41 +3,44 @@ package io.servd.servctl.top;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CgroupMounts;
 import io.servd.cgroup.Limit;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
  * One {@code servctl top --batch --output json} iteration as a JSON object, keys named like the agent's
- * (agent/API.md): absent values are absent keys, unlimited is {@code "max"}.
+ * (agent/API.md): absent values are absent keys, unlimited is {@code "max"}. Always in units (bytes,
+ * microseconds), whatever {@code -r} says: raw is the text table's choice.
  */
 final class TopJson {
 
     private TopJson() {
     }
 
-    static Map<String, Object> iteration(List<TopRow> rows, CgroupMounts mounts, SortOrder order, Duration interval) {
+    static Map<String, Object> iteration(TopReader.Frame frame, CgroupMounts mounts, TopView view) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("layout", mounts.layout().label());
         doc.put("v2Controllers", mounts.v2Controllers());
-        doc.put("order", order.label());
-        doc.put("intervalSec", interval.toNanos() / 1e9);
+        doc.put("order", view.order().label());
+        doc.put("counting", frame.counting().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        doc.put("intervalSec", frame.interval().toNanos() / 1e9);
         List<Object> list = new ArrayList<>();
-        for (TopRow r : rows) {
-            list.add(row(r));
+        for (TopRow r : frame.rows()) {
+            list.add(row(r, frame.counting()));
         }
         doc.put("rows", list);
         return doc;
     }
 
-    static Map<String, Object> row(TopRow r) {
+    static Map<String, Object> row(TopRow r, TopView.Counting counting) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cgroup", r.group());
-        r.tasks().ifPresent(v -> m.put("tasks", v));
+        r.tasks().ifPresent(v -> m.put(counting.jsonKey(), v));
         put(m, "cpuPercent", r.cpuPercent());
+        r.cpuTime().ifPresent(t -> m.put("cpuUsageUsec", t.toNanos() / 1000));
         r.memory().ifPresent(v -> m.put("memoryBytes", v.bytes()));
         r.memoryMax().ifPresent(v -> m.put("memoryMaxBytes",
                 v.limit() instanceof Limit.AtMost<ByteSize> at ? (Object) at.value().bytes() : "max"));
@@ -49,6 +52,10 @@ final class TopJson {
         put(m, "ioWriteBytesPerSec", r.ioWritePerSec());
         put(m, "pressureSomeAvg10", r.pressureAvg10());
         r.oomKills().ifPresent(v -> m.put("oomKills", v));
+        r.pidsMax().ifPresent(v -> m.put("pidsMax",
+                v.limit() instanceof Limit.AtMost<Long> at ? (Object) at.value() : "max"));
+        r.memoryHigh().ifPresent(v -> m.put("memoryHighBytes",
+                v.bytes().isPresent() ? (Object) v.bytes().get().bytes() : "max"));
         return m;
     }
 

@@ -3,7 +3,10 @@ package io.servd.servctl.top;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CpuMax;
 import io.servd.cgroup.Limit;
+import io.servd.cgroup.MemoryHigh;
 import io.servd.cgroup.MemoryMax;
+import io.servd.cgroup.PidsMax;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -14,8 +17,10 @@ import java.util.OptionalLong;
  * field is empty when its source is absent (controller not enabled, PSI off, v1 host, first refresh).
  *
  * @param group            cgroup path, e.g. {@code /system.slice/foo.service}
- * @param tasks            {@code pids.current}
+ * @param tasks            {@code pids.current}, or processes counted ({@code -P}, {@code -k})
  * @param cpuPercent       CPU time per wall time × 100; 100 is one CPU busy, as in systemd-cgtop
+ * @param cpuTime          CPU time used since the cgroup was created ({@code usage_usec}, v1 {@code cpuacct.usage}),
+ *                         what cgtop's {@code --cpu=time} shows
  * @param memory           {@code memory.current}
  * @param ioReadPerSec     bytes read per second, all devices
  * @param ioWritePerSec    bytes written per second, all devices
@@ -24,14 +29,27 @@ import java.util.OptionalLong;
  * @param throttledPercent share of CPU periods in the interval that ran out of quota
  * @param pressureAvg10    the highest of cpu/memory/io PSI "some" avg10, percent
  * @param oomKills         processes OOM-killed since the cgroup was created
+ * @param pidsMax          {@code pids.max} ({@code TasksMax=}); the root cgroup has none
+ * @param memoryHigh       {@code memory.high}, the throttling limit ({@code MemoryHigh=})
  */
-public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<ByteSize> memory,
+public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<Duration> cpuTime,
+                     Optional<ByteSize> memory,
                      OptionalDouble ioReadPerSec, OptionalDouble ioWritePerSec, Optional<MemoryMax> memoryMax,
                      Optional<CpuMax> cpuMax, OptionalDouble throttledPercent, OptionalDouble pressureAvg10,
-                     OptionalLong oomKills) {
+                     OptionalLong oomKills, Optional<PidsMax> pidsMax, Optional<MemoryHigh> memoryHigh) {
 
     public TopRow {
         Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(cpuTime, "cpuTime");
+        Objects.requireNonNull(pidsMax, "pidsMax");
+        Objects.requireNonNull(memoryHigh, "memoryHigh");
+    }
+
+    /** This row with another count in the Tasks column (processes instead of {@code pids.current}). */
+    public TopRow withTasks(OptionalLong count) {
+        return new TopRow(group, count, cpuPercent, cpuTime, memory, ioReadPerSec, ioWritePerSec, memoryMax, cpuMax,
+                throttledPercent, pressureAvg10, oomKills, pidsMax, memoryHigh);
     }
 
     /** {@code memory / memoryMax × 100}; empty when either is absent or the limit is {@code max}. */

@@ -2,6 +2,8 @@ package io.servd.servctl.top;
 
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.CgroupUsage;
+import io.servd.cgroup.CpuStat;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,10 +42,15 @@ public final class TopRows {
             throw new IllegalArgumentException("readings of [" + b.group() + "] not in time order [" + wallNanos + " ns]");
         }
         CgroupUsage u = CgroupUsage.between(a, b);
-        return new TopRow(b.group(), u.tasks(), u.cpuPercent(), u.memory(), u.ioReadBytesPerSec(),
+        return new TopRow(b.group(), u.tasks(), u.cpuPercent(), cpuTime(b), u.memory(), u.ioReadBytesPerSec(),
                 u.ioWriteBytesPerSec(), b.limits().memoryMax(), b.limits().cpuMax(), u.throttledPercent(),
                 highestPressure(u), b.usage().memoryEvents().map(e -> OptionalLong.of(e.oomKill()))
-                        .orElse(OptionalLong.empty()));
+                        .orElse(OptionalLong.empty()), b.limits().pidsMax(), b.limits().memoryHigh());
+    }
+
+    /** Total CPU time: {@code cpu.stat usage_usec} on cgroup2, else v1 {@code cpuacct.usage}. */
+    private static Optional<Duration> cpuTime(CgroupSnapshot s) {
+        return s.usage().cpu().map(CpuStat::usage).or(() -> s.usage().cpuacctUsage());
     }
 
     private static OptionalDouble highestPressure(CgroupUsage u) {

@@ -22,27 +22,50 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupMounts} down to a depth
- * and reads every cgroup with the cgroup library's {@link CgroupReader} (cgroup2 first, v1 hierarchies
- * for what it lacks). Read-only; a cgroup that vanishes during the walk simply reads as absent.
+ * One refresh of {@code servctl top}: walks the cgroup trees of a {@link CgroupMounts} from one cgroup
+ * (systemd-cgtop's {@code [GROUP]}) down to a depth and reads every cgroup with the cgroup library's
+ * {@link CgroupReader} (cgroup2 first, v1 hierarchies for what it lacks). Read-only; a cgroup that vanishes
+ * during the walk simply reads as absent.
  */
 public final class TopSampler {
 
     private final CgroupMounts mounts;
     private final CgroupReader reader;
-    private final int maxDepth;
+    private final String top;
+    private final long maxDepth;
+
+    /** The whole tree: {@link #TopSampler(CgroupMounts, CgroupReader, String, long)} from {@code /}. */
+    public TopSampler(CgroupMounts mounts, CgroupReader reader, long maxDepth) {
+        this(mounts, reader, "/", maxDepth);
+    }
 
     /**
      * @param reader   stamps each snapshot with its monotonic clock
-     * @param maxDepth deepest level shown: 1 is the root's children (systemd-cgtop's {@code --depth}, default 3)
+     * @param top      the cgroup whose subtree is read (systemd-cgtop's {@code [GROUP]}), e.g. {@code /system.slice}
+     * @param maxDepth deepest level shown below {@code top}: 1 is its children (cgtop's {@code --depth}, default 3)
+     * @throws IllegalArgumentException when {@code top} is not an absolute, normalised cgroup path
      */
-    public TopSampler(CgroupMounts mounts, CgroupReader reader, int maxDepth) {
+    public TopSampler(CgroupMounts mounts, CgroupReader reader, String top, long maxDepth) {
         this.mounts = Objects.requireNonNull(mounts, "mounts");
         this.reader = Objects.requireNonNull(reader, "reader");
+        this.top = Objects.requireNonNull(top, "top");
         if (maxDepth < 0) {
             throw new IllegalArgumentException("depth must not be negative [" + maxDepth + "]");
         }
         this.maxDepth = maxDepth;
+        for (CgroupRoot root : mounts.treeRoots()) {
+            root.resolve(top); // validates the path
+        }
+    }
+
+    /** The cgroup whose subtree is read. */
+    public String top() {
+        return top;
+    }
+
+    /** True when {@link #top()} is a cgroup in at least one hierarchy read. */
+    public boolean topExists() {
+        return mounts.treeRoots().stream().anyMatch(r -> Files.isDirectory(start(r.mountPoint())));
     }
 
     /** The hierarchies read. */
@@ -59,7 +82,7 @@ public final class TopSampler {
     public Map<String, CgroupSnapshot> read() throws IOException {
         SortedSet<String> groups = new TreeSet<>();
         for (CgroupRoot root : mounts.treeRoots()) {
-            walk(root.mountPoint(), groups);
+            walk(root.mountPoint(), start(root.mountPoint()), groups);
         }
         Map<String, CgroupSnapshot> snapshots = new LinkedHashMap<>();
         for (String group : groups) {
@@ -70,10 +93,14 @@ public final class TopSampler {
         return snapshots;
     }
 
-    /** Adds the cgroup paths below {@code mount} down to the depth; directories that vanish are skipped. */
-    private void walk(Path mount, SortedSet<String> groups) throws IOException {
-        if (Files.isDirectory(mount)) {
-            walk(mount, mount, 0, groups);
+    private Path start(Path mount) {
+        return top.equals("/") ? mount : mount.resolve(top.substring(1));
+    }
+
+    /** Adds the cgroup paths below {@code start} down to the depth; directories that vanish are skipped. */
+    private void walk(Path mount, Path start, SortedSet<String> groups) throws IOException {
+        if (Files.isDirectory(start)) {
+            walk(mount, start, 0, groups);
         }
     }
 

@@ -112,27 +112,18 @@ class TopRowsTest {
     }
 
     @Test
-    void sortOrdersPutTheLargestFirstAndAbsentLast() throws IOException {
+    void everyOrderPutsAParentBeforeItsChildren() throws IOException {
         List<TopRow> rows = TopRows.between(first, secondReading());
-        assertThat(TopCommand.sorted(rows, SortOrder.CPU)).extracting(TopRow::group)
-                .containsExactly("/system.slice/foo.service", "/", "/system.slice");
-        assertThat(TopCommand.sorted(rows, SortOrder.MEMORY)).extracting(TopRow::group)
-                .containsExactly("/system.slice", "/system.slice/foo.service", "/");
-        assertThat(TopCommand.sorted(rows, SortOrder.TASKS)).extracting(TopRow::group)
-                .containsExactly("/system.slice", "/system.slice/foo.service", "/");
-        assertThat(TopCommand.sorted(rows, SortOrder.IO)).extracting(TopRow::group)
-                .containsExactly("/", "/system.slice", "/system.slice/foo.service");
-        assertThat(TopCommand.sorted(rows, SortOrder.PRESSURE)).extracting(TopRow::group)
-                .containsExactly("/system.slice/foo.service", "/system.slice", "/");
+        for (SortOrder order : SortOrder.values()) {
+            assertThat(order.sort(rows, TopView.defaults().withOrder(order))).extracting(TopRow::group)
+                    .as(order.label()).containsExactly("/", "/system.slice", "/system.slice/foo.service");
+        }
     }
 
     @Test
-    void sortKeysAreCgtops() {
-        assertThat(SortOrder.forKey('c')).contains(SortOrder.CPU);
-        assertThat(SortOrder.forKey('m')).contains(SortOrder.MEMORY);
-        assertThat(SortOrder.forKey('t')).contains(SortOrder.TASKS);
-        assertThat(SortOrder.forKey('i')).contains(SortOrder.IO);
-        assertThat(SortOrder.forKey('p')).contains(SortOrder.PRESSURE);
-        assertThat(SortOrder.forKey('x')).isEmpty();
+    void cpuTimeIsTheTotalOfTheLaterReading() throws IOException {
+        TopRow foo = TopRows.between(first, secondReading()).stream()
+                .filter(r -> r.group().equals("/system.slice/foo.service")).findFirst().orElseThrow();
+        assertThat(foo.cpuTime()).contains(java.time.Duration.ofNanos(8_900_643_000L));
     }
 }

@@ -50,20 +50,26 @@ class TopTerminalIT {
         Path exit = tmp.resolve("exit-code");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + "io.servd.servctl.ServctlMain top --delay 0.5 --cgroup-root '" + root + "'; echo $? > '" + exit
+                + "io.servd.servctl.ServctlMain top --delay 500ms --cgroup-root '" + root + "'; echo $? > '" + exit
                 + "'; sleep 60";
         assertThat(tmux("new-session", "-d", "-x", "160", "-y", "40", command)).isZero();
 
         String screen = await(s -> s.contains("/system.slice/foo.service") && s.contains("order cpu"));
         assertThat(screen).contains("unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]")
-                .contains("Control Group", "%CPU", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
-                .containsPattern("/system.slice/foo.service +1 +0.0 +180.0K +64.0M +0.3 +50%")
-                .contains("keys: c cpu  m memory");
+                .contains("Control Group", "TasksMax", "%CPU", "MemHigh", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
+                .containsPattern("/system.slice/foo.service +1 +100 +0.0 +180.0K +max +64.0M +0.3 +50%")
+                .contains("keys: p path  t tasks  c cpu  m memory");
 
         tmux("send-keys", "m");
         screen = await(s -> s.contains("order memory"));
         List<String> rows = screen.lines().filter(l -> l.startsWith("/")).toList();
-        assertThat(rows.get(0)).startsWith("/system.slice "); // 39.4M, the most memory
+        // as cgtop: the root before its children, then /system.slice with 39.4M, the most memory
+        assertThat(rows.get(0)).startsWith("/ ");
+        assertThat(rows.get(1)).startsWith("/system.slice ");
+
+        tmux("send-keys", "%");
+        screen = await(s -> s.contains("CPU Time"));
+        assertThat(screen).containsPattern("/system.slice/foo.service +1 +100 +8\\.400643s ");
 
         tmux("send-keys", "q");
         long deadline = System.nanoTime() + PATIENCE.toNanos();
