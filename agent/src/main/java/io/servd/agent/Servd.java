@@ -277,7 +277,7 @@ final class Servd {
     }
 
     private AgentSetup.Settings agentSettings(Config c) {
-        return new AgentSetup.Settings(c.tokenFile(), c.tokenCredential(), Optional.of(c.controlGroup()), env);
+        return new AgentSetup.Settings(c.tokenFile(), c.tokenCredential(), Optional.of(c.controlGroup()), env, c.metrics());
     }
 
     /**

@@ -35,9 +35,10 @@ public final class CgroupReader {
 
     /**
      * Reads one cgroup v2 directory: {@code cpu.idle}, {@code cpu.weight}, {@code memory.max},
-     * {@code memory.high}, {@code cpu.max}, {@code pids.max}, {@code cpu.stat}, {@code memory.current},
-     * {@code memory.peak}, {@code pids.current}, {@code io.stat}, {@code memory.events} and the three PSI
-     * files, in that order. The time stamp is taken before the reads. Never throws for a file: absent
+     * {@code memory.high}, {@code cpu.max}, {@code pids.max}, {@code memory.swap.max}, {@code cpu.stat},
+     * {@code memory.current}, {@code memory.peak}, {@code pids.current}, {@code io.stat},
+     * {@code memory.events}, the three PSI files, {@code memory.stat} and {@code memory.swap.current},
+     * in that order. The time stamp is taken before the reads. Never throws for a file: absent
      * files are empty, broken ones are listed in {@link CgroupSnapshot#errors()}.
      */
     public CgroupSnapshot read(CgroupDir dir) {
@@ -99,10 +100,10 @@ public final class CgroupReader {
         }
         return new CgroupSnapshot(group, now,
                 new CgroupSnapshot.Limits(memoryMax, limits.memoryHigh(), cpuMax, limits.cpuWeight(), limits.cpuIdle(),
-                        limits.pidsMax()),
+                        limits.pidsMax(), limits.memorySwapMax()),
                 new CgroupSnapshot.Usage(usage.cpu(), cpuacct, memoryCurrent, usage.memoryPeak(), pidsCurrent,
                         usage.io(), usage.memoryEvents(), usage.cpuPressure(), usage.memoryPressure(),
-                        usage.ioPressure()),
+                        usage.ioPressure(), usage.memoryStat(), usage.swapCurrent()),
                 errors);
     }
 
@@ -113,7 +114,8 @@ public final class CgroupReader {
         // empty for an idle cgroup (cpu.weight shows 0 then): CpuController.readWeight
         Optional<CpuWeight> weight = attempt(errors, cpu::readWeight);
         return new CgroupSnapshot.Limits(attempt(errors, memory::readMax), attempt(errors, memory::readHigh),
-                attempt(errors, cpu::readMax), weight, idle, attempt(errors, PidsController.of(dir)::readMax));
+                attempt(errors, cpu::readMax), weight, idle, attempt(errors, PidsController.of(dir)::readMax),
+                attempt(errors, memory::readSwapMax));
     }
 
     private static CgroupSnapshot.Usage usage(CgroupDir dir, List<IOException> errors) {
@@ -124,7 +126,8 @@ public final class CgroupReader {
                 attempt(errors, memory::readCurrent), attempt(errors, memory::readPeak),
                 optionalLong(attempt(errors, PidsController.of(dir)::readCurrent)), attempt(errors, io::readStat),
                 attempt(errors, memory::readEvents), attempt(errors, cpu::readPressure),
-                attempt(errors, memory::readPressure), attempt(errors, io::readPressure));
+                attempt(errors, memory::readPressure), attempt(errors, io::readPressure),
+                attempt(errors, memory::readStat), attempt(errors, memory::readSwapCurrent));
     }
 
     @FunctionalInterface

@@ -51,10 +51,13 @@ public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage u
      * @param cpuWeight  {@code cpu.weight}; empty for an idle cgroup, see {@link CpuController#readWeight()}
      * @param cpuIdle    {@code cpu.idle}; v2 only, Linux 5.15+
      * @param pidsMax    {@code pids.max}; the root cgroup has none
+     * @param memorySwapMax {@code memory.swap.max}; v2 only, absent without swap accounting and in the root
      */
     public record Limits(Optional<MemoryMax> memoryMax, Optional<MemoryHigh> memoryHigh, Optional<CpuMax> cpuMax,
-                         Optional<CpuWeight> cpuWeight, Optional<Boolean> cpuIdle, Optional<PidsMax> pidsMax) {
+                         Optional<CpuWeight> cpuWeight, Optional<Boolean> cpuIdle, Optional<PidsMax> pidsMax,
+                         Optional<Limit<ByteSize>> memorySwapMax) {
         public Limits {
+            Objects.requireNonNull(memorySwapMax, "memorySwapMax");
             Objects.requireNonNull(memoryMax, "memoryMax");
             Objects.requireNonNull(memoryHigh, "memoryHigh");
             Objects.requireNonNull(cpuMax, "cpuMax");
@@ -66,7 +69,7 @@ public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage u
         /** No limit file at all. */
         public static Limits none() {
             return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
     }
 
@@ -83,12 +86,17 @@ public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage u
      * @param cpuPressure    {@code cpu.pressure}; v2 only
      * @param memoryPressure {@code memory.pressure}; v2 only
      * @param ioPressure     {@code io.pressure}; v2 only
+     * @param memoryStat     {@code memory.stat}; v2 only
+     * @param swapCurrent    {@code memory.swap.current}; v2 only, absent without swap accounting and in the root
      */
     public record Usage(Optional<CpuStat> cpu, Optional<Duration> cpuacctUsage, Optional<ByteSize> memoryCurrent,
                         Optional<ByteSize> memoryPeak, OptionalLong pidsCurrent, Optional<IoStat> io,
                         Optional<MemoryEvents> memoryEvents, Optional<Pressure> cpuPressure,
-                        Optional<Pressure> memoryPressure, Optional<Pressure> ioPressure) {
+                        Optional<Pressure> memoryPressure, Optional<Pressure> ioPressure,
+                        Optional<MemoryStat> memoryStat, Optional<ByteSize> swapCurrent) {
         public Usage {
+            Objects.requireNonNull(memoryStat, "memoryStat");
+            Objects.requireNonNull(swapCurrent, "swapCurrent");
             Objects.requireNonNull(cpu, "cpu");
             Objects.requireNonNull(cpuacctUsage, "cpuacctUsage");
             Objects.requireNonNull(memoryCurrent, "memoryCurrent");
@@ -101,11 +109,28 @@ public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage u
             Objects.requireNonNull(ioPressure, "ioPressure");
         }
 
+        /**
+         * The working set as cAdvisor defines it ({@code container_memory_working_set_bytes}):
+         * {@code memory.current} minus {@code memory.stat}'s {@code inactive_file}, floored at 0 (the two
+         * files are read one after the other, so the page cache may have grown in between). Empty when
+         * either is absent.
+         */
+        public Optional<ByteSize> workingSet() {
+            if (memoryCurrent.isEmpty() || memoryStat.isEmpty()) {
+                return Optional.empty();
+            }
+            OptionalLong inactive = memoryStat.get().value("inactive_file");
+            if (inactive.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(ByteSize.ofBytes(Math.max(0, memoryCurrent.get().bytes() - inactive.getAsLong())));
+        }
+
         /** No counter file at all. */
         public static Usage none() {
             return new Usage(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 }

@@ -69,6 +69,16 @@ public final class MemoryController {
                 : CgroupFile.MEMORY_MAX_USAGE_IN_BYTES, CgroupParser::parseBytes);
     }
 
+    /** Swap in use ({@code memory.swap.current}, bytes); v2 only, absent without swap accounting. */
+    public Optional<ByteSize> readSwapCurrent() throws IOException {
+        return v2(CgroupFile.MEMORY_SWAP_CURRENT, CgroupParser::parseBytes);
+    }
+
+    /** The swap limit ({@code memory.swap.max}: bytes or {@code max}); v2 only, absent without swap accounting. */
+    public Optional<Limit<ByteSize>> readSwapMax() throws IOException {
+        return v2(CgroupFile.MEMORY_SWAP_MAX, ByteSize::parseCgroupLimit);
+    }
+
     /** The breakdown ({@code memory.stat}); v2 only (v1 keys differ). */
     public Optional<MemoryStat> readStat() throws IOException {
         return v2(CgroupFile.MEMORY_STAT, MemoryStat::parseCgroup);

@@ -3,6 +3,7 @@ package io.servd.testsupport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -31,5 +32,14 @@ public final class FixtureTree {
             }
         }
         return into;
+    }
+
+    /** Deletes {@code tree} and everything below it (a benchmark's generated tree, outside JUnit's @TempDir). */
+    public static void delete(Path tree) throws IOException {
+        try (Stream<Path> s = Files.walk(tree)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
  * [Control] Socket=/run/servd/control.sock   Group=servd
  * [Pressure] Trigger=some 150000 2000000   HighWater=90%   LowWater=75%   QuietSec=10s
  *           RetryAfterSec=5s   SampleSec=1s   ExemptPaths=/healthz /readyz
+ * [Metrics] Units=*.service *.slice   ExcludeUnits=user@*.service   (globs; each line adds, empty clears)
  * </pre>
  */
 public final class ConfigFile {
@@ -44,7 +45,8 @@ public final class ConfigFile {
             "Log", Set.of("Level"),
             "Control", Set.of("Socket", "Group"),
             "Pressure", Set.of("Trigger", "HighWater", "LowWater", "QuietSec", "RetryAfterSec", "SampleSec",
-                    "ExemptPaths"));
+                    "ExemptPaths"),
+            "Metrics", Set.of("Units", "ExcludeUnits"));
 
     private ConfigFile() {}
 
@@ -92,7 +94,7 @@ public final class ConfigFile {
             // the file's one source replaces either from the defaults: a Config holds at most one
             config = new Config(config.configFile(), config.httpListen(), config.transport(), config.drainTimeout(),
                     config.logLevel(), Optional.empty(), config.controlSocket(), config.controlGroup(),
-                    config.httpLimits(), Optional.empty(), config.pressure());
+                    config.httpLimits(), Optional.empty(), config.pressure(), config.metrics());
         }
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
@@ -105,7 +107,9 @@ public final class ConfigFile {
                 values.get("Control", "Group", v -> v).orElse(config.controlGroup()),
                 httpLimits(values, config.httpLimits()),
                 tokenCredential.or(config::tokenCredential),
-                pressure(values, config.pressure(), problems, unit));
+                pressure(values, config.pressure(), problems, unit),
+                new MetricsSettings(globs(unit, "Units", config.metrics().include(), problems),
+                        globs(unit, "ExcludeUnits", config.metrics().exclude(), problems)));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -115,7 +119,7 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure());
+                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure(), c.metrics());
     }
 
     private static PressureSettings pressure(Values values, PressureSettings d, List<Diagnostic> problems,
@@ -134,6 +138,29 @@ public final class ConfigFile {
             problems.add(new Diagnostic(unit.file(), at.line(), at.name(), at.value(), e.getMessage()));
             return d;
         }
+    }
+
+    /**
+     * A list directive of {@code [Metrics]}: every assignment adds its patterns to the defaults', an
+     * empty one clears what came before (systemd's rule for list settings such as {@code Environment=}).
+     */
+    private static List<UnitGlob> globs(UnitFile unit, String name, List<UnitGlob> defaults, List<Diagnostic> problems) {
+        List<UnitGlob> globs = new ArrayList<>(defaults);
+        for (UnitOption option : unit.options()) {
+            if (!option.section().equals("Metrics") || !option.name().equals(name)) {
+                continue;
+            }
+            if (option.value().isBlank()) {
+                globs.clear();
+                continue;
+            }
+            try {
+                globs.addAll(MetricsSettings.parseGlobs(option.value()));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Diagnostic(unit.file(), option.line(), name, option.value(), e.getMessage()));
+            }
+        }
+        return globs;
     }
 
     private static HttpLimits httpLimits(Values values, HttpLimits defaults) {

@@ -144,6 +144,10 @@ class ConfigFileTest {
         [Pressure]\\nHighWater=50%\\nLowWater=60% | servd.conf:3: expected 0% < LowWater= < HighWater= <= 100%, got low [0.6] high [0.5]: LowWater=[60%]
         [Pressure]\\nRetryAfterSec=1500ms      | servd.conf:2: expected whole seconds, at least 1s: RetryAfterSec=[1500ms]
         [Pressure]\\nExemptPaths=readyz        | expected absolute request paths without query, got [readyz]
+        [Metrics]\\nUnits=*.service foo[.slice | servd.conf:2: unclosed [ in pattern in [foo[.slice]: Units=[*.service foo[.slice]
+        [Metrics]\\nExcludeUnits=a/b.service     | servd.conf:2: character [/] cannot occur in a unit name in [a/b.service]: ExcludeUnits=[a/b.service]
+        [Metrics]\\nUnits=[z-a].service          | servd.conf:2: invalid range in a [class] in [[z-a].service]
+        [Metrics]\\nUnit=*.service               | servd.conf:2: unknown directive in [Metrics]: Unit=[*.service]
         # an assignment outside any section
         Listen=127.0.0.1:1                        | servd.conf:1:
         """)

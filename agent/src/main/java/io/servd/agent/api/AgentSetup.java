@@ -17,6 +17,7 @@ import io.servd.agent.access.WriteAccess;
 import io.servd.agent.limits.CgroupfsLimitsApplier;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.SystemdLimitsApplier;
+import io.servd.agent.config.MetricsSettings;
 import io.servd.agent.metrics.NetpollMetrics;
 import io.servd.agent.metrics.SelfMetrics;
 import io.servd.agent.metrics.UnitMetrics;
@@ -54,14 +55,22 @@ public final class AgentSetup {
      *                        with neither, HTTP writes are disabled
      * @param controlGroup    group whose members may write through the control socket (besides root)
      * @param env             the process environment, for {@code $CREDENTIALS_DIRECTORY}
+     * @param metrics         which units {@code /metrics} reports
      */
     public record Settings(Optional<Path> tokenFile, Optional<String> tokenCredential, Optional<String> controlGroup,
-                           Map<String, String> env) {
+                           Map<String, String> env, MetricsSettings metrics) {
         public Settings {
+            Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(tokenFile, "tokenFile");
             Objects.requireNonNull(tokenCredential, "tokenCredential");
             Objects.requireNonNull(controlGroup, "controlGroup");
             env = Map.copyOf(env);
+        }
+
+        /** Every unit in {@code /metrics}. */
+        public Settings(Optional<Path> tokenFile, Optional<String> tokenCredential, Optional<String> controlGroup,
+                        Map<String, String> env) {
+            this(tokenFile, tokenCredential, controlGroup, env, MetricsSettings.defaults());
         }
 
         /** A token file or none, no credentials. */
@@ -112,7 +121,7 @@ public final class AgentSetup {
         var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
-        registry.register(new UnitMetrics(new UnitTree(root)));
+        registry.register(new UnitMetrics(new UnitTree(root), settings.metrics()::reports));
         registry.register(new NetpollMetrics(servers));
         registry.register(new SelfMetrics(sizing, shedding));
         return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(),

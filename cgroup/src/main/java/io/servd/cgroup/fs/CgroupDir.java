@@ -2,6 +2,7 @@ package io.servd.cgroup.fs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,13 +76,21 @@ public record CgroupDir(CgroupRoot root, String group) {
      *
      * @return the content, or empty when the file does not exist (the controller is not enabled here,
      *         or the kernel does not offer the file)
-     * @throws IOException any other read failure (permission, I/O error)
+     * @throws FileSystemException any other read failure (permission, I/O error, a directory in the
+     *                             file's place, bytes that are not UTF-8), naming the file ({@link FileSystemException#getFile()})
      */
     public Optional<String> read(CgroupFile f) throws IOException {
         try {
             return Optional.of(Files.readString(file(f), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // "Is a directory", MalformedInputException...: the JDK's message lacks the path; callers count by file
+            FileSystemException named = new FileSystemException(file(f).toString(), null, e.toString());
+            named.initCause(e);
+            throw named;
         }
     }
 }

@@ -21,6 +21,7 @@ public enum CgroupFile {
     MEMORY_LOW("memory.low"),
     MEMORY_MIN("memory.min"),
     MEMORY_SWAP_MAX("memory.swap.max"),
+    MEMORY_SWAP_CURRENT("memory.swap.current"),
     MEMORY_CURRENT("memory.current"),
     MEMORY_PEAK("memory.peak"),
     MEMORY_STAT("memory.stat"),

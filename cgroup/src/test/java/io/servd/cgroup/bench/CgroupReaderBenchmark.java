@@ -4,6 +4,7 @@ import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupDir;
 import io.servd.cgroup.fs.CgroupRoot;
+import io.servd.testsupport.FixtureTree;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +23,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -72,11 +72,7 @@ public class CgroupReaderBenchmark {
 
     @TearDown
     public void deleteTree() throws IOException {
-        try (Stream<Path> s = Files.walk(tree)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        FixtureTree.delete(tree);
     }
 
     @Benchmark

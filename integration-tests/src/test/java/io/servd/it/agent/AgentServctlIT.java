@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -274,6 +275,7 @@ class AgentServctlIT {
         assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         Map<String, String> types = new TreeMap<>();
         Double demoMemory = null;
+        Set<String> demoSamples = new TreeSet<>();
         for (String line : text.body().split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] w = line.split(" ");
@@ -284,10 +286,23 @@ class AgentServctlIT {
                 if (line.startsWith("servd_unit_memory_current_bytes{") && line.contains("unit=\"demo.service\"")) {
                     demoMemory = Double.parseDouble(m.group(3));
                 }
+                if (line.contains("unit=\"demo.service\"")) {
+                    demoSamples.add(line.substring(0, line.lastIndexOf(' ')));
+                }
             }
         }
         assertThat(types).containsEntry("servd_unit_memory_current_bytes", "gauge")
-                .containsEntry("servd_unit_cpu_usage_seconds_total", "counter");
+                .containsEntry("servd_unit_cpu_usage_seconds_total", "counter")
+                // issue 16 item 4 on a real 6.1 kernel: memory.peak below the root, memory.stat, every
+                // memory.events counter (oom_group_kill since 5.17), and no file servd fails to parse
+                .containsEntry("servd_unit_memory_peak_bytes", "gauge")
+                .containsEntry("servd_unit_memory_working_set_bytes", "gauge")
+                .containsEntry("servd_unit_memory_events_total", "counter")
+                .doesNotContainKey("servd_scrape_errors_total");
+        assertThat(demoSamples).contains("servd_unit_memory_peak_bytes{unit=\"demo.service\"}",
+                "servd_unit_memory_anon_bytes{unit=\"demo.service\"}", "servd_unit_memory_kernel_bytes{unit=\"demo.service\"}",
+                "servd_unit_memory_events_total{event=\"oom_group_kill\",unit=\"demo.service\"}")
+                .doesNotContain("servd_unit_read_errors{unit=\"demo.service\"}");
         assertThat(demoMemory).as("servd_unit_memory_current_bytes{unit=demo.service}").isNotNull();
         assertThat(Math.abs(demoMemory - Long.parseLong(current))).as("metric %s vs memory.current %s", demoMemory, current)
                 .isLessThanOrEqualTo((double) MEMORY_TOLERANCE_BYTES);
