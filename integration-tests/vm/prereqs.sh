@@ -2,7 +2,7 @@
 # Installs the host packages the tests need (DESIGN §7), if any are missing.
 #   prereqs.sh [--skip-outside-ci] [host] [vm]
 # vm (the default): the VM test bed's. host: what the modules' own tests use on this machine
-# (tmux for TopTerminalIT, systemd-socket-activate and systemd-notify); the parent pom runs
+# (tmux for TopTerminalIT, systemd-socket-activate and systemd-notify, dbus-daemon for UnitStatesTest); the parent pom runs
 # "prereqs.sh --skip-outside-ci host" once before any module's tests.
 # Exit codes: 0 ready; 3 missing and not installable here (not root / no apt-get); other: failure.
 # --skip-outside-ci: when not installable, exit 0 with a warning unless CI=true (the tests that
@@ -29,6 +29,7 @@ for group in "${groups[@]}"; do
         [tmux]=tmux
         [systemd-socket-activate]=systemd
         [systemd-notify]=systemd
+        [dbus-daemon]=dbus
       ) ;;
     vm)
       NEED+=(
