@@ -109,6 +109,12 @@ public interface SystemdManager extends DBusInterface {
         }
     }
 
+    /*
+     * UnitNew and UnitRemoved repeat each other on purpose: dbus-java introspects every DBusSignal class
+     * nested in the interface as a signal of its own, so a shared abstract base class breaks the export
+     * ("Index 0 out of bounds" when a fake systemd1 exports the manager, seen in UnitStatesTest).
+     */
+
     /** {@code UnitNew(s id, o unit)}: a unit was loaded. */
     class UnitNew extends DBusSignal {
         private final String id;
