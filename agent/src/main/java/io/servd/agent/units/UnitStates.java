@@ -3,7 +3,6 @@ package io.servd.agent.units;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.exceptions.DBusException;
-import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,31 +191,12 @@ public final class UnitStates implements AutoCloseable {
     /** Subscribes, lists every unit and reads its state, then tells listeners what differs from before. */
     private void relist() {
         connection.subscribe();
-        Map<String, UnitState> listed = new LinkedHashMap<>();
-        Map<String, String> paths = new HashMap<>();
-        for (SystemdManager.ListedUnit row : connection.listUnits()) {
-            String unit = row.getName();
-            Optional<ActiveState> active = ActiveState.parse(row.getActiveState());
-            if (active.isEmpty()) {
-                log.warn("unit [{}]: systemd lists active state [{}], which servd does not know; unit left out",
-                        unit, row.getActiveState());
-                continue;
-            }
-            String path = row.getPath().getPath();
-            paths.put(path, unit);
-            UnitState state = UnitState.of(unit, active.get(), row.getSubState());
-            for (StateProperty p : StateProperty.of(unit)) {
-                if (p != StateProperty.ACTIVE_STATE && p != StateProperty.SUB_STATE) {
-                    state = read(state, path, p);
-                }
-            }
-            listed.put(unit, state);
-        }
+        Map<String, UnitStateReads.Listed> listed = UnitStateReads.list(connection);
         unitsByPath.clear();
-        unitsByPath.putAll(paths);
+        listed.values().forEach(l -> unitsByPath.put(l.path(), l.state().unit()));
         Map<String, UnitState> before = new HashMap<>(known);
         known.keySet().retainAll(listed.keySet());
-        known.putAll(listed);
+        listed.values().forEach(l -> known.put(l.state().unit(), l.state()));
         retry = FIRST_RETRY;
         becomeAvailable(listed.size());
         for (var e : before.entrySet()) {
@@ -225,22 +204,9 @@ public final class UnitStates implements AutoCloseable {
                 tell(e.getKey(), Optional.of(e.getValue()), Optional.empty());
             }
         }
-        for (var e : listed.entrySet()) {
-            tell(e.getKey(), Optional.ofNullable(before.get(e.getKey())), Optional.of(e.getValue()));
+        for (UnitStateReads.Listed l : listed.values()) {
+            tell(l.state().unit(), Optional.ofNullable(before.get(l.state().unit())), Optional.of(l.state()));
         }
-    }
-
-    /** {@code state} with property {@code p} read from the bus; as it was when the read fails or is malformed. */
-    private UnitState read(UnitState state, String path, StateProperty p) {
-        String iface = p.carrier(state.unit()).orElseThrow();
-        try {
-            return p.apply(state, connection.get(path, iface, p.member()));
-        } catch (IllegalArgumentException e) {
-            log.warn("unit [{}]: {}; left as it was", state.unit(), e.getMessage());
-        } catch (DBusException | DBusExecutionException e) {
-            log.debug("unit [{}]: reading [{}.{}] failed: {}", state.unit(), iface, p.member(), e.getMessage());
-        }
-        return state;
     }
 
     private void becomeAvailable(int units) {
@@ -353,18 +319,10 @@ public final class UnitStates implements AutoCloseable {
             return; // the re-list that ends it reads this unit too
         }
         unitsByPath.put(path, unit);
-        UnitState state = UnitState.of(unit, ActiveState.INACTIVE, "");
-        boolean active = false;
-        for (StateProperty p : StateProperty.of(unit)) {
-            UnitState next = read(state, path, p);
-            active |= p == StateProperty.ACTIVE_STATE && next != state;
-            state = next;
+        Optional<UnitState> state = UnitStateReads.readNew(connection, unit, path);
+        if (state.isPresent()) {
+            tell(unit, Optional.ofNullable(known.put(unit, state.get())), state);
         }
-        if (!active) {
-            return; // unreadable: gone again already, or malformed (logged)
-        }
-        Optional<UnitState> before = Optional.ofNullable(known.put(unit, state));
-        tell(unit, before, Optional.of(state));
     }
 
     private void removed(String unit, String path) {
@@ -381,21 +339,7 @@ public final class UnitStates implements AutoCloseable {
         if (before == null || unavailable.isPresent()) {
             return; // not a unit we list (UnitNew reads it when it comes)
         }
-        UnitState state = before;
-        for (StateProperty p : StateProperty.of(unit)) {
-            if (!p.carrier(unit).orElseThrow().equals(iface)) {
-                continue;
-            }
-            if (values.containsKey(p.member())) {
-                try {
-                    state = p.apply(state, values.get(p.member()));
-                } catch (IllegalArgumentException e) {
-                    log.warn("unit [{}]: PropertiesChanged: {}; left as it was", unit, e.getMessage());
-                }
-            } else if (invalidated.contains(p.member())) {
-                state = read(state, path, p);
-            }
-        }
+        UnitState state = UnitStateReads.changed(connection, before, path, iface, values, invalidated);
         if (!state.equals(before)) {
             known.put(unit, state);
             tell(unit, Optional.of(before), Optional.of(state));
