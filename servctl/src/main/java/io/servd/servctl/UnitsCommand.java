@@ -5,15 +5,23 @@ import io.servd.servctl.cli.ServctlException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code servctl units}: every unit the agent sees with usage and limits ({@code GET /v1/units}). */
+/**
+ * {@code servctl units}: the units the agent sees ({@code GET /v1/units}) with systemd's state and their
+ * cgroup usage against their limits: those with a cgroup and those in a state other than inactive (a
+ * failed unit), or all loaded units with {@code --all}, as {@code systemctl list-units} chooses.
+ */
 @Command(name = "units", mixinStandardHelpOptions = true,
-        description = "List units with their cgroup usage against their limits.")
+        description = "List units with systemd's state and their cgroup usage against their limits.")
 final class UnitsCommand extends AgentCommand {
+
+    @Option(names = {"-a", "--all"}, description = "also loaded units that are inactive and have no cgroup")
+    boolean all;
 
     @Override
     public Integer call() throws ServctlException {
-        JsonNode units = ask("GET", "/v1/units", Optional.empty());
+        JsonNode units = UnitsTable.select(ask("GET", "/v1/units", Optional.empty()), all);
         print(units, UnitsTable::format);
         return ExitCodes.OK;
     }

@@ -1,6 +1,8 @@
 package io.servd.servctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.servd.servctl.cli.Sizes;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +10,34 @@ import java.util.Locale;
 
 /**
  * {@code servctl units} as text: one line per unit of the agent's {@code {"units":[Unit...]}} (agent/API.md)
- * with usage next to its limit. {@code -} is an absent key (controller not enabled), {@code max} unlimited.
+ * with systemd's state (ACTIVE, SUB) and usage next to its limit. {@code -} is an absent key (controller
+ * not enabled, no cgroup, or no state from systemd), {@code max} unlimited.
  */
 final class UnitsTable {
 
-    private static final String[] TITLES = {"UNIT", "TASKS", "LIMIT", "MEMORY", "MAX", "HIGH", "CPU-TIME", "QUOTA",
+    private static final String[] TITLES = {"UNIT", "ACTIVE", "SUB", "TASKS", "LIMIT", "MEMORY", "MAX", "HIGH", "CPU-TIME", "QUOTA",
         "WEIGHT", "OOM-KILLS", "CGROUP"};
 
     private UnitsTable() {
+    }
+
+    /**
+     * The units worth a line by default, as {@code systemctl list-units} picks them: those with a cgroup,
+     * and those without one whose state is not {@code inactive} (a failed unit, one starting); all of them
+     * with {@code all}. A body without a {@code units} array is returned as it is.
+     */
+    static JsonNode select(JsonNode answer, boolean all) {
+        if (all || !answer.path("units").isArray() || !(answer instanceof ObjectNode object)) {
+            return answer;
+        }
+        ObjectNode copy = object.deepCopy();
+        ArrayNode units = copy.putArray("units");
+        for (JsonNode unit : answer.get("units")) {
+            if (unit.has("cgroup") || !"inactive".equals(unit.path("activeState").asText("inactive"))) {
+                units.add(unit);
+            }
+        }
+        return copy;
     }
 
     /** The table; a body without a {@code units} array is printed generically. */
@@ -29,7 +51,8 @@ final class UnitsTable {
             JsonNode limits = unit.path("limits");
             JsonNode usage = unit.path("usage");
             rows.add(new String[] {
-                text(unit.get("unit")), text(usage.get("pidsCurrent")), text(limits.get("pidsMax")),
+                text(unit.get("unit")), text(unit.get("activeState")), text(unit.get("subState")),
+                text(usage.get("pidsCurrent")), text(limits.get("pidsMax")),
                 bytes(usage.get("memoryCurrentBytes")), bytes(limits.get("memoryMaxBytes")),
                 bytes(limits.get("memoryHighBytes")), seconds(usage.get("cpuUsageUsec")), quota(limits.get("cpuMax")),
                 text(limits.get("cpuWeight")), text(usage.get("oomKills")), text(unit.get("cgroup"))});
@@ -44,7 +67,7 @@ final class UnitsTable {
         for (String[] r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
-                boolean left = i == 0 || i == r.length - 1;
+                boolean left = i <= 2 || i == r.length - 1; // names and state words left, numbers right
                 String pad = " ".repeat(widths[i] - r[i].length());
                 line.append(left ? r[i] + pad : pad + r[i]).append(i < r.length - 1 ? "  " : "");
             }

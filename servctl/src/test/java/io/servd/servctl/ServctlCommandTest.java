@@ -85,9 +85,70 @@ class ServctlCommandTest {
         Run run = servctl("units");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEqualTo("""
-                UNIT         TASKS  LIMIT  MEMORY    MAX  HIGH  CPU-TIME  QUOTA  WEIGHT  OOM-KILLS  CGROUP
-                -.slice          -      -       -      -     -   5583.3s      -       -          -  /
-                foo.service      1    100  180.0K  64.0M   max      8.4s    50%     250          0  /system.slice/foo.service
+                UNIT         ACTIVE  SUB  TASKS  LIMIT  MEMORY    MAX  HIGH  CPU-TIME  QUOTA  WEIGHT  OOM-KILLS  CGROUP
+                -.slice      -       -        -      -       -      -     -   5583.3s      -       -          -  /
+                foo.service  -       -        1    100  180.0K  64.0M   max      8.4s    50%     250          0  /system.slice/foo.service
+                """);
+    }
+
+    /** As the agent lists them with systemd's states: a unit with a cgroup, a failed one without, an inactive one. */
+    static final String UNITS_WITH_STATES = """
+            {"root":"/sys/fs/cgroup","units":[
+             {"unit":"foo.service","activeState":"active","subState":"running","nRestarts":0,
+              "cgroup":"/system.slice/foo.service","limits":{"pidsMax":100},"usage":{"pidsCurrent":1}},
+             {"unit":"fails.service","activeState":"failed","subState":"failed","result":"exit-code","nRestarts":0},
+             {"unit":"idle.service","activeState":"inactive","subState":"dead","result":"success","nRestarts":0}]}""";
+
+    @Test
+    void unitsShowsStatesAndFailedUnitsWithoutCgroup() {
+        agent.answer("GET /v1/units", 200, UNITS_WITH_STATES);
+        Run run = servctl("units");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // inactive units without a cgroup are left out, as systemctl list-units does
+        assertThat(run.out()).isEqualTo("""
+                UNIT           ACTIVE  SUB      TASKS  LIMIT  MEMORY  MAX  HIGH  CPU-TIME  QUOTA  WEIGHT  OOM-KILLS  CGROUP
+                foo.service    active  running      1    100       -    -     -         -      -       -          -  /system.slice/foo.service
+                fails.service  failed  failed       -      -       -    -     -         -      -       -          -  -
+                """);
+        assertThat(servctl("units", "--all").out()).contains("idle.service   inactive");
+        assertThat(servctl("units", "--output", "json").out()).contains("fails.service").doesNotContain("idle.service");
+    }
+
+    @Test
+    void statusOfAUnitShowsSystemdsState() {
+        agent.answer("GET /v1/units/foo.service", 200, """
+                {"unit":"foo.service","activeState":"active","subState":"running","result":"success","nRestarts":2,
+                 "activeEnterTimestamp":"2023-11-14T22:13:20.123456Z","activeEnterTimestampUsec":1700000000123456,
+                 "mainPid":4242,"cgroup":"/system.slice/foo.service","limits":{},
+                 "usage":{"memoryCurrentBytes":184320,"pidsCurrent":1}}""");
+        Run run = servctl("status", "foo.service");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                unit:     foo.service
+                state:    active (running)
+                result:   success
+                restarts: 2
+                since:    2023-11-14T22:13:20.123456Z
+                main pid: 4242
+                cgroup:   /system.slice/foo.service
+                memory:   180.0K
+                tasks:    1
+                """);
+    }
+
+    @Test
+    void statusOfAFailedUnitWithoutCgroup() {
+        agent.answer("GET /v1/units/fails.service", 200,
+                "{\"unit\":\"fails.service\",\"activeState\":\"failed\",\"subState\":\"failed\","
+                        + "\"result\":\"exit-code\",\"nRestarts\":0}");
+        Run run = servctl("status", "fails.service");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                unit:     fails.service
+                state:    failed (failed)
+                result:   exit-code
+                restarts: 0
+                cgroup:   - (none)
                 """);
     }
 

@@ -7,6 +7,7 @@ import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.access.WriteAccess;
 import io.servd.agent.limits.LimitsApplier;
+import io.servd.agent.units.UnitStates;
 import io.servd.agent.units.UnitTree;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,11 +34,13 @@ import java.util.function.Supplier;
  *                  from disk); empty when unknown ({@code /v1/self} then has no {@code runtime} object)
  * @param shedding  the load shedder's state now, a read of memory on each call; empty when servd
  *                  sheds nothing ({@code runtime} then has no {@code shedding})
+ * @param states    every loaded unit's state from systemd, read from memory (never blocks); unavailable
+ *                  without systemd on the system bus (units then have no state fields)
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                            Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
-                           Supplier<Optional<ShedStatus>> shedding) {
+                           Supplier<Optional<ShedStatus>> shedding, UnitStates states) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -49,6 +52,16 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(sizing, "sizing");
         Objects.requireNonNull(shedding, "shedding");
+        Objects.requireNonNull(states, "states");
+    }
+
+    /** A context without unit states (tests of the cgroup side). */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                        Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                        Supplier<Optional<ShedStatus>> shedding) {
+        this(units, self, applier, host, access, registry, limitsExecutor, readExecutor, sizing, shedding,
+                UnitStates.unavailable("not watched in this context"));
     }
 
     /** A context without sizing and shedding whose reads run on the calling thread (tests of other routes). */

@@ -21,6 +21,8 @@ import io.servd.agent.config.MetricsSettings;
 import io.servd.agent.metrics.NetpollMetrics;
 import io.servd.agent.metrics.SelfMetrics;
 import io.servd.agent.metrics.UnitMetrics;
+import io.servd.agent.metrics.UnitStateMetrics;
+import io.servd.agent.units.UnitStates;
 import io.servd.agent.units.UnitTree;
 import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.pressure.ShedStatus;
@@ -118,14 +120,29 @@ public final class AgentSetup {
         Optional<LimitsApplier> applier = applier(mounts);
         log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
                 applier.map(LimitsApplier::name).orElse("nothing: read-only"));
+        UnitStates states = unitStates();
         var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new UnitMetrics(new UnitTree(root), settings.metrics()::reports));
+        registry.register(new UnitStateMetrics(states));
         registry.register(new NetpollMetrics(servers));
         registry.register(new SelfMetrics(sizing, shedding));
         return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(),
-                readExecutor(), sizing, shedding);
+                readExecutor(), sizing, shedding, states);
+    }
+
+    /**
+     * Unit states from systemd on the system bus, watched in the background; unavailable (and said
+     * once) when systemd does not run here, as in a container or a test.
+     */
+    private static UnitStates unitStates() {
+        Optional<String> noSystemd = SystemdLimitsApplier.unavailabilityCause();
+        if (noSystemd.isPresent()) {
+            log.info("no unit states: {}; units show their cgroups only", noSystemd.get());
+            return UnitStates.unavailable(noSystemd.get());
+        }
+        return UnitStates.watchSystemBus();
     }
 
     /**

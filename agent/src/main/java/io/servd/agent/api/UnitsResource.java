@@ -15,13 +15,17 @@ import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitJson;
+import io.servd.agent.units.UnitState;
 import io.servd.agent.units.UnitTree;
 import io.servd.agent.http.Coalescer;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -93,12 +97,22 @@ final class UnitsResource {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable",
                     "listing [" + context.units().root().mountPoint() + "] failed: " + e.getMessage());
         }
+        SortedMap<String, UnitState> states = context.states().all();
         return Json.reply(HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             json.writeStringField("root", context.units().root().mountPoint().toString());
             json.writeArrayFieldStart("units");
+            // units with a cgroup in cgroup path order, then those without one (failed, stopped) by name
+            Set<String> written = new HashSet<>();
             for (UnitCgroup unit : units) {
-                UnitJson.writeUnit(json, unit.unit(), reader.read(unit.dir()));
+                UnitJson.writeUnit(json, unit.unit(), Optional.of(reader.read(unit.dir())),
+                        Optional.ofNullable(states.get(unit.unit())));
+                written.add(unit.unit());
+            }
+            for (UnitState state : states.values()) {
+                if (!written.contains(state.unit())) {
+                    UnitJson.writeUnit(json, state.unit(), Optional.empty(), Optional.of(state));
+                }
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -112,11 +126,12 @@ final class UnitsResource {
         } catch (IOException e) {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
-        if (unit.isEmpty()) {
+        Optional<UnitState> state = context.states().get(name.name());
+        if (unit.isEmpty() && state.isEmpty()) {
             return UnitParam.unknownUnit(name);
         }
-        CgroupSnapshot snapshot = reader.read(unit.get().dir());
-        return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, unit.get().unit(), snapshot));
+        Optional<CgroupSnapshot> snapshot = unit.map(u -> reader.read(u.dir()));
+        return Json.reply(HttpResponseStatus.OK, json -> UnitJson.writeUnit(json, name.name(), snapshot, state));
     }
 
     private Reply selfNow() {
@@ -138,6 +153,7 @@ final class UnitsResource {
             }
             json.writeStringField("cgroup", group);
             json.writeStringField("layout", self.layout().label());
+            writeUnitStates(json);
             json.writeFieldName("limits");
             UnitJson.writeLimits(json, status.limits());
             json.writeObjectFieldStart("effective");
@@ -152,6 +168,18 @@ final class UnitsResource {
             UnitJson.writeErrors(json, status.errors());
             json.writeEndObject();
         });
+    }
+
+    /** {@code unitStates}: whether unit states come from systemd, and why not when they do not (agent/API.md). */
+    private void writeUnitStates(JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("unitStates");
+        json.writeBooleanField("available", context.states().isAvailable());
+        if (context.states().unavailabilityCause().isPresent()) {
+            json.writeStringField("reason", context.states().unavailabilityCause().get());
+        } else {
+            json.writeNumberField("units", context.states().all().size());
+        }
+        json.writeEndObject();
     }
 
     /** {@code runtime}: what the event loops are sized for now, and whether load is shed (agent/API.md). */

@@ -24,15 +24,54 @@ public final class UnitJson {
 
     /** {@code {"unit", "cgroup", "limits", "usage", "errors"?}} for {@code unit}'s snapshot. */
     public static void writeUnit(JsonGenerator json, String unit, CgroupSnapshot snapshot) throws IOException {
+        writeUnit(json, unit, Optional.of(snapshot), Optional.empty());
+    }
+
+    /**
+     * The Unit object: {@code unit}, then systemd's state fields when the state is known
+     * ({@link #writeState}), then {@code cgroup}, {@code limits}, {@code usage}, {@code errors}? when
+     * the unit has a cgroup. A failed or stopped unit has state and no cgroup fields.
+     */
+    public static void writeUnit(JsonGenerator json, String unit, Optional<CgroupSnapshot> snapshot,
+                                 Optional<UnitState> state) throws IOException {
         json.writeStartObject();
         json.writeStringField("unit", unit);
-        json.writeStringField("cgroup", snapshot.group());
-        json.writeFieldName("limits");
-        writeLimits(json, snapshot.limits());
-        json.writeFieldName("usage");
-        writeUsage(json, snapshot.usage());
-        writeErrors(json, snapshot.errors());
+        if (state.isPresent()) {
+            writeState(json, state.get());
+        }
+        if (snapshot.isPresent()) {
+            json.writeStringField("cgroup", snapshot.get().group());
+            json.writeFieldName("limits");
+            writeLimits(json, snapshot.get().limits());
+            json.writeFieldName("usage");
+            writeUsage(json, snapshot.get().usage());
+            writeErrors(json, snapshot.get().errors());
+        }
         json.writeEndObject();
+    }
+
+    /**
+     * systemd's state fields, into the current object: {@code activeState}, {@code subState}, and when
+     * the unit type has them {@code result}, {@code nRestarts}, {@code mainPid}; {@code activeEnterTimestamp}
+     * (ISO-8601, UTC) and {@code activeEnterTimestampUsec} (µs since the epoch, as systemd sends it) once
+     * the unit was ever active.
+     */
+    public static void writeState(JsonGenerator json, UnitState state) throws IOException {
+        json.writeStringField("activeState", state.activeState().wire());
+        json.writeStringField("subState", state.subState());
+        if (state.result().isPresent()) {
+            json.writeStringField("result", state.result().get());
+        }
+        if (state.nRestarts().isPresent()) {
+            json.writeNumberField("nRestarts", state.nRestarts().getAsLong());
+        }
+        if (state.activeEnter().isPresent()) {
+            json.writeStringField("activeEnterTimestamp", state.activeEnter().get().toString());
+            json.writeNumberField("activeEnterTimestampUsec", state.activeEnterMicros().getAsLong());
+        }
+        if (state.mainPid().isPresent()) {
+            json.writeNumberField("mainPid", state.mainPid().getAsLong());
+        }
     }
 
     /** The {@code errors} array, one message per broken file (file and raw value in brackets); nothing when there are none. */

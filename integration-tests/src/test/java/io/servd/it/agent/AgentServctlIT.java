@@ -347,6 +347,120 @@ class AgentServctlIT {
         assertThat(s.get("self")).contains("\"hostCpus\":2");
     }
 
+    /**
+     * Issue 16 items 1 and 6: unit states come from systemd's D-Bus signals, and systemd is the oracle. A
+     * unit that fails ({@code systemd-run --unit=fails -p Restart=no /bin/false}) shows {@code failed} in
+     * {@code /v1/units} within 2 s of systemd's {@code StateChangeTimestamp}, without a cgroup; after
+     * {@code systemctl restart demo.service} servd's start timestamp is systemd's new
+     * {@code ActiveEnterTimestamp} (the monotonic one changed too) and its {@code nRestarts} and main PID are
+     * {@code systemctl show}'s; a service restarted once by {@code Restart=on-failure} has {@code nRestarts} 1
+     * (systemd 252 may only invalidate NRestarts: servd reads it again); and {@code /metrics} says both.
+     */
+    @Test
+    @Order(8)
+    void unitStatesFollowSystemd(Vm vm) throws IOException {
+        GuestResult run = script(vm, """
+                api() { curl -s --max-time 5 http://127.0.0.1:9470/v1/units/$1; }
+                now_us() { echo $(( $(date +%s%N) / 1000 )); }
+                # prop UNIT_PATH_NAME INTERFACE PROPERTY: the raw value over D-Bus ("t 1700000000123456" -> the number)
+                prop() { busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1/unit/$1 org.freedesktop.systemd1.$2 $3 | cut -d' ' -f2; }
+                cleanup() { systemctl stop fails.service flaps.service 2>/dev/null; systemctl reset-failed fails.service flaps.service 2>/dev/null; rm -f /run/flaps.once; }
+                cleanup
+                echo ==self; curl -s --max-time 10 http://127.0.0.1:9470/v1/self | grep -o '"unitStates":{[^}]*}'
+                systemd-run --unit=fails -p Restart=no /bin/false
+                # servd asked as fast as curl goes until it says failed (20 s at most)
+                seen=; for i in $(seq 400); do api fails.service | grep -q '"activeState":"failed"' && { seen=$(now_us); break; }; sleep 0.05; done
+                echo ==fails.seen; echo $seen
+                echo ==fails.changed; prop fails_2eservice Unit StateChangeTimestamp
+                echo ==fails.api; api fails.service
+                echo ==fails.list; curl -s --max-time 10 http://127.0.0.1:9470/v1/units | grep -o '{"unit":"fails.service"[^}]*}'
+                echo ==fails.show; systemctl show fails.service -p ActiveState,SubState,Result,NRestarts,MainPID
+                echo ==fails.cgroup; [ -d /sys/fs/cgroup/system.slice/fails.service ] && echo present || echo absent
+
+                echo ==demo.before; api demo.service
+                echo ==demo.showbefore; systemctl show demo.service -p ActiveEnterTimestampMonotonic
+                before=$(api demo.service | grep -o '"activeEnterTimestampUsec":[0-9]*')
+                systemctl restart demo.service
+                for i in $(seq 200); do a=$(api demo.service | grep -o '"activeEnterTimestampUsec":[0-9]*'); [ -n "$a" ] && [ "$a" != "$before" ] && break; sleep 0.05; done
+                # the Service properties (MainPID) may come in a signal of their own
+                pid=$(systemctl show demo.service -p MainPID --value)
+                for i in $(seq 200); do api demo.service | grep -q "\"mainPid\":$pid[,}]" && break; sleep 0.05; done
+                echo ==demo.after; api demo.service
+                echo ==demo.show; systemctl show demo.service -p ActiveState,SubState,Result,NRestarts,MainPID,ActiveEnterTimestampMonotonic
+                echo ==demo.enter; prop demo_2eservice Unit ActiveEnterTimestamp
+
+                systemd-run --unit=flaps -p Restart=on-failure -p RestartSec=1 sh -c 'if [ -e /run/flaps.once ]; then exec sleep infinity; fi; touch /run/flaps.once; exit 1'
+                for i in $(seq 100); do [ "$(systemctl show flaps.service -p NRestarts --value)" = 1 ] && systemctl is-active -q flaps.service && break; sleep 0.2; done
+                for i in $(seq 200); do f=$(api flaps.service); echo "$f" | grep -q '"nRestarts":1' && echo "$f" | grep -q '"activeState":"active"' && break; sleep 0.05; done
+                echo ==flaps.api; api flaps.service
+                echo ==flaps.show; systemctl show flaps.service -p ActiveState,SubState,Result,NRestarts,MainPID
+                echo ==metrics; curl -s --max-time 10 http://127.0.0.1:9470/metrics | grep -E '^servd_(unit_state[{]state="failed",unit="fails.service"[}]|service_restart_total[{]unit="flaps.service"[}])'
+                cleanup
+                """);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("unit states vs systemd:\n" + run.stdout());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(s.get("self")).as("/v1/self unitStates").contains("\"available\":true");
+
+        // a failed unit: seen within 2 s of systemd's own state change, with systemd's words, and no cgroup
+        assertThat(s.get("fails.seen")).as("servd never said fails.service is failed\n" + run.describe()).isNotBlank();
+        long latencyUs = Long.parseLong(s.get("fails.seen")) - Long.parseLong(s.get("fails.changed"));
+        System.out.printf("fails.service: failed in /v1/units %d ms after systemd's StateChangeTimestamp%n", latencyUs / 1000);
+        assertThat(latencyUs).as("µs from systemd's state change to servd's answer").isLessThanOrEqualTo(2_000_000L);
+        Map<String, String> failsShow = showProperties(s.get("fails.show"));
+        assertThat(failsShow).containsEntry("ActiveState", "failed");
+        assertThat(s.get("fails.cgroup")).isEqualTo("absent");
+        for (String entry : List.of(s.get("fails.api"), s.get("fails.list"))) {
+            assertThat(entry).as("fails.service in the API").isNotBlank().doesNotContain("\"cgroup\"")
+                    .doesNotContain("\"usage\"").doesNotContain("\"mainPid\"");
+            assertThat(field(entry, "activeState")).isEqualTo(failsShow.get("ActiveState"));
+            assertThat(field(entry, "subState")).isEqualTo(failsShow.get("SubState"));
+            assertThat(field(entry, "result")).isEqualTo(failsShow.get("Result"));
+            assertThat(field(entry, "nRestarts")).isEqualTo(failsShow.get("NRestarts"));
+        }
+
+        // a restart: systemd's new start timestamp, to the µs, and its count and main PID
+        Map<String, String> demoShow = showProperties(s.get("demo.show"));
+        String after = s.get("demo.after");
+        assertThat(field(after, "activeEnterTimestampUsec")).as(after).isEqualTo(s.get("demo.enter"))
+                .isNotEqualTo(field(s.get("demo.before"), "activeEnterTimestampUsec"));
+        assertThat(demoShow.get("ActiveEnterTimestampMonotonic"))
+                .isNotEqualTo(showProperties(s.get("demo.showbefore")).get("ActiveEnterTimestampMonotonic"));
+        assertThat(field(after, "activeState")).isEqualTo(demoShow.get("ActiveState")).isEqualTo("active");
+        assertThat(field(after, "subState")).isEqualTo(demoShow.get("SubState"));
+        assertThat(field(after, "result")).isEqualTo(demoShow.get("Result"));
+        assertThat(field(after, "nRestarts")).isEqualTo(demoShow.get("NRestarts"));
+        assertThat(field(after, "mainPid")).isEqualTo(demoShow.get("MainPID"));
+        assertThat(after).contains("\"cgroup\":\"/system.slice/demo.service\"");
+
+        // an automatic restart counted
+        Map<String, String> flapsShow = showProperties(s.get("flaps.show"));
+        assertThat(flapsShow).containsEntry("NRestarts", "1").containsEntry("ActiveState", "active");
+        assertThat(field(s.get("flaps.api"), "nRestarts")).as(s.get("flaps.api")).isEqualTo("1");
+        assertThat(field(s.get("flaps.api"), "mainPid")).isEqualTo(flapsShow.get("MainPID"));
+
+        assertThat(s.get("metrics")).contains("servd_unit_state{state=\"failed\",unit=\"fails.service\"} 1.0")
+                .contains("servd_service_restart_total{unit=\"flaps.service\"} 1.0");
+    }
+
+    /** {@code systemctl show -p …} output as a map. */
+    static Map<String, String> showProperties(String show) {
+        Map<String, String> map = new TreeMap<>();
+        for (String line : show.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                map.put(line.substring(0, eq), line.substring(eq + 1).strip());
+            }
+        }
+        return map;
+    }
+
+    /** A top-level string or number member of a compact JSON object, as text; null when absent. */
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(?:\"([^\"]*)\"|(-?[0-9]+))").matcher(json);
+        return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
+    }
+
     /** systemctl show, cgroupfs values and the drop-ins (both directories) of demo and ref. */
     private static final String STATE_OF_DEMO_AND_REF = """
             for u in demo ref; do

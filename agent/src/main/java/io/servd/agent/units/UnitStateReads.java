@@ -1,0 +1,98 @@
+package io.servd.agent.units;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a {@link UnitState} is made from what systemd says: a {@code ListUnits} row plus the properties it
+ * lacks, a new unit read whole, a {@code PropertiesChanged} applied (values as sent, invalidated ones
+ * read again). A malformed value is logged naming the unit, property and value, and leaves the field as
+ * it was; a failed read (the unit just went) is logged at DEBUG. Blocking: servd-unit-states only.
+ */
+final class UnitStateReads {
+    private static final Logger log = LoggerFactory.getLogger(UnitStateReads.class);
+
+    private UnitStateReads() {
+    }
+
+    /** A listed unit and its object path. */
+    record Listed(UnitState state, String path) {
+    }
+
+    /** {@code ListUnits}, each row completed with the properties it lacks; by unit name, in systemd's order. */
+    static Map<String, Listed> list(SystemdUnitsBus bus) {
+        Map<String, Listed> listed = new LinkedHashMap<>();
+        for (SystemdManager.ListedUnit row : bus.listUnits()) {
+            String unit = row.getName();
+            Optional<ActiveState> active = ActiveState.parse(row.getActiveState());
+            if (active.isEmpty()) {
+                log.warn("unit [{}]: systemd lists active state [{}], which servd does not know; unit left out",
+                        unit, row.getActiveState());
+                continue;
+            }
+            String path = row.getPath().getPath();
+            UnitState state = UnitState.of(unit, active.get(), row.getSubState());
+            for (StateProperty p : StateProperty.of(unit)) {
+                if (p != StateProperty.ACTIVE_STATE && p != StateProperty.SUB_STATE) {
+                    state = read(bus, state, path, p);
+                }
+            }
+            listed.put(unit, new Listed(state, path));
+        }
+        return listed;
+    }
+
+    /** A unit {@code UnitNew} announced, read whole; empty when its ActiveState cannot be read (gone again, or malformed). */
+    static Optional<UnitState> readNew(SystemdUnitsBus bus, String unit, String path) {
+        UnitState state = UnitState.of(unit, ActiveState.INACTIVE, "");
+        boolean active = false;
+        for (StateProperty p : StateProperty.of(unit)) {
+            UnitState next = read(bus, state, path, p);
+            active |= p == StateProperty.ACTIVE_STATE && next != state; // read() returns the same state when it fails
+            state = next;
+        }
+        return active ? Optional.of(state) : Optional.empty();
+    }
+
+    /** {@code before} with a {@code PropertiesChanged} of interface {@code iface} applied. */
+    static UnitState changed(SystemdUnitsBus bus, UnitState before, String path, String iface,
+                             Map<String, Variant<?>> values, List<String> invalidated) {
+        String unit = before.unit();
+        UnitState state = before;
+        for (StateProperty p : StateProperty.of(unit)) {
+            if (!p.carrier(unit).orElseThrow().equals(iface)) {
+                continue;
+            }
+            if (values.containsKey(p.member())) {
+                try {
+                    state = p.apply(state, values.get(p.member()));
+                } catch (IllegalArgumentException e) {
+                    log.warn("unit [{}]: PropertiesChanged: {}; left as it was", unit, e.getMessage());
+                }
+            } else if (invalidated.contains(p.member())) {
+                state = read(bus, state, path, p);
+            }
+        }
+        return state;
+    }
+
+    /** {@code state} with property {@code p} read from the bus; as it was when the read fails or is malformed. */
+    private static UnitState read(SystemdUnitsBus bus, UnitState state, String path, StateProperty p) {
+        String iface = p.carrier(state.unit()).orElseThrow();
+        try {
+            return p.apply(state, bus.get(path, iface, p.member()));
+        } catch (IllegalArgumentException e) {
+            log.warn("unit [{}]: {}; left as it was", state.unit(), e.getMessage());
+        } catch (DBusException | DBusExecutionException e) {
+            log.debug("unit [{}]: reading [{}.{}] failed: {}", state.unit(), iface, p.member(), e.getMessage());
+        }
+        return state;
+    }
+}
