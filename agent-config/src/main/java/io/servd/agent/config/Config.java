@@ -37,10 +37,12 @@ import org.slf4j.event.Level;
  *                      {@code $CREDENTIALS_DIRECTORY/<name>} ({@code LoadCredential=<name>:/etc/servd/token}
  *                      in the unit); {@code [HTTP] TokenCredential=}; never set together with {@code tokenFile}
  * @param pressure      giving memory back and shedding load under memory pressure ({@code [Pressure]}); restart
+ * @param events        unit events: sampling, PSI threshold, followers ({@code [Events]}); restart
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                      Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
-                     HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure) {
+                     HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure,
+                     EventSettings events) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -61,10 +63,19 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(tokenCredential, "tokenCredential");
         Objects.requireNonNull(pressure, "pressure");
+        Objects.requireNonNull(events, "events");
         if (tokenFile.isPresent() && tokenCredential.isPresent()) {
             throw new IllegalArgumentException("a token file [" + tokenFile.get() + "] and a token credential ["
                     + tokenCredential.get() + "]: give one");
         }
+    }
+
+    /** A configuration with the default {@code [Events]} settings. */
+    public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                  Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
+                  HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure) {
+        this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                httpLimits, tokenCredential, pressure, EventSettings.defaults());
     }
 
     /** A configuration with the default {@code [Pressure]} settings. */
@@ -98,22 +109,27 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits, tokenCredential, pressure);
+                httpLimits, tokenCredential, pressure, events);
     }
 
     public Config withHttpLimits(HttpLimits limits) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, limits, tokenCredential, pressure);
+                controlGroup, limits, tokenCredential, pressure, events);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure);
+                controlGroup, httpLimits, tokenCredential, pressure, events);
     }
 
     public Config withPressure(PressureSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, settings);
+                controlGroup, httpLimits, tokenCredential, settings, events);
+    }
+
+    public Config withEvents(EventSettings settings) {
+        return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup, httpLimits, tokenCredential, pressure, settings);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.servd.cgroup.unit.HostResources;
 import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.access.WriteAccess;
+import io.servd.agent.events.EventLog;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.units.UnitTree;
 import java.util.Objects;
@@ -33,11 +34,12 @@ import java.util.function.Supplier;
  *                  from disk); empty when unknown ({@code /v1/self} then has no {@code runtime} object)
  * @param shedding  the load shedder's state now, a read of memory on each call; empty when servd
  *                  sheds nothing ({@code runtime} then has no {@code shedding})
+ * @param events    the event log: {@code GET /v1/events} reads it, applies publish {@code limits-changed} to it
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                            Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
-                           Supplier<Optional<ShedStatus>> shedding) {
+                           Supplier<Optional<ShedStatus>> shedding, EventLog events) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -49,6 +51,15 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(readExecutor, "readExecutor");
         Objects.requireNonNull(sizing, "sizing");
         Objects.requireNonNull(shedding, "shedding");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** A context with an event log of its own (tests of other routes). */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                        Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                        Supplier<Optional<ShedStatus>> shedding) {
+        this(units, self, applier, host, access, registry, limitsExecutor, readExecutor, sizing, shedding, new EventLog());
     }
 
     /** A context without sizing and shedding whose reads run on the calling thread (tests of other routes). */

@@ -14,6 +14,7 @@ import io.servd.cgroup.unit.HostResources;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlGroup;
 import io.servd.agent.access.WriteAccess;
+import io.servd.agent.events.EventLog;
 import io.servd.agent.limits.CgroupfsLimitsApplier;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.SystemdLimitsApplier;
@@ -116,7 +117,7 @@ public final class AgentSetup {
         registry.register(new NetpollMetrics(servers));
         registry.register(new SelfMetrics(sizing, shedding));
         return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(),
-                readExecutor(), sizing, shedding);
+                readExecutor(), sizing, shedding, new EventLog());
     }
 
     /**
