@@ -16,11 +16,12 @@ final class EventJson {
     private EventJson() {
     }
 
-    /** A two-member ordered object for {@link Event#details()}. */
-    static Map<String, Object> pair(String k1, Object v1, String k2, Object v2) {
-        var m = new LinkedHashMap<String, Object>(4);
-        m.put(k1, v1);
-        m.put(k2, v2);
+    /** An ordered object for {@link Event#details()} from name, value, name, value… */
+    static Map<String, Object> members(Object... namesAndValues) {
+        var m = new LinkedHashMap<String, Object>(namesAndValues.length);
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
         return m;
     }
 

@@ -43,13 +43,8 @@ public record LimitsChanged(Instant time, String unit, String who, String applie
     /** {@code who}, {@code applier}, {@code properties}, {@code changes: {"memory.max": {"old": …, "new": …}}}. */
     @Override
     public Map<String, Object> details() {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("who", who);
-        d.put("applier", applier);
-        d.put("properties", properties);
         var c = new LinkedHashMap<String, Object>();
-        changes.forEach((file, change) -> c.put(file, EventJson.pair("old", change.old(), "new", change.now())));
-        d.put("changes", c);
-        return d;
+        changes.forEach((file, change) -> c.put(file, EventJson.members("old", change.old(), "new", change.now())));
+        return EventJson.members("who", who, "applier", applier, "properties", properties, "changes", c);
     }
 }

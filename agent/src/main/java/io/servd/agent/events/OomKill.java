@@ -1,7 +1,6 @@
 package io.servd.agent.events;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,9 +29,6 @@ public record OomKill(Instant time, String unit, long delta, long total) impleme
 
     @Override
     public Map<String, Object> details() {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("delta", delta);
-        d.put("total", total);
-        return d;
+        return EventJson.members("delta", delta, "total", total);
     }
 }

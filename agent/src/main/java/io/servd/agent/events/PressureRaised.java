@@ -1,7 +1,6 @@
 package io.servd.agent.events;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,10 +28,6 @@ public record PressureRaised(Instant time, String unit, String resource, double 
 
     @Override
     public Map<String, Object> details() {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("resource", resource);
-        d.put("avg10", avg10);
-        d.put("threshold", threshold);
-        return d;
+        return EventJson.members("resource", resource, "avg10", avg10, "threshold", threshold);
     }
 }

@@ -2,7 +2,6 @@ package io.servd.agent.events;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,10 +30,7 @@ public record Throttled(Instant time, String unit, long throttledPeriods, long p
 
     @Override
     public Map<String, Object> details() {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("nrThrottled", throttledPeriods);
-        d.put("nrPeriods", periods);
-        d.put("throttledUsec", throttledTime.toNanos() / 1000);
-        return d;
+        return EventJson.members("nrThrottled", throttledPeriods, "nrPeriods", periods,
+                "throttledUsec", throttledTime.toNanos() / 1000);
     }
 }

@@ -1,7 +1,6 @@
 package io.servd.agent.events;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,9 +47,8 @@ public record UnitState(Instant time, String unit, State from, State to) impleme
     /** {@code from} and {@code to}, each {@code {"activeState": …, "subState": …}}. */
     @Override
     public Map<String, Object> details() {
-        var d = new LinkedHashMap<String, Object>();
-        d.put("from", EventJson.pair("activeState", from.activeState(), "subState", from.subState()));
-        d.put("to", EventJson.pair("activeState", to.activeState(), "subState", to.subState()));
-        return d;
+        return EventJson.members(
+                "from", EventJson.members("activeState", from.activeState(), "subState", from.subState()),
+                "to", EventJson.members("activeState", to.activeState(), "subState", to.subState()));
     }
 }

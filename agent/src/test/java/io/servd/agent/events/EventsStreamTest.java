@@ -115,6 +115,33 @@ class EventsStreamTest {
     }
 
     @Test
+    void theDrainEndsAFollowWithTheLastChunk() throws Exception {
+        serve(100, 4, Duration.ofSeconds(15));
+        var r = follow("/v1/events?follow=1");
+        Iterator<String> lines = r.body().iterator();
+        log.publish(EventLogTest.oom("a.service", 0));
+        assertThat(lines.next()).contains("\"id\":1");
+        var drained = server.drain(Duration.ofSeconds(10), Duration.ZERO).get(20, TimeUnit.SECONDS);
+        assertThat(lines.hasNext()).as("the body ended").isFalse();
+        assertThat(drained.forced()).as("closed by the follower's end, not at the deadline").isZero();
+        assertThat(route.followers()).isZero();
+    }
+
+    @Test
+    void anHttp10FollowerGetsLinesUntilTheClose() throws Exception {
+        serve(100, 4, Duration.ofSeconds(15));
+        log.publish(EventLogTest.oom("a.service", 0));
+        try (Socket s = new Socket()) {
+            s.connect(server.localAddress(), 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /v1/events HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(all).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding")
+                    .endsWith("\"total\":1}\n");
+        }
+    }
+
+    @Test
     void aFollowerResumesAfterAnId() throws Exception {
         serve(100, 4, Duration.ofSeconds(15));
         for (int i = 0; i < 3; i++) {
