@@ -15,6 +15,9 @@ import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import io.servd.agent.api.AgentApi;
 import io.servd.agent.api.AgentSetup;
+import io.servd.agent.config.EventSettings;
+import io.servd.agent.events.EventsRoute;
+import io.servd.agent.events.UnitWatch;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
@@ -72,6 +75,7 @@ final class Servd {
     private Preference startedTransport; // [Agent] Transport= as at start: a reload cannot change it
     private ServerLimits httpLimits;     // [HTTP] MaxConnections=, IdleTimeoutSec= as at start
     private Optional<BearerToken> token = Optional.empty(); // the HTTP token in force, as read at start
+    private Optional<UnitWatch> unitEvents = Optional.empty(); // unit counters → events; closed on exit
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -163,6 +167,7 @@ final class Servd {
             return 1;
         } finally {
             limits.ifPresent(LimitWatcher::close);
+            unitEvents.ifPresent(UnitWatch::close);
         }
     }
 
@@ -270,7 +275,10 @@ final class Servd {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
         var agent = AgentSetup.system(agentSettings(config), loops::servers, sizing, () -> Optional.of(shedder.status()));
         token = agent.access().token();
-        return AgentApi.register(Routes.builder(), agent)
+        EventSettings e = config.events();
+        unitEvents = Optional.of(UnitWatch.start(agent.units(), agent.events(),
+                new UnitWatch.Settings(e.sample(), e.pressureThreshold(), e.pressureClear())));
+        return AgentApi.register(Routes.builder(), agent, new EventsRoute(agent.events(), e.maxFollowers(), e.heartbeat()))
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
                 .get("/readyz", request -> Pressure.readiness(lifecycle.state(), shedder.status()))
                 .build();

@@ -113,9 +113,37 @@ public final class AgentConnection {
         boolean write = !method.equals("GET");
         AgentClient client = over(servctl.connection()).client(servctl.defaults(),
                 write ? DEFAULT_WRITE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+        AgentResponse response = exchange(client, method + " " + path, write, () -> client.send(method, path, body));
+        try {
+            return Json.parse(response.body());
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.FAILURE, "agent at [" + client.describe() + "] sent no JSON for ["
+                    + method + " " + path + "]: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends {@code GET path} and hands each line of the answer to {@code lines} as it arrives
+     * ({@link AgentClient#stream}); returns when the answer ends. Failures as {@link #call}; with
+     * {@code follow}, {@code --timeout} bounds the answer's head only.
+     */
+    void stream(ServctlMain servctl, String path, boolean follow, java.util.function.Consumer<String> lines)
+            throws ServctlException {
+        AgentClient client = over(servctl.connection()).client(servctl.defaults(), DEFAULT_TIMEOUT_SECONDS);
+        exchange(client, "GET " + path, false, () -> client.stream(path, follow, lines));
+    }
+
+    @FunctionalInterface
+    private interface Exchange {
+        AgentResponse run() throws IOException;
+    }
+
+    /** Runs one exchange: a 2xx answer, else the failure with servctl's exit code (see {@link #call}). */
+    private static AgentResponse exchange(AgentClient client, String what, boolean write, Exchange exchange)
+            throws ServctlException {
         AgentResponse response;
         try {
-            response = client.send(method, path, body);
+            response = exchange.run();
         } catch (AgentUnreachableException e) {
             throw new ServctlException(ExitCodes.UNREACHABLE, e.getMessage(), e);
         } catch (AgentTimeoutException e) {
@@ -125,19 +153,14 @@ public final class AgentConnection {
         } catch (AgentAccessDeniedException e) {
             throw new ServctlException(ExitCodes.REFUSED, e.getMessage(), e);
         } catch (IOException e) {
-            throw new ServctlException(ExitCodes.FAILURE, "request [" + method + " " + path + "] to ["
+            throw new ServctlException(ExitCodes.FAILURE, "request [" + what + "] to ["
                     + client.describe() + "] failed: " + e.getMessage(), e);
         }
         if (!response.isSuccess()) {
             throw new ServctlException(ExitCodes.forAnswer(response.status(), errorCode(response)),
                     errorMessage(response, client));
         }
-        try {
-            return Json.parse(response.body());
-        } catch (IOException e) {
-            throw new ServctlException(ExitCodes.FAILURE, "agent at [" + client.describe() + "] sent no JSON for ["
-                    + method + " " + path + "]: " + e.getMessage(), e);
-        }
+        return response;
     }
 
     /** The agent's {@code error} member, e.g. {@code "servd not authorized"}; empty text when the body has none. */

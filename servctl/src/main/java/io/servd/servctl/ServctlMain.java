@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
         description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
-        subcommands = {StatusCommand.class, UnitsCommand.class, LimitsCommand.class, SetCommand.class,
+        subcommands = {StatusCommand.class, UnitsCommand.class, LimitsCommand.class, SetCommand.class, EventsCommand.class,
                 CheckCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:done (check: the file is clean)",

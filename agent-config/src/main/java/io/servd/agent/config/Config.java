@@ -38,11 +38,12 @@ import org.slf4j.event.Level;
  *                      in the unit); {@code [HTTP] TokenCredential=}; never set together with {@code tokenFile}
  * @param pressure      giving memory back and shedding load under memory pressure ({@code [Pressure]}); restart
  * @param metrics       which units {@code /metrics} reports ({@code [Metrics] Units=}, {@code ExcludeUnits=}); restart
+ * @param events        unit events: sampling, PSI threshold, followers ({@code [Events]}); restart
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                      Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
                      HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure,
-                     MetricsSettings metrics) {
+                     MetricsSettings metrics, EventSettings events) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -64,18 +65,19 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(tokenCredential, "tokenCredential");
         Objects.requireNonNull(pressure, "pressure");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(events, "events");
         if (tokenFile.isPresent() && tokenCredential.isPresent()) {
             throw new IllegalArgumentException("a token file [" + tokenFile.get() + "] and a token credential ["
                     + tokenCredential.get() + "]: give one");
         }
     }
 
-    /** A configuration with the default {@code [Metrics]} settings (every unit). */
+    /** A configuration with the default {@code [Metrics]} (every unit) and {@code [Events]} settings. */
     public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                   Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
                   HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure) {
         this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits, tokenCredential, pressure, MetricsSettings.defaults());
+                httpLimits, tokenCredential, pressure, MetricsSettings.defaults(), EventSettings.defaults());
     }
 
     /** A configuration with the default {@code [Pressure]} settings. */
@@ -109,27 +111,32 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits, tokenCredential, pressure, metrics);
+                httpLimits, tokenCredential, pressure, metrics, events);
     }
 
     public Config withHttpLimits(HttpLimits limits) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, limits, tokenCredential, pressure, metrics);
+                controlGroup, limits, tokenCredential, pressure, metrics, events);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure, metrics);
+                controlGroup, httpLimits, tokenCredential, pressure, metrics, events);
     }
 
     public Config withPressure(PressureSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, settings, metrics);
+                controlGroup, httpLimits, tokenCredential, settings, metrics, events);
     }
 
     public Config withMetrics(MetricsSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure, settings);
+                controlGroup, httpLimits, tokenCredential, pressure, settings, events);
+    }
+
+    public Config withEvents(EventSettings settings) {
+        return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup, httpLimits, tokenCredential, pressure, metrics, settings);
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
  * [Pressure] Trigger=some 150000 2000000   HighWater=90%   LowWater=75%   QuietSec=10s
  *           RetryAfterSec=5s   SampleSec=1s   ExemptPaths=/healthz /readyz
  * [Metrics] Units=*.service *.slice   ExcludeUnits=user@*.service   (globs; each line adds, empty clears)
+ * [Events]  SampleSec=5s   PressureThreshold=10%   PressureClear=5%   MaxFollowers=16   HeartbeatSec=15s
  * </pre>
  */
 public final class ConfigFile {
@@ -46,7 +47,8 @@ public final class ConfigFile {
             "Control", Set.of("Socket", "Group"),
             "Pressure", Set.of("Trigger", "HighWater", "LowWater", "QuietSec", "RetryAfterSec", "SampleSec",
                     "ExemptPaths"),
-            "Metrics", Set.of("Units", "ExcludeUnits"));
+            "Metrics", Set.of("Units", "ExcludeUnits"),
+            "Events", Set.of("SampleSec", "PressureThreshold", "PressureClear", "MaxFollowers", "HeartbeatSec"));
 
     private ConfigFile() {}
 
@@ -94,7 +96,7 @@ public final class ConfigFile {
             // the file's one source replaces either from the defaults: a Config holds at most one
             config = new Config(config.configFile(), config.httpListen(), config.transport(), config.drainTimeout(),
                     config.logLevel(), Optional.empty(), config.controlSocket(), config.controlGroup(),
-                    config.httpLimits(), Optional.empty(), config.pressure(), config.metrics());
+                    config.httpLimits(), Optional.empty(), config.pressure(), config.metrics(), config.events());
         }
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
@@ -109,7 +111,8 @@ public final class ConfigFile {
                 tokenCredential.or(config::tokenCredential),
                 pressure(values, config.pressure(), problems, unit),
                 new MetricsSettings(globs(unit, "Units", config.metrics().include(), problems),
-                        globs(unit, "ExcludeUnits", config.metrics().exclude(), problems)));
+                        globs(unit, "ExcludeUnits", config.metrics().exclude(), problems)),
+                events(values, config.events(), problems, unit));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -119,7 +122,7 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure(), c.metrics());
+                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure(), c.metrics(), c.events());
     }
 
     private static PressureSettings pressure(Values values, PressureSettings d, List<Diagnostic> problems,
@@ -161,6 +164,22 @@ public final class ConfigFile {
             }
         }
         return globs;
+    }
+
+    private static EventSettings events(Values values, EventSettings d, List<Diagnostic> problems, UnitFile unit) {
+        double threshold = values.get("Events", "PressureThreshold", EventSettings::parsePercent).orElse(d.pressureThreshold());
+        double clear = values.get("Events", "PressureClear", EventSettings::parsePercent).orElse(d.pressureClear());
+        try {
+            return new EventSettings(
+                    values.get("Events", "SampleSec", v -> positiveSpan("SampleSec", v)).orElse(d.sample()),
+                    threshold, clear,
+                    values.get("Events", "MaxFollowers", EventSettings::parseCount).orElse(d.maxFollowers()),
+                    values.get("Events", "HeartbeatSec", v -> positiveSpan("HeartbeatSec", v)).orElse(d.heartbeat()));
+        } catch (IllegalArgumentException e) { // each parsed, but PressureClear= is not below PressureThreshold=
+            UnitOption at = unit.last("Events", "PressureClear").or(() -> unit.last("Events", "PressureThreshold")).orElseThrow();
+            problems.add(new Diagnostic(unit.file(), at.line(), at.name(), at.value(), e.getMessage()));
+            return d;
+        }
     }
 
     private static HttpLimits httpLimits(Values values, HttpLimits defaults) {

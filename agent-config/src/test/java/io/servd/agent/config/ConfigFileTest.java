@@ -98,6 +98,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void eventSettingsAreRead() throws Exception {
+        Config config = ConfigFile.parse(FILE, """
+                [Events]
+                SampleSec=2s
+                PressureThreshold=25%
+                PressureClear=12.5%
+                MaxFollowers=0
+                HeartbeatSec=5s
+                """, Config.defaults());
+        assertThat(config.events()).isEqualTo(new EventSettings(Duration.ofSeconds(2), 25, 12.5, 0, Duration.ofSeconds(5)));
+        assertThat(Config.defaults().events()).isEqualTo(EventSettings.defaults());
+    }
+
+    @Test
     void theShippedFileIsAllDefaults() throws Exception {
         Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
         Config config = ConfigFile.load(shipped, Config.defaults());
@@ -148,6 +162,10 @@ class ConfigFileTest {
         [Metrics]\\nExcludeUnits=a/b.service     | servd.conf:2: character [/] cannot occur in a unit name in [a/b.service]: ExcludeUnits=[a/b.service]
         [Metrics]\\nUnits=[z-a].service          | servd.conf:2: invalid range in a [class] in [[z-a].service]
         [Metrics]\\nUnit=*.service               | servd.conf:2: unknown directive in [Metrics]: Unit=[*.service]
+        [Events]\\nPressureThreshold=ten      | servd.conf:2: expected a percentage such as 90%: PressureThreshold=[ten]
+        [Events]\\nPressureClear=20%          | servd.conf:2: expected PressureClear= [20.0%] below PressureThreshold= [10.0%]: PressureClear=[20%]
+        [Events]\\nMaxFollowers=-1            | servd.conf:2: expected a whole number from 0 to 999999: MaxFollowers=[-1]
+        [Events]\\nSampleSec=0                | servd.conf:2: expected a positive time span: SampleSec=[0]
         # an assignment outside any section
         Listen=127.0.0.1:1                        | servd.conf:1:
         """)

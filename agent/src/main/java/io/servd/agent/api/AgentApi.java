@@ -1,12 +1,13 @@
 package io.servd.agent.api;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.servd.agent.events.EventsRoute;
 import io.servd.agent.metrics.MetricsEndpoint;
 import io.servd.agent.http.Routes;
 
 /**
  * servd's agent routes (DESIGN §3, agent/API.md): {@code /metrics}, {@code /v1/self},
- * {@code /v1/units}, {@code /v1/units/{unit}}, {@code /v1/units/{unit}/limits}. The same routes serve
+ * {@code /v1/units}, {@code /v1/units/{unit}}, {@code /v1/units/{unit}/limits}, {@code /v1/events}. The same routes serve
  * the HTTP listener and the control socket; who may write is decided per connection by
  * {@link io.servd.agent.access.WriteAccess}.
  */
@@ -14,14 +15,20 @@ public final class AgentApi {
     private AgentApi() {
     }
 
-    /** Adds the agent's routes to {@code routes}. */
+    /** Adds the agent's routes to {@code routes}, {@code /v1/events} with its defaults. */
     public static Routes.Builder register(Routes.Builder routes, AgentContext context) {
+        return register(routes, context, new EventsRoute(context.events()));
+    }
+
+    /** Adds the agent's routes to {@code routes}; {@code events} answers {@code /v1/events} (from {@code context.events()}). */
+    public static Routes.Builder register(Routes.Builder routes, AgentContext context, EventsRoute events) {
         var units = new UnitsResource(context);
         var limits = new LimitsResource(context);
         var metrics = new MetricsEndpoint(context.registry(), context.readExecutor());
         // every read route reads cgroupfs off the event loops, on context.readExecutor()
         return routes
                 .getAsync("/metrics", request -> metrics.scrapeLater(request.http()).exceptionally(UnitsResource::whenRefused))
+                .route(HttpMethod.GET, "/v1/events", events::get) // memory only: on the loop
                 .getAsync("/v1/self", units::self)
                 .getAsync("/v1/units", units::list)
                 .getAsync("/v1/units/{" + UnitParam.NAME + "}", units::one)

@@ -6,6 +6,7 @@ import io.servd.cgroup.unit.HostResources;
 import io.servd.daemon.limits.RuntimeSizing;
 import io.servd.daemon.pressure.ShedStatus;
 import io.servd.agent.access.WriteAccess;
+import io.servd.agent.events.EventLog;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.units.UnitStates;
 import io.servd.agent.units.UnitTree;
@@ -36,11 +37,12 @@ import java.util.function.Supplier;
  *                  sheds nothing ({@code runtime} then has no {@code shedding})
  * @param states    every loaded unit's state from systemd, read from memory (never blocks); unavailable
  *                  without systemd on the system bus (units then have no state fields)
+ * @param events    the event log: {@code GET /v1/events} reads it, applies publish {@code limits-changed} to it
  */
 public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                            Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                            Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
-                           Supplier<Optional<ShedStatus>> shedding, UnitStates states) {
+                           Supplier<Optional<ShedStatus>> shedding, UnitStates states, EventLog events) {
     public AgentContext {
         Objects.requireNonNull(units, "units");
         Objects.requireNonNull(self, "self");
@@ -53,15 +55,34 @@ public record AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsA
         Objects.requireNonNull(sizing, "sizing");
         Objects.requireNonNull(shedding, "shedding");
         Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(events, "events");
     }
 
-    /** A context without unit states (tests of the cgroup side). */
+    /** A context with unit states and an event log of its own (tests of the state side). */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                        Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                        Supplier<Optional<ShedStatus>> shedding, UnitStates states) {
+        this(units, self, applier, host, access, registry, limitsExecutor, readExecutor, sizing, shedding, states,
+                new EventLog());
+    }
+
+    /** A context without unit states, with the event log given (tests of the events side). */
+    public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
+                        Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
+                        Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
+                        Supplier<Optional<ShedStatus>> shedding, EventLog events) {
+        this(units, self, applier, host, access, registry, limitsExecutor, readExecutor, sizing, shedding,
+                UnitStates.unavailable("not watched in this context"), events);
+    }
+
+    /** A context without unit states and with an event log of its own (tests of other routes). */
     public AgentContext(UnitTree units, Optional<Self> self, Optional<LimitsApplier> applier,
                         Optional<HostResources> host, WriteAccess access, PrometheusRegistry registry,
                         Executor limitsExecutor, Executor readExecutor, Supplier<Optional<RuntimeSizing>> sizing,
                         Supplier<Optional<ShedStatus>> shedding) {
         this(units, self, applier, host, access, registry, limitsExecutor, readExecutor, sizing, shedding,
-                UnitStates.unavailable("not watched in this context"));
+                UnitStates.unavailable("not watched in this context"), new EventLog());
     }
 
     /** A context without sizing and shedding whose reads run on the calling thread (tests of other routes). */

@@ -14,6 +14,8 @@ import io.servd.cgroup.unit.HostResources;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlGroup;
 import io.servd.agent.access.WriteAccess;
+import io.servd.agent.events.EventLog;
+import io.servd.agent.events.StateChanges;
 import io.servd.agent.limits.CgroupfsLimitsApplier;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.SystemdLimitsApplier;
@@ -121,6 +123,8 @@ public final class AgentSetup {
         log.info("units from [{}]; limits applied via [{}]", root.mountPoint(),
                 applier.map(LimitsApplier::name).orElse("nothing: read-only"));
         UnitStates states = unitStates();
+        var events = new EventLog();
+        states.addListener(new StateChanges(events));
         var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
@@ -129,7 +133,7 @@ public final class AgentSetup {
         registry.register(new NetpollMetrics(servers));
         registry.register(new SelfMetrics(sizing, shedding));
         return new AgentContext(new UnitTree(root), self, applier, host, access, registry, limitsExecutor(),
-                readExecutor(), sizing, shedding, states);
+                readExecutor(), sizing, shedding, states, events);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.servd.agent.api;
 
 import io.servd.cgroup.CgroupWrite;
+import io.servd.agent.events.LimitsChanged;
 import io.servd.agent.limits.LimitsPlan;
+import java.time.Instant;
 import io.servd.agent.units.UnitCgroup;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -49,6 +51,15 @@ record LimitChange(LimitsPlan plan, String applier, Caller who, Map<String, Stri
         } catch (IOException e) {
             return Map.of();
         }
+    }
+
+    /** This change as a {@code limits-changed} event: who, applier, properties, and each file's old → new. */
+    LimitsChanged event() {
+        var changes = new LinkedHashMap<String, LimitsChanged.Change>();
+        plan.cgroupWrites().forEach(w -> changes.putIfAbsent(w.file().fileName(), new LimitsChanged.Change(
+                before.getOrDefault(w.file().fileName(), ABSENT), after.getOrDefault(w.file().fileName(), ABSENT))));
+        return new LimitsChanged(Instant.now(), plan.unit().name(), who.toString(), applier,
+                plan.properties().toString(), changes);
     }
 
     void log(Logger log) {

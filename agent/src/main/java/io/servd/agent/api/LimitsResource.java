@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code PUT /v1/units/{unit}/limits}: unit name, body, plan; then either the plan (dry run) or apply
  * and read the kernel's values back. Each refusal happens before anything is written. Write access
  * and the media type were decided on the request's head by the route ({@link AgentApi}), before the
- * body was read. Each change is journalled with structured fields ({@link LimitChange}).
+ * body was read. Each change is journalled with structured fields ({@link LimitChange}) and published
+ * as a {@code limits-changed} event.
  */
 final class LimitsResource {
     private static final Logger log = LoggerFactory.getLogger(LimitsResource.class);
@@ -102,7 +103,9 @@ final class LimitsResource {
         } catch (IOException e) {
             return Reply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cgroup tree unreadable", e.getMessage());
         }
-        new LimitChange(plan, applier.name(), who, before, LimitChange.readQuietly(cgroup, plan)).log(log);
+        var change = new LimitChange(plan, applier.name(), who, before, LimitChange.readQuietly(cgroup, plan));
+        change.log(log);
+        context.events().publish(change.event());
         return answer(plan, cgroup, false);
     }
 

@@ -17,15 +17,29 @@ import java.util.Objects;
  *
  * @param status  the status line
  * @param headers extra response headers (name, value), e.g. {@code Allow} on a 405
- * @param body    UTF-8 JSON, newline-terminated
+ * @param body    UTF-8 JSON, newline-terminated; empty for a streamed reply
+ * @param stream  a body written after the head at its own pace ({@link StreamedBody}), instead of {@code body}
  */
-public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> headers, byte[] body) {
+public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> headers, byte[] body,
+                    java.util.Optional<StreamedBody> stream) {
     private static final JsonFactory JSON = new JsonFactory();
 
     public Reply {
         Objects.requireNonNull(status, "status");
         headers = List.copyOf(headers);
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(stream, "stream");
+    }
+
+    /** A reply with its whole body. */
+    public Reply(HttpResponseStatus status, List<Map.Entry<String, String>> headers, byte[] body) {
+        this(status, headers, body, java.util.Optional.empty());
+    }
+
+    /** A reply whose body {@code stream} writes after the head, of media type {@code contentType}. */
+    public static Reply streamed(HttpResponseStatus status, String contentType, StreamedBody stream) {
+        return new Reply(status, List.of(Map.entry("Content-Type", contentType)), new byte[0],
+                java.util.Optional.of(stream));
     }
 
     /** A JSON object of string members, in the given order. */
@@ -50,7 +64,7 @@ public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> h
     public Reply withHeader(String name, String value) {
         var more = new java.util.ArrayList<>(headers);
         more.add(Map.entry(name, value));
-        return new Reply(status, more, body);
+        return new Reply(status, more, body, stream);
     }
 
     /**

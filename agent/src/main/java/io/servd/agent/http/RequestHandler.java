@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,6 +51,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean chunks = request.protocolVersion().minorVersion() >= 1; // HTTP/1.0 has no chunked coding
         String what = request.method() + " " + request.uri(); // the request is released when this returns
         CompletableFuture<Reply> answer;
         try {
@@ -58,19 +60,52 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             answer = CompletableFuture.failedFuture(e);
         }
         if (answer.isDone() && previous.isDone()) {
-            write(ctx, reply(answer, what), keepAlive);
+            previous = write(ctx, reply(answer, what), keepAlive, chunks);
             return;
         }
         CompletableFuture<Reply> pending = answer;
-        // after the previous answer is written, whether that went well or not
+        // after the previous answer is written (a streamed one: ended), whether that went well or not
         previous = previous.handle((v, e) -> null).thenCombine(answer.handle((r, e) -> null), (a, b) -> null)
-                .thenRunAsync(() -> write(ctx, reply(pending, what), keepAlive), ctx.executor());
+                .thenComposeAsync(v -> write(ctx, reply(pending, what), keepAlive, chunks), ctx.executor());
     }
 
-    private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+    /** Writes {@code reply}; the stage completes when its body is written whole (a streamed body: ended). */
+    private CompletableFuture<Void> write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean chunks) {
+        if (reply.stream().isPresent()) {
+            return stream(ctx, reply, keepAlive, chunks);
+        }
         FullHttpResponse response = toResponse(reply);
         HttpUtil.setKeepAlive(response, keepAlive);
         ctx.writeAndFlush(response);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The head of a {@link StreamedBody}'s reply — chunked on HTTP/1.1; on HTTP/1.0 delimited by the
+     * connection's close —, then the body, which writes at its own pace.
+     */
+    private static CompletableFuture<Void> stream(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean chunks) {
+        var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, reply.status());
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        reply.headers().forEach(h -> head.headers().set(h.getKey(), h.getValue()));
+        boolean close = !keepAlive || !chunks;
+        if (chunks) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        HttpUtil.setKeepAlive(head, !close);
+        ctx.writeAndFlush(head);
+        CompletableFuture<Void> done;
+        try {
+            done = reply.stream().get().start(ctx.channel()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            log.warn("streamed body of [{}] failed to start", ctx.channel(), e);
+            ctx.close();
+            return CompletableFuture.completedFuture(null);
+        }
+        if (close) {
+            done.whenComplete((v, e) -> ctx.close());
+        }
+        return done.handle((v, e) -> null);
     }
 
     /** The completed {@code answer}, or 500 naming the failure of its handler. */

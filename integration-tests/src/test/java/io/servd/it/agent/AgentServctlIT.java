@@ -66,7 +66,7 @@ class AgentServctlIT {
         GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", vm.put(deb));
         assertThat(install.exitCode()).as(install.describe()).isZero();
         GuestResult setup = script(vm, """
-                for u in demo ref pk burn; do systemctl stop $u.service 2>/dev/null; systemctl reset-failed $u.service 2>/dev/null; done
+                for u in demo ref pk burn hog; do systemctl stop $u.service 2>/dev/null; systemctl reset-failed $u.service 2>/dev/null; done
                 rm -rf /etc/systemd/system.control/*.service.d /run/systemd/system.control/*.service.d
                 systemctl daemon-reload
                 systemd-run --unit=demo sleep infinity
@@ -85,7 +85,7 @@ class AgentServctlIT {
     @AfterAll
     static void purge(Vm vm) throws IOException {
         script(vm, """
-                for u in demo ref pk burn; do systemctl stop $u.service; systemctl reset-failed $u.service; done 2>/dev/null
+                for u in demo ref pk burn hog; do systemctl stop $u.service; systemctl reset-failed $u.service; done 2>/dev/null
                 rm -rf /etc/systemd/system.control/*.service.d /run/systemd/system.control/*.service.d
                 systemctl daemon-reload
                 """);
@@ -459,6 +459,92 @@ class AgentServctlIT {
     static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":(?:\"([^\"]*)\"|(-?[0-9]+))").matcher(json);
         return m.find() ? (m.group(1) != null ? m.group(1) : m.group(2)) : null;
+    }
+
+    /** The id of the newest event the agent keeps now (0 when none), so that a step reads only its own. */
+    private static final String LAST_EVENT_ID = """
+            last=$(curl -s --max-time 10 'http://127.0.0.1:9470/v1/events' | grep '^{"id":' | tail -n1 | sed -n 's/^{"id":\\([0-9]*\\),.*/\\1/p')
+            last=${last:-0}
+            """;
+
+    /**
+     * Issue 16 items 2 and 6: a process exceeding {@code MemoryMax=16M} produces exactly one {@code oom-kill}
+     * event naming its unit in {@code /v1/events} (delta and total as the kernel's {@code oom_kill}),
+     * {@code servctl events} shows it, the journal has it with {@code SERVD_EVENT=oom-kill}, and a
+     * {@code servctl set} shows as a {@code limits-changed} event with who and old → new.
+     * {@code OOMPolicy=continue} and the trailing sleep keep the unit and its cgroup after the kill, so the
+     * kernel's counter can be compared; the event itself comes from inotify on memory.events.
+     */
+    @Test
+    @Order(9)
+    void anOomKillAndALimitChangeAreEvents(Vm vm) throws IOException {
+        GuestResult run = script(vm, LAST_EVENT_ID + """
+                systemctl stop hog.service 2>/dev/null; systemctl reset-failed hog.service 2>/dev/null
+                echo "==last"; echo $last
+                # tail holds its whole input in memory (/dev/zero has no newline): 64 MiB against 16M, no swap to escape to
+                systemd-run --unit=hog -p MemoryMax=16M -p MemorySwapMax=0 -p OOMPolicy=continue \\
+                    sh -c 'head -c 64M /dev/zero | tail; sleep 600'
+                for i in $(seq 60); do
+                  curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=oom-kill&unit=hog.service" | grep -q oom-kill && break
+                  sleep 0.5
+                done
+                sleep 7 # past the next full sample ([Events] SampleSec=5s): a second event would show now
+                echo "==events"; curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=oom-kill"
+                echo "==kernel"; sed -n 's/^oom_kill //p' /sys/fs/cgroup/system.slice/hog.service/memory.events
+                echo "==servctl"; servctl events hog.service --since $last 2>&1; echo "==servctl.rc"; echo $?
+                echo "==journal"; journalctl -u servd --no-pager -o verbose SERVD_EVENT=oom-kill SERVD_UNIT=hog.service \\
+                    | grep -E '^ *SERVD_(EVENT|UNIT|DELTA|TOTAL)=' | sed 's/^ *//' | sort -u
+                echo "==set"; servctl set demo.service MemoryMax=48M 2>&1; echo "==set.rc"; echo $?
+                echo "==limits"; servctl events demo.service --since $last --type limits-changed --output json 2>&1
+                echo "==ctype"; curl -s -o /dev/null -w '%{content_type} %{http_code}' --max-time 10 'http://127.0.0.1:9470/v1/events?since=garbage'
+                echo; curl -s --max-time 10 -D - -o /dev/null 'http://127.0.0.1:9470/v1/events' | tr -d '\\r' | grep -i '^content-type'
+                systemctl stop hog.service; systemctl reset-failed hog.service 2>/dev/null
+                """);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("events:\n" + run.stdout());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        List<String> ooms = s.get("events").lines().filter(l -> l.contains("\"unit\":\"hog.service\"")).toList();
+        assertThat(ooms).as("oom-kill events of hog.service since id " + s.get("last") + ":\n" + s.get("events")).hasSize(1);
+        String total = s.get("kernel");
+        assertThat(Long.parseLong(total)).as("the kernel's oom_kill").isPositive();
+        assertThat(ooms.get(0)).contains("\"type\":\"oom-kill\"", "\"total\":" + total + "}", "\"delta\":");
+        assertThat(s.get("servctl.rc")).as(s.get("servctl")).isEqualTo("0");
+        assertThat(s.get("servctl")).contains("hog.service").contains("oom-kill").contains("total=" + total);
+        assertThat(s.get("journal")).contains("SERVD_EVENT=oom-kill", "SERVD_UNIT=hog.service", "SERVD_TOTAL=" + total);
+        assertThat(s.get("set.rc")).as(s.get("set")).isEqualTo("0");
+        assertThat(s.get("limits").lines().filter(l -> l.startsWith("{")).toList()).as(s.get("limits")).singleElement()
+                .asString().contains("\"type\":\"limits-changed\"", "\"unit\":\"demo.service\"", "\"who\":\"uid=0 pid=",
+                        "\"new\":\"50331648\"");
+        assertThat(s.get("ctype")).contains("application/json 400").contains("application/x-ndjson");
+    }
+
+    /**
+     * Issue 16 items 1, 2 and 6: {@code systemctl restart} of a unit shows in {@code /v1/events} as
+     * {@code unit-state} events. The D-Bus unit-state listener ({@code StateChanges}) publishes them.
+     */
+    @Test
+    @Order(10)
+    void aRestartIsUnitStateEvents(Vm vm) throws IOException {
+        GuestResult run = script(vm, LAST_EVENT_ID + """
+                echo "==last"; echo $last
+                systemctl restart demo.service
+                for i in $(seq 20); do
+                  curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=unit-state&unit=demo.service" \\
+                    | grep -q '"to":{"activeState":"active"' && break
+                  sleep 0.5
+                done
+                echo "==events"; curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=unit-state&unit=demo.service"
+                echo "==servctl"; servctl events demo.service --since $last --type unit-state 2>&1; echo "==servctl.rc"; echo $?
+                """);
+        Map<String, String> s = sections(run.stdout());
+        System.out.println("unit-state events:\n" + run.stdout());
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        List<String> states = s.get("events").lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(states).as("unit-state events of demo.service since id " + s.get("last")).isNotEmpty();
+        assertThat(states).anyMatch(l -> l.contains("\"from\":{\"activeState\":\"active\""));
+        assertThat(states.get(states.size() - 1)).contains("\"to\":{\"activeState\":\"active\",\"subState\":\"running\"}");
+        assertThat(s.get("servctl.rc")).isEqualTo("0");
+        assertThat(s.get("servctl")).contains("demo.service").contains("unit-state");
     }
 
     /** systemctl show, cgroupfs values and the drop-ins (both directories) of demo and ref. */

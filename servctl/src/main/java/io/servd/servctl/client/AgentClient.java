@@ -33,6 +33,23 @@ public interface AgentClient {
      */
     AgentResponse send(String method, String path, Optional<String> body) throws IOException;
 
+    /**
+     * Sends {@code GET path} and hands each line of a 2xx answer's body to {@code lines} as it
+     * arrives (on the client's I/O thread), never holding the body: NDJSON ({@code /v1/events}). Each
+     * line is capped at 64 KiB ({@link ReplyTooLargeException} past it).
+     *
+     * @param follow the body may last for ever: {@code --timeout} bounds only the answer's head, and a
+     *               body silent for {@link #FOLLOW_SILENCE} fails with {@link AgentTimeoutException}
+     * @return the status, with the body (capped) of an error answer; empty text for a 2xx one
+     * @throws IOException as {@link #send}
+     */
+    default AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
+        throw new IOException("[" + describe() + "] cannot stream");
+    }
+
+    /** Three of the agent's 15 s heartbeats missed: the follower gives up (exit 3). */
+    java.time.Duration FOLLOW_SILENCE = java.time.Duration.ofSeconds(45);
+
     /** Where this client sends to, for messages: {@code http://127.0.0.1:9470} or {@code unix:/run/servd/control.sock}. */
     String describe();
 }

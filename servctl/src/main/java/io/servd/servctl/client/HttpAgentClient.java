@@ -49,6 +49,14 @@ public final class HttpAgentClient implements AgentClient {
     }
 
     @Override
+    public AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
+        Map<String, String> authorization = token.map(t -> Map.of("Authorization", "Bearer " + t)).orElse(Map.of());
+        return NettyExchange.overTcp(address, NettyExchange.request("GET", path, Optional.empty(), base.getRawAuthority(),
+                authorization), timeout, describe(), (pipeline, from) -> LineReader.install(pipeline, from, lines,
+                follow ? Optional.of(FOLLOW_SILENCE) : Optional.empty()));
+    }
+
+    @Override
     public String describe() {
         return base.toString();
     }

@@ -49,6 +49,24 @@ final class NettyExchange {
     private NettyExchange() {
     }
 
+    /** What reads the answer: its head, then all of it; {@code unbounded}: the rest may take any time (a follower). */
+    interface Reader {
+        CompletableFuture<?> head();
+
+        CompletableFuture<AgentResponse> result();
+
+        boolean unbounded();
+    }
+
+    /** Installs a {@link Reader} on a new connection's pipeline. */
+    @FunctionalInterface
+    interface ReaderInstaller {
+        Reader install(io.netty.channel.ChannelPipeline pipeline, String from);
+    }
+
+    /** The whole answer, aggregated ({@link ResponseReader}). */
+    static final ReaderInstaller WHOLE = ResponseReader::install;
+
     /**
      * The request servctl sends: {@code Host}, {@code Accept: application/json}, {@code Connection: close},
      * then {@code extra} headers in order, and for a body (or a PUT/POST without one) its
@@ -84,16 +102,22 @@ final class NettyExchange {
      */
     static AgentResponse overTcp(InetSocketAddress address, FullHttpRequest request, Duration timeout, String from)
             throws IOException {
+        return overTcp(address, request, timeout, from, WHOLE);
+    }
+
+    /** As above, the answer read by what {@code readers} installs. */
+    static AgentResponse overTcp(InetSocketAddress address, FullHttpRequest request, Duration timeout, String from,
+                                 ReaderInstaller readers) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LOOP_THREAD, NioIoHandler.newFactory());
         try {
-            var reader = new CompletableFuture<ResponseReader>();
+            var reader = new CompletableFuture<Reader>();
             ChannelFuture connect = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                     .handler(new io.netty.channel.ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            reader.complete(ResponseReader.install(ch.pipeline(), from));
+                            reader.complete(readers.install(ch.pipeline(), from));
                         }
                     })
                     .connect(address);
@@ -129,10 +153,16 @@ final class NettyExchange {
      */
     static AgentResponse overUnixSocket(SocketChannel connected, FullHttpRequest request, long deadline,
                                         Duration timeout, String from) throws IOException {
+        return overUnixSocket(connected, request, deadline, timeout, from, WHOLE);
+    }
+
+    /** As above, the answer read by what {@code readers} installs. */
+    static AgentResponse overUnixSocket(SocketChannel connected, FullHttpRequest request, long deadline,
+                                        Duration timeout, String from, ReaderInstaller readers) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LOOP_THREAD, NioIoHandler.newFactory());
         try {
             Channel channel = new NioDomainSocketChannel(connected);
-            ResponseReader reader = ResponseReader.install(channel.pipeline(), from);
+            Reader reader = readers.install(channel.pipeline(), from);
             try {
                 await(group.register(channel), deadline);
             } catch (ExecutionException | TimeoutException e) {
@@ -146,16 +176,21 @@ final class NettyExchange {
         }
     }
 
-    private static AgentResponse exchange(Channel channel, ResponseReader reader, FullHttpRequest request, long deadline,
+    private static AgentResponse exchange(Channel channel, Reader reader, FullHttpRequest request, long deadline,
                                           Duration timeout, String from) throws IOException {
         channel.writeAndFlush(request).addListener(written -> {
             if (!written.isSuccess()) {
-                reader.result().completeExceptionally(new IOException("sending the request to [" + from + "] failed: "
-                        + written.cause().getMessage(), written.cause()));
+                var failed = new IOException("sending the request to [" + from + "] failed: "
+                        + written.cause().getMessage(), written.cause());
+                reader.head().completeExceptionally(failed);
+                reader.result().completeExceptionally(failed);
             }
         });
         try {
-            return reader.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            reader.head().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // a follower's body has no deadline: its reader bounds the silence between bytes instead
+            return reader.unbounded() ? reader.result().get()
+                    : reader.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new AgentTimeoutException("complete answer from", from, timeout, e);
         } catch (ExecutionException e) {

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@link ReplyTooLargeException}: refused as soon as its {@code Content-Length} or its bytes pass the
  * cap, never read whole). The first answer wins; anything after it is dropped.
  */
-final class ResponseReader extends SimpleChannelInboundHandler<FullHttpResponse> {
+final class ResponseReader extends SimpleChannelInboundHandler<FullHttpResponse> implements NettyExchange.Reader {
 
     /**
      * Netty's limits for the head (the agent's own: request line 4 KiB, headers 8 KiB): a longer status
@@ -53,8 +53,20 @@ final class ResponseReader extends SimpleChannelInboundHandler<FullHttpResponse>
     }
 
     /** The answer, once read; completes exceptionally as the class comment says. */
-    CompletableFuture<AgentResponse> result() {
+    @Override
+    public CompletableFuture<AgentResponse> result() {
         return result;
+    }
+
+    /** The head is read with the rest: the whole answer. */
+    @Override
+    public CompletableFuture<?> head() {
+        return result;
+    }
+
+    @Override
+    public boolean unbounded() {
+        return false;
     }
 
     @Override

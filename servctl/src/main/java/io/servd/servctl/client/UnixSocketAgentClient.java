@@ -44,7 +44,17 @@ public final class UnixSocketAgentClient implements AgentClient {
 
     @Override
     public AgentResponse send(String method, String path, Optional<String> body) throws IOException {
-        FullHttpRequest request = NettyExchange.request(method, path, body, "localhost", Map.of());
+        return exchange(NettyExchange.request(method, path, body, "localhost", Map.of()), NettyExchange.WHOLE);
+    }
+
+    @Override
+    public AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
+        return exchange(NettyExchange.request("GET", path, Optional.empty(), "localhost", Map.of()),
+                (pipeline, from) -> LineReader.install(pipeline, from, lines,
+                        follow ? Optional.of(FOLLOW_SILENCE) : Optional.empty()));
+    }
+
+    private AgentResponse exchange(FullHttpRequest request, NettyExchange.ReaderInstaller readers) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         SocketChannel channel;
         try {
@@ -53,7 +63,7 @@ public final class UnixSocketAgentClient implements AgentClient {
             request.release();
             throw e;
         }
-        return NettyExchange.overUnixSocket(channel, request, deadline, timeout, describe());
+        return NettyExchange.overUnixSocket(channel, request, deadline, timeout, describe(), readers);
     }
 
     /** A blocking connect, bounded by {@link #timeout}: the agent's listen backlog may be full. */
