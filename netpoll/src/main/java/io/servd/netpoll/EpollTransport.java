@@ -1,6 +1,7 @@
 package io.servd.netpoll;
 
 import io.netty.channel.Channel;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -31,9 +32,17 @@ final class EpollTransport extends Transport {
         return true;
     }
 
+    /**
+     * Ready fds handled in one I/O pass at most (one {@code epoll_wait}'s {@code maxevents}); the rest
+     * stay on the kernel's ready list for the next pass, in order. Bounds a pass under thousands of
+     * ready connections, so the loop's tasks (answers, the watchdog's ping) and its progress count
+     * come round often; Netty's own default starts at 4,096.
+     */
+    static final int MAX_EVENTS_PER_PASS = 128;
+
     @Override
     IoHandlerFactory newIoHandlerFactory() {
-        return EpollIoHandler.newFactory();
+        return EpollIoHandler.newFactory(MAX_EVENTS_PER_PASS, DefaultSelectStrategyFactory.INSTANCE);
     }
 
     @Override

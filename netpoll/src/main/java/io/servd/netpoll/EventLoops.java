@@ -53,17 +53,18 @@ public final class EventLoops implements AutoCloseable {
     private final Optional<MultiThreadIoEventLoopGroup> acceptors;
     private final List<Server> servers = new CopyOnWriteArrayList<>();
     private final Connections clients = new Connections();
+    private final IoPasses passes;
     private CompletableFuture<Void> terminated; // guarded by this
 
     private EventLoops(Transport transport, LoopSizing sizing, int workerCount, int capacity, int acceptorCount) {
         this.transport = transport;
         this.sizing = sizing;
         this.chooser = new ResizableChooser(workerCount);
+        this.passes = new IoPasses(transport.newIoHandlerFactory());
         this.workers = new MultiThreadIoEventLoopGroup(capacity,
-                new ThreadPerTaskExecutor(new LoopThreadFactory("servd-io")), chooser, transport.newIoHandlerFactory());
+                new ThreadPerTaskExecutor(new LoopThreadFactory("servd-io")), chooser, passes);
         this.acceptors = acceptorCount == 0 ? Optional.empty()
-                : Optional.of(new MultiThreadIoEventLoopGroup(acceptorCount, new LoopThreadFactory("servd-accept"),
-                        transport.newIoHandlerFactory()));
+                : Optional.of(new MultiThreadIoEventLoopGroup(acceptorCount, new LoopThreadFactory("servd-accept"), passes));
     }
 
     /**
@@ -226,28 +227,78 @@ public final class EventLoops implements AutoCloseable {
         });
     }
 
+    /** The worker loops that have a thread (tests). */
+    List<EventExecutor> startedWorkers() {
+        return List.copyOf(chooser.started());
+    }
+
+    /** How often {@link #ping} looks at the loops' I/O passes while their pings wait. */
+    static final Duration PROGRESS_POLL = Duration.ofMillis(100);
+
     /**
-     * Liveness check for the systemd watchdog: runs an empty task on every event loop.
+     * Liveness check for the systemd watchdog: runs an empty task on every event loop. A loop
+     * answers when it ran the task, or when it completed an I/O pass after the task was queued: a
+     * loop busy with a long queue (thousands of connections under a CPU quota) is progressing,
+     * not wedged, though its ping waits behind the queue. Only a loop stuck in one handler or task
+     * (neither runs the ping nor completes a pass) fails it.
      *
-     * @param timeout how long every loop may take to run it
-     * @return completes when every loop ran the task; exceptionally with a
-     *         {@link java.util.concurrent.TimeoutException} if one did not within {@code timeout}
-     *         (a blocked loop), or with a {@link RejectedExecutionException} once shut down
+     * @param timeout how long every loop may take to run the task or complete a pass
+     * @return completes when every loop answered; exceptionally with a
+     *         {@link java.util.concurrent.TimeoutException} naming the loops that made no progress
+     *         within {@code timeout} (a blocked loop), or with a {@link RejectedExecutionException}
+     *         once shut down
      */
     public CompletableFuture<Void> ping(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         List<EventExecutor> loops = new ArrayList<>(chooser.started()); // a loop never used has no thread to ping
         acceptors.ifPresent(g -> g.forEach(loops::add));
-        List<CompletableFuture<?>> pings = new ArrayList<>();
+        List<Ping> pings = new ArrayList<>();
         for (EventExecutor loop : loops) {
+            long before = passes.of(loop).orElse(Long.MAX_VALUE); // a loop without a count answers by its task only
             try {
-                pings.add(Futures.toCompletable(loop.submit(() -> { })));
+                pings.add(new Ping(loop, before, Futures.toCompletable(loop.submit(() -> { }))));
             } catch (RejectedExecutionException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new))
-                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture.allOf(pings.stream().map(Ping::ran).toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        answer.complete(null);
+                    } else {
+                        answer.completeExceptionally(e);
+                    }
+                });
+        watchProgress(pings, answer, deadline);
+        return answer;
+    }
+
+    /** One loop's ping: its task, and its I/O passes when the task was queued. */
+    private record Ping(EventExecutor loop, long passesBefore, CompletableFuture<?> ran) {
+    }
+
+    /** Completes {@code answer} once every loop ran its task or passed since; fails it at the deadline. */
+    private void watchProgress(List<Ping> pings, CompletableFuture<Void> answer, long deadline) {
+        if (answer.isDone()) {
+            return;
+        }
+        List<EventExecutor> stuck = pings.stream()
+                .filter(p -> !p.ran().isDone() && passes.of(p.loop()).orElse(Long.MIN_VALUE) <= p.passesBefore())
+                .map(Ping::loop).toList();
+        if (stuck.isEmpty()) {
+            answer.complete(null);
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            answer.completeExceptionally(new java.util.concurrent.TimeoutException("event loop(s) " + stuck
+                    + " neither ran a task nor completed an I/O pass within the ping's timeout"));
+            return;
+        }
+        CompletableFuture.delayedExecutor(Math.min(left, PROGRESS_POLL.toNanos()), TimeUnit.NANOSECONDS)
+                .execute(() -> watchProgress(pings, answer, deadline));
     }
 
     /** Servers bound or adopted and still accepting, in bind order. */

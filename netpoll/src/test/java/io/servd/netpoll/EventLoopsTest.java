@@ -125,6 +125,34 @@ class EventLoopsTest {
         }
     }
 
+    /**
+     * Issue 15: a loop with a long task queue is busy, not wedged. Netty runs tasks for at most its
+     * processing quantum (1 s, looked at every 64 tasks) between I/O passes, so 4,000 tasks of 1 ms
+     * each keep the ping's own task queued for 4 s; the loop's passes still move, and the ping answers
+     * alive within its 2 s timeout while its task has not run. Fails when the ping waits for its task only.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void aBusyLoopIsAliveThoughItsPingWaitsInTheQueue(Transport transport) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, new LoopSizing(LoopSizing.Rounding.CEIL, 1, 0), 1)) {
+            loops.ping(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS); // the loop's thread is started
+            io.netty.util.concurrent.EventExecutor loop = loops.startedWorkers().get(0);
+            CountDownLatch queued = new CountDownLatch(4000);
+            for (int i = 0; i < 4000; i++) {
+                loop.execute(() -> {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // work, not a wait: the loop's thread is busy
+                    }
+                    queued.countDown();
+                });
+            }
+            assertThat(loops.ping(Duration.ofSeconds(2))).succeedsWithin(Duration.ofSeconds(3));
+            assertThat(queued.getCount()).as("tasks still queued ahead of the ping's own when it answered").isPositive();
+            assertThat(queued.await(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @Test
     void shutdownRejectsTimeoutShorterThanQuiet() throws Exception {
         try (EventLoops loops = EventLoops.start(Transport.of(Preference.NIO), LoopSizing.defaults(), 1)) {
