@@ -50,9 +50,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SetPropertiesTest {
 
     /** One valid value per settable property, in systemd syntax. */
-    static final Map<String, String> SAMPLES = Map.of(
-            "MemoryMin", "16M", "MemoryLow", "1G", "MemoryHigh", "50%", "MemoryMax", "64M",
-            "MemorySwapMax", "0", "CPUQuota", "50%", "CPUWeight", "idle", "TasksMax", "100");
+    static final Map<String, String> SAMPLES = Map.ofEntries(
+            Map.entry("MemoryMin", "16M"), Map.entry("MemoryLow", "1G"), Map.entry("MemoryHigh", "50%"),
+            Map.entry("MemoryMax", "64M"), Map.entry("MemorySwapMax", "0"), Map.entry("MemoryZSwapMax", "1G"),
+            Map.entry("CPUQuota", "50%"), Map.entry("CPUWeight", "idle"), Map.entry("StartupCPUWeight", "50"),
+            Map.entry("TasksMax", "100"), Map.entry("IOWeight", "500"), Map.entry("StartupIOWeight", ""),
+            Map.entry("AllowedCPUs", "0-1 3"), Map.entry("AllowedMemoryNodes", "0"),
+            Map.entry("IODeviceWeight", "/dev/vda 500"), Map.entry("IOReadBandwidthMax", "/dev/vda 1M"),
+            Map.entry("IOWriteBandwidthMax", "/var/lib 2G"), Map.entry("IOReadIOPSMax", "/dev/vda 1K"),
+            Map.entry("IOWriteIOPSMax", "/dev/vda infinity"));
 
     @TempDir
     Path tmp;
@@ -131,9 +137,12 @@ class SetPropertiesTest {
         Run text = set(name + "=" + value);
         assertThat(text.exitCode()).as(text.err()).isZero();
         DbusProperty p = directive.dbusProperty();
-        assertThat(text.out()).containsPattern("\n    " + p.name() + " +" + p.signature().code() + " +"
-                + p.symbolic().orElse(p.unsignedValue()) + "\n");
-        assertThat(text.out()).contains("\n        " + directive.dropInLine() + "\n");
+        // a number or systemd's word in its cell; a byte array or a device list as PlainText shows a list there
+        String shown = p.isNumber() ? java.util.regex.Pattern.quote(p.symbolic().orElse(p.unsignedValue())) + "\n" : "";
+        assertThat(text.out()).containsPattern("\n    " + java.util.regex.Pattern.quote(p.name()) + " +"
+                + java.util.regex.Pattern.quote(p.signature().code()) + " +" + shown);
+        p.devices().forEach(device -> assertThat(text.out()).contains(device.path()));
+        assertThat(text.out()).contains("\n        " + directive.dropInLine().replace("\n", "\n        ") + "\n");
     }
 
     @Provide
@@ -169,7 +178,7 @@ class SetPropertiesTest {
     /** A dry run's answer as agent/API.md documents it, planned by the cgroup library as the agent plans it. */
     private static Map<String, Object> answer(ResourceDirective d) {
         DbusProperty p = d.dbusProperty();
-        Object value = p.symbolic().isPresent() ? p.symbolic().get() : new java.math.BigInteger(p.unsignedValue());
+        Object value = value(p);
         List<DropIn> dropIns = SetProperty.plan(UnitName.of("demo.service"), List.of(d), DropInScope.PERSISTENT);
         List<CgroupWrite> writes = CgroupSettings.of(List.of(d)).plannedWrites(HOST);
         return object("unit", "demo.service", "applier", "dbus", "runtime", false, "scope", "persistent",
@@ -178,6 +187,16 @@ class SetPropertiesTest {
                         "dropIns", dropIns.stream().map(i -> object("path", i.path().toString(), "content", i.content())).toList(),
                         "cgroupWrites", writes.stream().map(w -> object("file", w.file().fileName(), "content", w.content()))
                                 .toList()));
+    }
+
+    /** A property's {@code value} as agent/API.md writes it: number or word; bytes; {@code {path, value}} entries. */
+    private static Object value(DbusProperty p) {
+        return switch (p.signature()) {
+            case UINT64, UINT32 -> p.symbolic().isPresent() ? p.symbolic().get() : new java.math.BigInteger(p.unsignedValue());
+            case BYTES -> p.bytes();
+            case DEVICES -> p.devices().stream().map(e -> object("path", e.path(), "value",
+                    p.symbolic(e).isPresent() ? p.symbolic(e).get() : new java.math.BigInteger(e.unsignedValue()))).toList();
+        };
     }
 
     /** A JSON object with its members in this order. */
