@@ -50,15 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SetPropertiesTest {
 
     /** One valid value per settable property, in systemd syntax. */
-    static final Map<String, String> SAMPLES = Map.ofEntries(
-            Map.entry("MemoryMin", "16M"), Map.entry("MemoryLow", "1G"), Map.entry("MemoryHigh", "50%"),
-            Map.entry("MemoryMax", "64M"), Map.entry("MemorySwapMax", "0"), Map.entry("MemoryZSwapMax", "1G"),
-            Map.entry("CPUQuota", "50%"), Map.entry("CPUWeight", "idle"), Map.entry("StartupCPUWeight", "50"),
-            Map.entry("TasksMax", "100"), Map.entry("IOWeight", "500"), Map.entry("StartupIOWeight", ""),
-            Map.entry("AllowedCPUs", "0-1 3"), Map.entry("AllowedMemoryNodes", "0"),
-            Map.entry("IODeviceWeight", "/dev/vda 500"), Map.entry("IOReadBandwidthMax", "/dev/vda 1M"),
-            Map.entry("IOWriteBandwidthMax", "/var/lib 2G"), Map.entry("IOReadIOPSMax", "/dev/vda 1K"),
-            Map.entry("IOWriteIOPSMax", "/dev/vda infinity"));
+    static final Map<String, String> SAMPLES = io.servd.testsupport.DirectiveValues.SAMPLES;
 
     @TempDir
     Path tmp;
@@ -82,7 +74,7 @@ class SetPropertiesTest {
 
     @Test
     void everySettablePropertyHasASample() {
-        assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(ResourceDirectives.settableNames());
+        assertThat(SAMPLES.keySet()).containsAll(ResourceDirectives.settableNames());
     }
 
     @ParameterizedTest(name = "{0}")

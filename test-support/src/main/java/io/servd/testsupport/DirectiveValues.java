@@ -20,6 +20,22 @@ public final class DirectiveValues {
     private DirectiveValues() {
     }
 
+    /**
+     * One valid value per directive name, as a user would type it: the samples the API and servctl tests send
+     * for every name ({@code CPUQuotaPeriodSec} included, which the API refuses by name).
+     */
+    public static final java.util.Map<String, String> SAMPLES = java.util.Map.ofEntries(
+            java.util.Map.entry("MemoryMin", "16M"), java.util.Map.entry("MemoryLow", "1G"),
+            java.util.Map.entry("MemoryHigh", "50%"), java.util.Map.entry("MemoryMax", "64M"),
+            java.util.Map.entry("MemorySwapMax", "0"), java.util.Map.entry("MemoryZSwapMax", "1G"),
+            java.util.Map.entry("CPUQuota", "50%"), java.util.Map.entry("CPUQuotaPeriodSec", "7ms"),
+            java.util.Map.entry("CPUWeight", "idle"), java.util.Map.entry("StartupCPUWeight", "50"),
+            java.util.Map.entry("TasksMax", "100"), java.util.Map.entry("IOWeight", "500"),
+            java.util.Map.entry("StartupIOWeight", ""), java.util.Map.entry("AllowedCPUs", "0-1 3"),
+            java.util.Map.entry("AllowedMemoryNodes", "0"), java.util.Map.entry("IODeviceWeight", "/dev/vda 500"),
+            java.util.Map.entry("IOReadBandwidthMax", "/dev/vda 1M"), java.util.Map.entry("IOWriteBandwidthMax", "/var/lib 2G"),
+            java.util.Map.entry("IOReadIOPSMax", "/dev/vda 1K"), java.util.Map.entry("IOWriteIOPSMax", "/dev/vda infinity"));
+
     /** Values for {@code directive}, e.g. {@code "MemoryMax"}. */
     public static Arbitrary<String> forDirective(String directive) {
         return switch (directive) {

@@ -22,15 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LimitsRequestTest {
 
     /** One valid value per directive the cgroup library knows, in systemd syntax. */
-    static final Map<String, String> SAMPLES = Map.ofEntries(
-            Map.entry("MemoryMin", "16M"), Map.entry("MemoryLow", "1G"), Map.entry("MemoryHigh", "50%"),
-            Map.entry("MemoryMax", "64M"), Map.entry("MemorySwapMax", "0"), Map.entry("MemoryZSwapMax", "1G"),
-            Map.entry("CPUQuota", "50%"), Map.entry("CPUQuotaPeriodSec", "7ms"), Map.entry("CPUWeight", "idle"),
-            Map.entry("StartupCPUWeight", "50"), Map.entry("TasksMax", "100"), Map.entry("IOWeight", "500"),
-            Map.entry("StartupIOWeight", "800"), Map.entry("AllowedCPUs", "0-1"), Map.entry("AllowedMemoryNodes", "0"),
-            Map.entry("IODeviceWeight", "/dev/vda 500"), Map.entry("IOReadBandwidthMax", "/dev/vda 1M"),
-            Map.entry("IOWriteBandwidthMax", "/dev/vda 1M"), Map.entry("IOReadIOPSMax", "/dev/vda 1K"),
-            Map.entry("IOWriteIOPSMax", "/dev/vda infinity"));
+    static final Map<String, String> SAMPLES = io.servd.testsupport.DirectiveValues.SAMPLES;
 
     static Stream<String> names() {
         return Stream.concat(ResourceDirectives.names().stream(), Stream.of("MemoryLimit", "memorymax"));
