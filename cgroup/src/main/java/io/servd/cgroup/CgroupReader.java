@@ -1,6 +1,7 @@
 package io.servd.cgroup;
 
 import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.fs.CgroupFile;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -99,8 +100,7 @@ public final class CgroupReader {
                     CpuController.of(mounts.cpuacctV1().get().resolve(group), CgroupVersion.V1)::readCpuacctUsage);
         }
         return new CgroupSnapshot(group, now,
-                new CgroupSnapshot.Limits(memoryMax, limits.memoryHigh(), cpuMax, limits.cpuWeight(), limits.cpuIdle(),
-                        limits.pidsMax(), limits.memorySwapMax()),
+                limits.withMemoryAndCpuMax(memoryMax, cpuMax),
                 new CgroupSnapshot.Usage(usage.cpu(), cpuacct, memoryCurrent, usage.memoryPeak(), pidsCurrent,
                         usage.io(), usage.memoryEvents(), usage.cpuPressure(), usage.memoryPressure(),
                         usage.ioPressure(), usage.memoryStat(), usage.swapCurrent()),
@@ -115,7 +115,14 @@ public final class CgroupReader {
         Optional<CpuWeight> weight = attempt(errors, cpu::readWeight);
         return new CgroupSnapshot.Limits(attempt(errors, memory::readMax), attempt(errors, memory::readHigh),
                 attempt(errors, cpu::readMax), weight, idle, attempt(errors, PidsController.of(dir)::readMax),
-                attempt(errors, memory::readSwapMax));
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.MEMORY_MIN, ByteSize::parseCgroupLimit)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.MEMORY_LOW, ByteSize::parseCgroupLimit)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.MEMORY_SWAP_MAX, ByteSize::parseCgroupLimit)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.MEMORY_ZSWAP_MAX, ByteSize::parseCgroupLimit)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.CPUSET_CPUS, CpusetCpus::parseCgroup)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.CPUSET_MEMS, CpusetCpus::parseCgroup)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.IO_WEIGHT, IoWeight::parseCgroup)),
+                attempt(errors, () -> CgroupParser.read(dir, CgroupFile.IO_MAX, IoMax::parseCgroup)));
     }
 
     private static CgroupSnapshot.Usage usage(CgroupDir dir, List<IOException> errors) {

@@ -45,31 +45,61 @@ public record CgroupSnapshot(String group, long nanoTime, Limits limits, Usage u
     /**
      * The limit files.
      *
-     * @param memoryMax  {@code memory.max} (v1 {@code memory.limit_in_bytes})
-     * @param memoryHigh {@code memory.high}; v2 only
-     * @param cpuMax     {@code cpu.max} (v1 {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us})
-     * @param cpuWeight  {@code cpu.weight}; empty for an idle cgroup, see {@link CpuController#readWeight()}
-     * @param cpuIdle    {@code cpu.idle}; v2 only, Linux 5.15+
-     * @param pidsMax    {@code pids.max}; the root cgroup has none
-     * @param memorySwapMax {@code memory.swap.max}; v2 only, absent without swap accounting and in the root
+     * @param memoryMax     {@code memory.max} (v1 {@code memory.limit_in_bytes})
+     * @param memoryHigh    {@code memory.high}; v2 only
+     * @param cpuMax        {@code cpu.max} (v1 {@code cpu.cfs_quota_us} and {@code cpu.cfs_period_us})
+     * @param cpuWeight     {@code cpu.weight}; empty for an idle cgroup, see {@link CpuController#readWeight()}
+     * @param cpuIdle       {@code cpu.idle}; v2 only, Linux 5.15+
+     * @param pidsMax       {@code pids.max}; the root cgroup has none
+     * @param memoryMin     {@code memory.min}; v2 only
+     * @param memoryLow     {@code memory.low}; v2 only
+     * @param memorySwapMax {@code memory.swap.max}; v2 only
+     * @param memoryZswapMax {@code memory.zswap.max}; v2 only, Linux 5.19+
+     * @param cpusetCpus    {@code cpuset.cpus} (AllowedCPUs=); empty set when unrestricted; v2 only
+     * @param cpusetMems    {@code cpuset.mems} (AllowedMemoryNodes=); v2 only
+     * @param ioWeight      {@code io.weight} (IOWeight=, IODeviceWeight=); v2 with iocost only
+     * @param ioMax         {@code io.max} (IOReadBandwidthMax= …); v2 only
      */
     public record Limits(Optional<MemoryMax> memoryMax, Optional<MemoryHigh> memoryHigh, Optional<CpuMax> cpuMax,
                          Optional<CpuWeight> cpuWeight, Optional<Boolean> cpuIdle, Optional<PidsMax> pidsMax,
-                         Optional<Limit<ByteSize>> memorySwapMax) {
+                         Optional<Limit<ByteSize>> memoryMin, Optional<Limit<ByteSize>> memoryLow,
+                         Optional<Limit<ByteSize>> memorySwapMax, Optional<Limit<ByteSize>> memoryZswapMax,
+                         Optional<CpusetCpus> cpusetCpus, Optional<CpusetCpus> cpusetMems, Optional<IoWeight> ioWeight,
+                         Optional<IoMax> ioMax) {
         public Limits {
-            Objects.requireNonNull(memorySwapMax, "memorySwapMax");
             Objects.requireNonNull(memoryMax, "memoryMax");
             Objects.requireNonNull(memoryHigh, "memoryHigh");
             Objects.requireNonNull(cpuMax, "cpuMax");
             Objects.requireNonNull(cpuWeight, "cpuWeight");
             Objects.requireNonNull(cpuIdle, "cpuIdle");
             Objects.requireNonNull(pidsMax, "pidsMax");
+            Objects.requireNonNull(memoryMin, "memoryMin");
+            Objects.requireNonNull(memoryLow, "memoryLow");
+            Objects.requireNonNull(memorySwapMax, "memorySwapMax");
+            Objects.requireNonNull(memoryZswapMax, "memoryZswapMax");
+            Objects.requireNonNull(cpusetCpus, "cpusetCpus");
+            Objects.requireNonNull(cpusetMems, "cpusetMems");
+            Objects.requireNonNull(ioWeight, "ioWeight");
+            Objects.requireNonNull(ioMax, "ioMax");
+        }
+
+        /** The six limits v1 has too; the v2-only ones absent. */
+        public Limits(Optional<MemoryMax> memoryMax, Optional<MemoryHigh> memoryHigh, Optional<CpuMax> cpuMax,
+                      Optional<CpuWeight> cpuWeight, Optional<Boolean> cpuIdle, Optional<PidsMax> pidsMax) {
+            this(memoryMax, memoryHigh, cpuMax, cpuWeight, cpuIdle, pidsMax, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** No limit file at all. */
         public static Limits none() {
             return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
+                    Optional.empty());
+        }
+
+        /** These limits with memory.max and cpu.max replaced (v1 hierarchies), the others kept. */
+        Limits withMemoryAndCpuMax(Optional<MemoryMax> memory, Optional<CpuMax> cpu) {
+            return new Limits(memory, memoryHigh, cpu, cpuWeight, cpuIdle, pidsMax, memoryMin, memoryLow, memorySwapMax,
+                    memoryZswapMax, cpusetCpus, cpusetMems, ioWeight, ioMax);
         }
     }
 

@@ -9,14 +9,16 @@ import java.util.Objects;
  * ({@code io.servd.cgroup.unit.CgroupSettings#plannedWrites}) and carried out only by {@link CgroupWriter}.
  *
  * @param file    the interface file
- * @param content the exact text to write, without a trailing newline, e.g. {@code "20000 100000"}
+ * @param content the exact text to write, without a trailing newline, e.g. {@code "20000 100000"}; empty only
+ *                for {@code cpuset.cpus}/{@code cpuset.mems}, where it lifts the restriction
  */
 public record CgroupWrite(CgroupFile file, String content) {
 
     public CgroupWrite {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(content, "content");
-        if (content.isEmpty() || content.contains("\n")) {
+        boolean emptyAllowed = file == CgroupFile.CPUSET_CPUS || file == CgroupFile.CPUSET_MEMS;
+        if (content.isEmpty() && !emptyAllowed || content.contains("\n")) {
             throw new IllegalArgumentException("cgroup write must be one non-empty line [" + content + "] for [" + file + "]");
         }
     }

@@ -55,8 +55,8 @@ public final class CgroupWriter {
         for (CgroupWrite w : writes) {
             Path file = dir.file(w.file());
             validate(dir, w, file);
-            String current = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (current.isEmpty() || current.contains("\n")) {
+            String current = current(w, Files.readString(file, StandardCharsets.UTF_8).strip());
+            if (current.isEmpty() && !isCpuset(w.file()) || current.contains("\n")) {
                 // a limit file prints one line; anything else could not be written back on failure
                 throw new CgroupWriteException(file, w.content(), "current value [" + current + "] cannot be restored", null);
             }
@@ -67,7 +67,7 @@ public final class CgroupWriter {
             CgroupWrite w = writes.get(i);
             Path file = dir.file(w.file());
             try {
-                fileWrite.write(file, w.content());
+                write(file, w.content());
                 String readBack = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (!readsBackAs(w, readBack)) {
                     throw new IOException("read back [" + readBack + "]");
@@ -94,7 +94,7 @@ public final class CgroupWriter {
         for (CgroupWrite w : undo) {
             Path file = dir.file(w.file());
             try {
-                fileWrite.write(file, w.content());
+                write(file, w.content());
             } catch (IOException e) {
                 var failed = new CgroupWriteException(file, w.content(), "restoring failed", e);
                 if (failure == null) {
@@ -124,7 +124,10 @@ public final class CgroupWriter {
                 case CPU_MAX -> CpuMax.parseCgroup(w.content(), file);
                 case CPU_WEIGHT -> CpuWeight.parseCgroup(w.content(), file);
                 case PIDS_MAX -> PidsMax.parseCgroup(w.content(), file);
-                case MEMORY_MAX, MEMORY_HIGH, MEMORY_LOW, MEMORY_MIN, MEMORY_SWAP_MAX -> ByteSize.parseCgroupLimit(w.content(), file);
+                case MEMORY_MAX, MEMORY_HIGH, MEMORY_LOW, MEMORY_MIN, MEMORY_SWAP_MAX, MEMORY_ZSWAP_MAX ->
+                        ByteSize.parseCgroupLimit(w.content(), file);
+                case CPUSET_CPUS, CPUSET_MEMS -> CpusetCpus.parseCgroup(w.content().replace(' ', ','), file);
+                case IO_WEIGHT, IO_MAX -> IoLines.validate(w, file);
                 case CPU_IDLE -> {
                     if (!w.content().equals("0") && !w.content().equals("1")) {
                         throw new MalformedCgroupFileException(file, w.content(), "expected 0 or 1");
@@ -137,10 +140,36 @@ public final class CgroupWriter {
         }
     }
 
-    /** The kernel stores memory limits in pages and prints them rounded down. */
+    /** An empty write must still reach the kernel: {@code cpuset.cpus} "" lifts the restriction. */
+    private void write(Path file, String content) throws IOException {
+        fileWrite.write(file, content.isEmpty() ? "\n" : content);
+    }
+
+    /**
+     * What to put back: the whole value of a one-value file; for {@code io.weight}/{@code io.max}, whose
+     * lines are keyed by device, the line of the written key or the line that clears it.
+     */
+    private static String current(CgroupWrite w, String content) {
+        return IoLines.isKeyed(w.file()) ? IoLines.current(w, content) : content;
+    }
+
+    private static boolean isCpuset(CgroupFile f) {
+        return f == CgroupFile.CPUSET_CPUS || f == CgroupFile.CPUSET_MEMS;
+    }
+
+    /**
+     * The kernel stores memory limits in pages and prints them rounded down; prints cpu lists with commas;
+     * prints {@code io.weight}/{@code io.max} as one line per device.
+     */
     private static boolean readsBackAs(CgroupWrite w, String readBack) {
         if (readBack.equals(w.content())) {
             return true;
+        }
+        if (IoLines.isKeyed(w.file())) {
+            return IoLines.readsBackAs(w, readBack);
+        }
+        if (isCpuset(w.file())) {
+            return readBack.equals(w.content().replace(' ', ','));
         }
         if (isMemoryLimit(w.file()) && !w.content().equals("max") && readBack.chars().allMatch(Character::isDigit)) {
             long written = Long.parseLong(w.content());
@@ -152,14 +181,14 @@ public final class CgroupWriter {
 
     private static boolean isMemoryLimit(CgroupFile f) {
         return f == CgroupFile.MEMORY_MAX || f == CgroupFile.MEMORY_HIGH || f == CgroupFile.MEMORY_LOW
-                || f == CgroupFile.MEMORY_MIN || f == CgroupFile.MEMORY_SWAP_MAX;
+                || f == CgroupFile.MEMORY_MIN || f == CgroupFile.MEMORY_SWAP_MAX || f == CgroupFile.MEMORY_ZSWAP_MAX;
     }
 
     private void restore(CgroupDir dir, List<CgroupWrite> written, List<String> previous, CgroupWriteException failure) {
         for (int i = written.size() - 1; i >= 0; i--) {
             Path file = dir.file(written.get(i).file());
             try {
-                fileWrite.write(file, previous.get(i));
+                write(file, previous.get(i));
             } catch (IOException e) {
                 failure.addSuppressed(new CgroupWriteException(file, previous.get(i), "restoring failed", e));
             }

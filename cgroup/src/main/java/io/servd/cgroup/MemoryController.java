@@ -74,11 +74,6 @@ public final class MemoryController {
         return v2(CgroupFile.MEMORY_SWAP_CURRENT, CgroupParser::parseBytes);
     }
 
-    /** The swap limit ({@code memory.swap.max}: bytes or {@code max}); v2 only, absent without swap accounting. */
-    public Optional<Limit<ByteSize>> readSwapMax() throws IOException {
-        return v2(CgroupFile.MEMORY_SWAP_MAX, ByteSize::parseCgroupLimit);
-    }
-
     /** The breakdown ({@code memory.stat}); v2 only (v1 keys differ). */
     public Optional<MemoryStat> readStat() throws IOException {
         return v2(CgroupFile.MEMORY_STAT, MemoryStat::parseCgroup);

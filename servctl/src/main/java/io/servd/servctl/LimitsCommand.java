@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code servctl limits UNIT}: one unit's limits and usage ({@code GET /v1/units/{unit}}). */
 @Command(name = "limits", mixinStandardHelpOptions = true,
-        description = "Show one unit's limits (MemoryMax, MemoryHigh, CPUQuota, CPUWeight, TasksMax) and usage.")
+        description = "Show one unit's limits (memory.*, cpu.max, cpu.weight, pids.max, cpuset.cpus/mems, io.weight, io.max)"
+                + " and usage.")
 final class LimitsCommand extends AgentCommand {
 
     @Parameters(index = "0", paramLabel = "UNIT", description = "e.g. foo.service or bar.slice")

@@ -50,9 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SetPropertiesTest {
 
     /** One valid value per settable property, in systemd syntax. */
-    static final Map<String, String> SAMPLES = Map.of(
-            "MemoryMin", "16M", "MemoryLow", "1G", "MemoryHigh", "50%", "MemoryMax", "64M",
-            "MemorySwapMax", "0", "CPUQuota", "50%", "CPUWeight", "idle", "TasksMax", "100");
+    static final Map<String, String> SAMPLES = io.servd.testsupport.DirectiveValues.SAMPLES;
 
     @TempDir
     Path tmp;
@@ -76,7 +74,7 @@ class SetPropertiesTest {
 
     @Test
     void everySettablePropertyHasASample() {
-        assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(ResourceDirectives.settableNames());
+        assertThat(SAMPLES.keySet()).containsAll(ResourceDirectives.settableNames());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,9 +129,12 @@ class SetPropertiesTest {
         Run text = set(name + "=" + value);
         assertThat(text.exitCode()).as(text.err()).isZero();
         DbusProperty p = directive.dbusProperty();
-        assertThat(text.out()).containsPattern("\n    " + p.name() + " +" + p.signature().code() + " +"
-                + p.symbolic().orElse(p.unsignedValue()) + "\n");
-        assertThat(text.out()).contains("\n        " + directive.dropInLine() + "\n");
+        // a number or systemd's word in its cell; a byte array or a device list as PlainText shows a list there
+        String shown = p.isNumber() ? java.util.regex.Pattern.quote(p.symbolic().orElse(p.unsignedValue())) + "\n" : "";
+        assertThat(text.out()).containsPattern("\n    " + java.util.regex.Pattern.quote(p.name()) + " +"
+                + java.util.regex.Pattern.quote(p.signature().code()) + " +" + shown);
+        p.devices().forEach(device -> assertThat(text.out()).contains(device.path()));
+        assertThat(text.out()).contains("\n        " + directive.dropInLine().replace("\n", "\n        ") + "\n");
     }
 
     @Provide
@@ -169,7 +170,7 @@ class SetPropertiesTest {
     /** A dry run's answer as agent/API.md documents it, planned by the cgroup library as the agent plans it. */
     private static Map<String, Object> answer(ResourceDirective d) {
         DbusProperty p = d.dbusProperty();
-        Object value = p.symbolic().isPresent() ? p.symbolic().get() : new java.math.BigInteger(p.unsignedValue());
+        Object value = value(p);
         List<DropIn> dropIns = SetProperty.plan(UnitName.of("demo.service"), List.of(d), DropInScope.PERSISTENT);
         List<CgroupWrite> writes = CgroupSettings.of(List.of(d)).plannedWrites(HOST);
         return object("unit", "demo.service", "applier", "dbus", "runtime", false, "scope", "persistent",
@@ -178,6 +179,16 @@ class SetPropertiesTest {
                         "dropIns", dropIns.stream().map(i -> object("path", i.path().toString(), "content", i.content())).toList(),
                         "cgroupWrites", writes.stream().map(w -> object("file", w.file().fileName(), "content", w.content()))
                                 .toList()));
+    }
+
+    /** A property's {@code value} as agent/API.md writes it: number or word; bytes; {@code {path, value}} entries. */
+    private static Object value(DbusProperty p) {
+        return switch (p.signature()) {
+            case UINT64, UINT32 -> p.symbolic().isPresent() ? p.symbolic().get() : new java.math.BigInteger(p.unsignedValue());
+            case BYTES -> p.bytes();
+            case DEVICES -> p.devices().stream().map(e -> object("path", e.path(), "value",
+                    p.symbolic(e).isPresent() ? p.symbolic(e).get() : new java.math.BigInteger(e.unsignedValue()))).toList();
+        };
     }
 
     /** A JSON object with its members in this order. */

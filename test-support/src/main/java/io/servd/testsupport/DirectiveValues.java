@@ -20,12 +20,34 @@ public final class DirectiveValues {
     private DirectiveValues() {
     }
 
+    /**
+     * One valid value per directive name, as a user would type it: the samples the API and servctl tests send
+     * for every name ({@code CPUQuotaPeriodSec} included, which the API refuses by name).
+     */
+    public static final java.util.Map<String, String> SAMPLES = java.util.Map.ofEntries(
+            java.util.Map.entry("MemoryMin", "16M"), java.util.Map.entry("MemoryLow", "1G"),
+            java.util.Map.entry("MemoryHigh", "50%"), java.util.Map.entry("MemoryMax", "64M"),
+            java.util.Map.entry("MemorySwapMax", "0"), java.util.Map.entry("MemoryZSwapMax", "1G"),
+            java.util.Map.entry("CPUQuota", "50%"), java.util.Map.entry("CPUQuotaPeriodSec", "7ms"),
+            java.util.Map.entry("CPUWeight", "idle"), java.util.Map.entry("StartupCPUWeight", "50"),
+            java.util.Map.entry("TasksMax", "100"), java.util.Map.entry("IOWeight", "500"),
+            java.util.Map.entry("StartupIOWeight", ""), java.util.Map.entry("AllowedCPUs", "0-1 3"),
+            java.util.Map.entry("AllowedMemoryNodes", "0"), java.util.Map.entry("IODeviceWeight", "/dev/vda 500"),
+            java.util.Map.entry("IOReadBandwidthMax", "/dev/vda 1M"), java.util.Map.entry("IOWriteBandwidthMax", "/var/lib 2G"),
+            java.util.Map.entry("IOReadIOPSMax", "/dev/vda 1K"), java.util.Map.entry("IOWriteIOPSMax", "/dev/vda infinity"));
+
     /** Values for {@code directive}, e.g. {@code "MemoryMax"}. */
     public static Arbitrary<String> forDirective(String directive) {
         return switch (directive) {
-            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax" -> memory();
+            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "MemoryZSwapMax" -> memory();
             case "CPUQuota" -> cpuQuota();
-            case "CPUWeight" -> cpuWeight();
+            case "CPUWeight", "StartupCPUWeight" -> cpuWeight();
+            case "IOWeight", "StartupIOWeight" -> ioWeight();
+            case "AllowedCPUs", "AllowedMemoryNodes" -> cpuSets();
+            case "IODeviceWeight" -> deviceValues(Arbitraries.integers().between(0, 10_001).map(Object::toString));
+            case "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax" -> deviceValues(Arbitraries.oneOf(
+                    Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf),
+                    Arbitraries.of("infinity", "1K", "1.5M", "5M", "1G", "2T", "9E", "10E", "18446744073709551615", "-1", "")));
             case "TasksMax" -> tasks();
             case "CPUQuotaPeriodSec" -> timeSpans();
             default -> throw new IllegalArgumentException("no values for directive [" + directive + "]: add them here");
@@ -58,6 +80,27 @@ public final class DirectiveValues {
                 Arbitraries.of("idle", "", "1", "100", "10000", "0", "10001", "IDLE", "-1"));
     }
 
+    /** 1..10000, the empty reset, and the refused 0, 10001 and {@code idle} (the CPU weight's alone). */
+    public static Arbitrary<String> ioWeight() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 10_001).map(Object::toString),
+                Arbitraries.of("", "1", "100", "10000", "0", "10001", "idle", "-1"));
+    }
+
+    /** CPU lists as systemd reads them: {@code 0}, {@code 0-3}, {@code 0,2}, {@code 0-1 3}, the empty reset, 8191/8192. */
+    public static Arbitrary<String> cpuSets() {
+        Arbitrary<String> range = Combinators.combine(Arbitraries.integers().between(0, 64), Arbitraries.integers().between(0, 64))
+                .as((a, b) -> a + "-" + b);
+        Arbitrary<String> single = Arbitraries.integers().between(0, 8192).map(Object::toString);
+        return Arbitraries.oneOf(range, single, Combinators.combine(single, range, Arbitraries.of(" ", ",", ", "))
+                .as((a, b, sep) -> a + sep + b), Arbitraries.of("", "0", "0-1", "8191", "8192", "3-1", "-1", "1-", "0x1"));
+    }
+
+    /** {@code DEV VALUE} for the I/O device lists: device paths, the value class given, the empty reset. */
+    private static Arbitrary<String> deviceValues(Arbitrary<String> values) {
+        Arbitrary<String> device = Arbitraries.of("/dev/vda", "/dev/sda1", "/dev/block/254:0", "/var/lib", "/dev//vda", "/dev/../vda");
+        return Arbitraries.oneOf(Combinators.combine(device, values).as((d, v) -> d + " " + v), Arbitraries.of("", "/dev/vda"));
+    }
+
     /** Counts up to a long, percentages of the system's limit, {@code infinity}, the empty reset. */
     public static Arbitrary<String> tasks() {
         return Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf), percent(0, 100),
@@ -81,10 +124,15 @@ public final class DirectiveValues {
     /** Every value class's fixed edges, for example-based tests that want each one once. */
     public static List<String> edges(String directive) {
         return switch (directive) {
-            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax" ->
+            case "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "MemoryZSwapMax" ->
                     List.of("infinity", "", "0", "64M", "1.5G", "1G 512M", "50%", "100%", "7E", "8E", "16E");
             case "CPUQuota" -> List.of("", "50%", "12.5%", "200%", "0%");
-            case "CPUWeight" -> List.of("", "idle", "1", "10000", "0", "10001");
+            case "CPUWeight", "StartupCPUWeight" -> List.of("", "idle", "1", "10000", "0", "10001");
+            case "IOWeight", "StartupIOWeight" -> List.of("", "1", "10000", "0", "10001", "idle");
+            case "AllowedCPUs", "AllowedMemoryNodes" -> List.of("", "0", "0-1", "0-1 3", "0,2-3", "8191", "8192", "3-1", "1-");
+            case "IODeviceWeight" -> List.of("", "/dev/vda 500", "/dev/vda 1", "/dev/vda 10000", "/dev/vda 0", "/dev/vda", "/dev//vda 5");
+            case "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax" -> List.of("", "/dev/vda 1M",
+                    "/dev/vda infinity", "/dev/vda 1.5K", "/dev/vda 9223372036854775807", "/dev/vda 10E", "/dev/vda", "/dev/vda -1");
             case "TasksMax" -> List.of("infinity", "", "100", "40%", "0", "100%", "9223372036854775807");
             case "CPUQuotaPeriodSec" -> List.of("", "7ms", "1s", "infinity");
             default -> throw new IllegalArgumentException("no values for directive [" + directive + "]: add them here");

@@ -11,6 +11,7 @@ import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.cgroup.fs.ProcFs;
 import io.servd.cgroup.unit.DropInWriter;
 import io.servd.cgroup.unit.HostResources;
+import io.servd.cgroup.unit.SysfsBlockDevices;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlGroup;
 import io.servd.agent.access.WriteAccess;
@@ -114,7 +115,7 @@ public final class AgentSetup {
         }
         Optional<HostResources> host;
         try {
-            host = Optional.of(HostResources.read(ProcFs.system(), root));
+            host = Optional.of(HostResources.read(ProcFs.system(), root).withBlockDevices(SysfsBlockDevices.system()));
         } catch (IOException | RuntimeException e) {
             log.warn("host resources unknown, percentages cannot be planned: {}", e.getMessage());
             host = Optional.empty();

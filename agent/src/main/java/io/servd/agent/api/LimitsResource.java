@@ -117,6 +117,7 @@ final class LimitsResource {
                     e.getMessage());
             case NO_SUCH_UNIT -> Reply.error(HttpResponseStatus.NOT_FOUND, "unknown unit", e.getMessage());
             case CONTROLLER_NOT_ENABLED -> Reply.error(HttpResponseStatus.CONFLICT, "controller not enabled", e.getMessage());
+            case NOT_SUPPORTED -> Reply.error(HttpResponseStatus.NOT_IMPLEMENTED, "not supported here", e.getMessage());
             case UNAVAILABLE -> Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "limits unavailable", e.getMessage());
             case NO_SPACE -> Reply.error(HttpResponseStatus.INSUFFICIENT_STORAGE, "no space for drop-ins", e.getMessage());
             case NOT_PERSISTED -> Reply.error(HttpResponseStatus.INSUFFICIENT_STORAGE, "drop-ins not written", e.getMessage());
@@ -151,6 +152,15 @@ final class LimitsResource {
         return applier.map(LimitsApplier::name).orElse(NO_APPLIER);
     }
 
+    /** A wire number, or systemd's word for {@code UINT64_MAX}. */
+    private static void number(JsonGenerator json, Optional<String> word, String unsigned) throws IOException {
+        if (word.isPresent()) {
+            json.writeString(word.get());
+        } else {
+            json.writeNumber(new BigInteger(unsigned));
+        }
+    }
+
     static void writePlan(JsonGenerator json, LimitsPlan plan) throws IOException {
         json.writeStartObject();
         json.writeArrayFieldStart("properties");
@@ -160,12 +170,27 @@ final class LimitsResource {
             json.writeStringField("signature", p.signature().code());
             // UINT64_MAX as systemd's word for it ("infinity", "unset"): 18446744073709551615 is past
             // what a double or a long holds (JavaScript, jq, servctl's reader up to issue 16)
-            Optional<String> word = p.symbolic();
-            if (word.isPresent()) {
-                json.writeStringField("value", word.get());
-            } else {
-                json.writeFieldName("value");
-                json.writeNumber(new BigInteger(p.unsignedValue()));
+            json.writeFieldName("value");
+            switch (p.signature()) {
+                case UINT64, UINT32 -> number(json, p.symbolic(), p.unsignedValue());
+                case BYTES -> { // the cpu set's bitmask, one number per byte
+                    json.writeStartArray();
+                    for (int b : p.bytes()) {
+                        json.writeNumber(b);
+                    }
+                    json.writeEndArray();
+                }
+                case DEVICES -> {
+                    json.writeStartArray();
+                    for (DbusProperty.Device d : p.devices()) {
+                        json.writeStartObject();
+                        json.writeStringField("path", d.path());
+                        json.writeFieldName("value");
+                        number(json, p.symbolic(d), d.unsignedValue());
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }
             }
             json.writeEndObject();
         }

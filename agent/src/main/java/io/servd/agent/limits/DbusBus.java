@@ -15,7 +15,6 @@ import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
-import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 
 /**
@@ -60,14 +59,10 @@ final class DbusBus implements SystemdLimitsApplier.Bus {
             Properties props = connection.getRemoteObject(SYSTEMD, path.getPath(), Properties.class);
             for (String name : properties) {
                 Object value = await(connection.callMethodAsync(props, "Get", iface, name), "Get " + iface + "." + name, unit, List.of());
-                if (value instanceof Variant<?> v) {
-                    value = v.getValue();
-                }
-                if (!(value instanceof UInt64 u)) {
-                    throw new LimitsException(LimitsException.Reason.FAILED, "property [" + iface + "." + name + "] of [" + unit
-                            + "] is [" + value + "], not a uint64", null);
-                }
-                values.add(new DbusProperty(name, DbusProperty.Signature.UINT64, u.longValue()));
+                Object shown = value;
+                values.add(SystemdLimitsApplier.fromWire(name, value).orElseThrow(() -> new LimitsException(
+                        LimitsException.Reason.FAILED, "property [" + iface + "." + name + "] of [" + unit + "] is [" + shown
+                        + "], not a t, ay or a(st)", null)));
             }
         } catch (DBusException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, "system bus: " + e.getMessage(), e);
@@ -113,6 +108,23 @@ final class DbusBus implements SystemdLimitsApplier.Bus {
             throw new LimitsException(SystemdLimitsApplier.reason(type), what + " failed: [" + type + "] " + e.getMessage(), e);
         } catch (DBusException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, what + ": unreadable answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code org.freedesktop.systemd1.Manager.Version}, e.g. {@code "252.22-1~deb12u1"}: its leading number. */
+    @Override
+    public java.util.OptionalInt systemdVersion() throws LimitsException {
+        UnitName manager = UnitName.of("-.slice"); // only names the call in messages
+        try {
+            Properties props = connection.getRemoteObject(SYSTEMD, "/org/freedesktop/systemd1", Properties.class);
+            Object value = await(connection.callMethodAsync(props, "Get", SYSTEMD + ".Manager", "Version"),
+                    "Get " + SYSTEMD + ".Manager.Version", manager, List.of());
+            if (value instanceof Variant<?> v) {
+                value = v.getValue();
+            }
+            return value instanceof String version ? SystemdLimitsApplier.majorVersion(version) : java.util.OptionalInt.empty();
+        } catch (DBusException e) {
+            return java.util.OptionalInt.empty();
         }
     }
 

@@ -82,13 +82,21 @@ final class DropInCheck {
         }
     }
 
+    /**
+     * The same lines, in any order: a device list's lines follow systemd's list, whose order servd knows
+     * only from what it read (a device first limited by another I/O directive keeps that place).
+     */
+    private static boolean sameLines(String content, String planned) {
+        return content.equals(planned) || content.lines().sorted().toList().equals(planned.lines().sorted().toList());
+    }
+
     /** The first drop-in that is not on disk with its planned content, described; empty when all are. */
     Optional<String> notWritten(List<DropIn> dropIns) {
         for (DropIn d : dropIns) {
             Path file = d.under(root);
             try {
                 String content = Files.readString(file, StandardCharsets.UTF_8);
-                if (!content.equals(d.content())) {
+                if (!sameLines(content, d.content())) {
                     return Optional.of("[" + file + "] holds [" + content.strip() + "], not [" + d.content().strip() + "]");
                 }
             } catch (NoSuchFileException e) {

@@ -19,6 +19,8 @@ public final class LimitsException extends Exception {
         AGENT_NOT_AUTHORIZED,
         /** The unit is unknown or has no cgroup: 404. */
         NO_SUCH_UNIT,
+        /** This host's systemd does not know a directive ({@code MemoryZSwapMax=} before 253): 501. */
+        NOT_SUPPORTED,
         /** The cgroup lacks the controller: 409. */
         CONTROLLER_NOT_ENABLED,
         /** No way to apply limits on this host: 503. */

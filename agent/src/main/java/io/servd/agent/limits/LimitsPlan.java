@@ -61,6 +61,22 @@ public record LimitsPlan(UnitName unit, DropInScope scope, List<ResourceDirectiv
                 SetProperty.plan(unit, directives, scope), writes);
     }
 
+    /**
+     * This plan with its drop-ins as systemd writes them when the unit already has {@code current}: the
+     * device lists (the only directives whose drop-in depends on what was there) with the unit's devices
+     * before this plan's ({@link ResourceDirective#after}). The properties sent stay this plan's.
+     *
+     * @param current the unit's device lists, as read from systemd or its drop-ins
+     */
+    public LimitsPlan onto(List<ResourceDirective> current) {
+        if (current.isEmpty()) {
+            return this;
+        }
+        List<ResourceDirective> all = new java.util.ArrayList<>(current);
+        all.addAll(directives);
+        return new LimitsPlan(unit, scope, directives, properties, SetProperty.plan(unit, all, scope), cgroupWrites);
+    }
+
     /** Whether this is a {@code --runtime} change. */
     public boolean runtime() {
         return scope == DropInScope.RUNTIME;

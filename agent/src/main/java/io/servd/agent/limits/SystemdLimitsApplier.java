@@ -1,6 +1,9 @@
 package io.servd.agent.limits;
 
 import io.servd.cgroup.unit.DbusProperty;
+import io.servd.cgroup.unit.DirectiveKind;
+import io.servd.cgroup.unit.IoDeviceDirective;
+import io.servd.cgroup.unit.ResourceDirective;
 import io.servd.cgroup.unit.DropInScope;
 import io.servd.cgroup.unit.UnitName;
 import io.servd.agent.units.UnitCgroup;
@@ -71,6 +74,14 @@ public final class SystemdLimitsApplier implements LimitsApplier {
          */
         void set(UnitName unit, boolean runtime, List<DbusProperty> properties) throws LimitsException;
 
+        /**
+         * systemd's major version ({@code Manager.Version}, e.g. 252 of {@code "252.22-1~deb12u1"}); empty when it
+         * cannot be told, and then systemd's own answer to an unknown property decides.
+         */
+        default java.util.OptionalInt systemdVersion() throws LimitsException {
+            return java.util.OptionalInt.empty();
+        }
+
         /** Whether polkit is on this bus to be asked ({@link PolkitDenial#polkitOnBus}); empty when the bus does not say. */
         Optional<Boolean> polkitOnBus();
 
@@ -129,10 +140,13 @@ public final class SystemdLimitsApplier implements LimitsApplier {
     }
 
     @Override
-    public void apply(LimitsPlan plan, Optional<UnitCgroup> cgroup) throws LimitsException {
-        dropIns.ensureRoom(plan.dropIns());
+    public void apply(LimitsPlan planned, Optional<UnitCgroup> cgroup) throws LimitsException {
+        dropIns.ensureRoom(planned.dropIns());
         try (Bus bus = buses.open()) {
-            List<DbusProperty> before = bus.read(plan.unit(), valueProperties(plan));
+            ensureKnown(planned, bus);
+            List<DbusProperty> before = bus.read(planned.unit(), valueProperties(planned));
+            // systemd writes the device lists' drop-ins with the devices the unit had already
+            LimitsPlan plan = planned.onto(currentLists(before));
             try {
                 bus.set(plan.unit(), plan.runtime(), plan.properties());
             } catch (LimitsException e) {
@@ -150,6 +164,60 @@ public final class SystemdLimitsApplier implements LimitsApplier {
     }
 
     /**
+     * Refuses a directive this systemd does not know ({@link io.servd.cgroup.unit.DirectiveKind#minimumSystemd()}),
+     * before anything is sent, naming the directive and both versions.
+     *
+     * @throws LimitsException {@link LimitsException.Reason#NOT_SUPPORTED}
+     */
+    static void ensureKnown(LimitsPlan plan, Bus bus) throws LimitsException {
+        int needed = plan.directives().stream().mapToInt(d -> d.kind().minimumSystemd()).max().orElse(0);
+        if (needed == 0) {
+            return;
+        }
+        java.util.OptionalInt version = bus.systemdVersion();
+        if (version.isPresent() && version.getAsInt() < needed) {
+            List<String> names = plan.directives().stream().filter(d -> d.kind().minimumSystemd() > version.getAsInt())
+                    .map(d -> d.name() + "=").distinct().toList();
+            throw new LimitsException(LimitsException.Reason.NOT_SUPPORTED, String.join(", ", names) + " needs systemd "
+                    + needed + " or later; this host runs systemd " + version.getAsInt() + "; nothing changed", null);
+        }
+    }
+
+    /** The device lists among {@code before}, as directives ({@code a(st)} properties), in order. */
+    static List<ResourceDirective> currentLists(List<DbusProperty> before) {
+        List<ResourceDirective> lists = new java.util.ArrayList<>();
+        for (DbusProperty p : before) {
+            if (p.signature() == DbusProperty.Signature.DEVICES) {
+                DirectiveKind.of(p.name()).filter(DirectiveKind::accumulates)
+                        .ifPresent(k -> lists.add(IoDeviceDirective.fromDbus(k, p.devices())));
+            }
+        }
+        return lists;
+    }
+
+    /**
+     * What sets {@code before} back: each property as read, except that a device list is reset first (the
+     * change may have added devices) and then given its devices last first, so that systemd's prepending
+     * rebuilds the same order.
+     */
+    static List<DbusProperty> restoring(List<DbusProperty> before) {
+        List<DbusProperty> restore = new java.util.ArrayList<>();
+        for (DbusProperty p : before) {
+            if (p.signature() == DbusProperty.Signature.DEVICES) {
+                restore.add(DbusProperty.devices(p.name(), List.of()));
+                if (!p.devices().isEmpty()) {
+                    List<DbusProperty.Device> reversed = new java.util.ArrayList<>(p.devices());
+                    java.util.Collections.reverse(reversed);
+                    restore.add(DbusProperty.devices(p.name(), reversed));
+                }
+            } else {
+                restore.add(p);
+            }
+        }
+        return restore;
+    }
+
+    /**
      * systemd took the values but wrote no drop-in for them (it says nothing when it cannot: {@link DropInCheck}):
      * sets the values read before back, so live and on-disk state agree again, and fails the apply.
      */
@@ -157,7 +225,7 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         String what = "systemd took " + plan.properties() + " for [" + plan.unit() + "] but did not write its drop-ins ("
                 + notWritten + ")";
         try {
-            bus.set(plan.unit(), plan.runtime(), before);
+            bus.set(plan.unit(), plan.runtime(), restoring(before));
         } catch (LimitsException e) {
             throw new LimitsException(LimitsException.Reason.FAILED, what + ", and setting back " + before + " failed: "
                     + e.getMessage() + "; the unit keeps the new values until the next daemon-reload", e);
@@ -165,17 +233,77 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         throw new LimitsException(LimitsException.Reason.NOT_PERSISTED, what + "; set back " + before + ", nothing changed", null);
     }
 
+    /** The leading number of systemd's version string: 252 of {@code "252.22-1~deb12u1"}, 257 of {@code "257"}. */
+    static java.util.OptionalInt majorVersion(String version) {
+        int end = 0;
+        while (end < version.length() && end < 6 && Character.isDigit(version.charAt(end)) && version.charAt(end) < 128) {
+            end++;
+        }
+        return end == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(version.substring(0, end)));
+    }
+
     /** The readable property of each planned directive, once each, in plan order. */
     static List<String> valueProperties(LimitsPlan plan) {
         return plan.directives().stream().map(d -> d.kind().valueProperty()).distinct().toList();
     }
 
-    /** {@code p} as dbus-java's variant: {@code u} as {@code UInt32}, {@code t} as {@code UInt64} of the unsigned value. */
+    /**
+     * {@code p} as dbus-java's variant: {@code u} as {@code UInt32}, {@code t} as {@code UInt64} of the unsigned
+     * value, {@code ay} as a {@code byte[]}, {@code a(st)} as a list of {@link DeviceValue} with the signature
+     * given (dbus-java cannot infer it from an empty list).
+     */
     static Variant<?> variant(DbusProperty p) {
         return switch (p.signature()) {
             case UINT32 -> new Variant<>(new UInt32(p.value()));
             case UINT64 -> new Variant<>(new UInt64(p.unsignedValue()));
+            case BYTES -> {
+                byte[] bytes = new byte[p.bytes().size()];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) (int) p.bytes().get(i);
+                }
+                yield new Variant<>(bytes, "ay");
+            }
+            case DEVICES -> new Variant<>(p.devices().stream()
+                    .map(d -> new DeviceValue(d.path(), new UInt64(d.unsignedValue()))).toList(), "a(st)");
         };
+    }
+
+    /**
+     * A property read from systemd ({@code Properties.Get}) as a {@link DbusProperty}: a {@code UInt64}, an
+     * {@code ay} ({@code byte[]} or a list of bytes) or an {@code a(st)} (a list of structs, which dbus-java hands
+     * over as {@code Object[]} or as a {@link Struct}).
+     *
+     * @return empty for anything else
+     */
+    static Optional<DbusProperty> fromWire(String name, Object value) {
+        if (value instanceof Variant<?> v) {
+            value = v.getValue();
+        }
+        if (value instanceof UInt64 u) {
+            return Optional.of(new DbusProperty(name, DbusProperty.Signature.UINT64, u.longValue()));
+        }
+        if (value instanceof byte[] bytes) {
+            List<Integer> list = new java.util.ArrayList<>(bytes.length);
+            for (byte b : bytes) {
+                list.add(b & 0xff);
+            }
+            return Optional.of(DbusProperty.bytes(name, list));
+        }
+        if (value instanceof List<?> list) {
+            if (!list.isEmpty() && list.stream().allMatch(Byte.class::isInstance)) {
+                return Optional.of(DbusProperty.bytes(name, list.stream().map(b -> ((Byte) b) & 0xff).toList()));
+            }
+            List<DbusProperty.Device> devices = new java.util.ArrayList<>();
+            for (Object entry : list) {
+                Object[] fields = entry instanceof Object[] a ? a : entry instanceof Struct st ? st.getParameters() : null;
+                if (fields == null || fields.length != 2 || !(fields[0] instanceof String path) || !(fields[1] instanceof UInt64 u)) {
+                    return Optional.empty();
+                }
+                devices.add(new DbusProperty.Device(path, u.longValue()));
+            }
+            return Optional.of(DbusProperty.devices(name, devices));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -243,6 +371,27 @@ public final class SystemdLimitsApplier implements LimitsApplier {
         /** The unit's object path, loading the unit if it is not (as {@code systemctl show} does). */
         @SuppressWarnings("checkstyle:MethodName")
         DBusPath LoadUnit(String name);
+    }
+
+    /** One {@code (st)} entry of an I/O device list. */
+    public static final class DeviceValue extends Struct {
+        @Position(0)
+        private final String path;
+        @Position(1)
+        private final UInt64 value;
+
+        public DeviceValue(String path, UInt64 value) {
+            this.path = path;
+            this.value = value;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public UInt64 getValue() {
+            return value;
+        }
     }
 
     /** One {@code (sv)} argument. dbus-java reads the struct's signature from the positioned fields. */

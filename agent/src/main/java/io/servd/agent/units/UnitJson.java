@@ -2,6 +2,7 @@ package io.servd.agent.units;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.IoMax;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.CpuStat;
 import io.servd.cgroup.Limit;
@@ -105,6 +106,37 @@ public final class UnitJson {
             json.writeBooleanField("cpuIdle", limits.cpuIdle().get());
         }
         limit(json, "pidsMax", limits.pidsMax().map(PidsMax::limit));
+        limit(json, "memoryMinBytes", limits.memoryMin().map(l -> map(l, ByteSize::bytes)));
+        limit(json, "memoryLowBytes", limits.memoryLow().map(l -> map(l, ByteSize::bytes)));
+        limit(json, "memorySwapMaxBytes", limits.memorySwapMax().map(l -> map(l, ByteSize::bytes)));
+        limit(json, "memoryZswapMaxBytes", limits.memoryZswapMax().map(l -> map(l, ByteSize::bytes)));
+        if (limits.cpusetCpus().isPresent()) { // the kernel's cpu list, "" when unrestricted
+            json.writeStringField("cpusetCpus", limits.cpusetCpus().get().formatCgroup());
+        }
+        if (limits.cpusetMems().isPresent()) {
+            json.writeStringField("cpusetMems", limits.cpusetMems().get().formatCgroup());
+        }
+        if (limits.ioWeight().isPresent()) {
+            json.writeObjectFieldStart("ioWeight");
+            json.writeNumberField("default", limits.ioWeight().get().defaultWeight());
+            for (var device : limits.ioWeight().get().devices().entrySet()) {
+                json.writeNumberField(device.getKey(), device.getValue());
+            }
+            json.writeEndObject();
+        }
+        if (limits.ioMax().isPresent()) {
+            json.writeArrayFieldStart("ioMax");
+            for (IoMax.Device d : limits.ioMax().get().devices()) {
+                json.writeStartObject();
+                json.writeStringField("device", d.device());
+                limit(json, "rbps", Optional.of(d.rbps()));
+                limit(json, "wbps", Optional.of(d.wbps()));
+                limit(json, "riops", Optional.of(d.riops()));
+                limit(json, "wiops", Optional.of(d.wiops()));
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
         json.writeEndObject();
     }
 

@@ -127,9 +127,17 @@ class LimitsRoundTripTest {
                 .replace("Host: x\r\n", "Host: x\r\nAuthorization: Bearer " + TOKEN + "\r\n"));
     }
 
-    /** The property as the API writes it: a number, or systemd's word for UINT64_MAX. */
+    /**
+     * The property as the API writes it: a number, or systemd's word for UINT64_MAX; an {@code ay} as an array of
+     * bytes; an {@code a(st)} as an array of {@code {"path", "value"}} with the same numbers or words.
+     */
     private static String property(DbusProperty p) {
-        String value = p.symbolic().map(w -> "\"" + w + "\"").orElse(p.unsignedValue());
+        String value = switch (p.signature()) {
+            case UINT64, UINT32 -> p.symbolic().map(w -> "\"" + w + "\"").orElse(p.unsignedValue());
+            case BYTES -> "[" + String.join(",", p.bytes().stream().map(String::valueOf).toList()) + "]";
+            case DEVICES -> "[" + String.join(",", p.devices().stream().map(d -> "{\"path\":\"" + quote(d.path()) + "\",\"value\":"
+                    + p.symbolic(d).map(w -> "\"" + w + "\"").orElse(d.unsignedValue()) + "}").toList()) + "]";
+        };
         return "{\"name\":\"" + p.name() + "\",\"signature\":\"" + p.signature().code() + "\",\"value\":" + value + "}";
     }
 

@@ -22,10 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LimitsRequestTest {
 
     /** One valid value per directive the cgroup library knows, in systemd syntax. */
-    static final Map<String, String> SAMPLES = Map.of(
-            "MemoryMin", "16M", "MemoryLow", "1G", "MemoryHigh", "50%", "MemoryMax", "64M",
-            "MemorySwapMax", "0", "CPUQuota", "50%", "CPUQuotaPeriodSec", "7ms", "CPUWeight", "idle",
-            "TasksMax", "100");
+    static final Map<String, String> SAMPLES = io.servd.testsupport.DirectiveValues.SAMPLES;
 
     static Stream<String> names() {
         return Stream.concat(ResourceDirectives.names().stream(), Stream.of("MemoryLimit", "memorymax"));

@@ -14,6 +14,8 @@ public enum CgroupFile {
     CPU_STAT("cpu.stat"),
     CPU_PRESSURE("cpu.pressure"),
     // --- cgroup v2 cpuset
+    CPUSET_CPUS("cpuset.cpus"),
+    CPUSET_MEMS("cpuset.mems"),
     CPUSET_CPUS_EFFECTIVE("cpuset.cpus.effective"),
     // --- cgroup v2 memory
     MEMORY_MAX("memory.max"),
@@ -22,6 +24,8 @@ public enum CgroupFile {
     MEMORY_MIN("memory.min"),
     MEMORY_SWAP_MAX("memory.swap.max"),
     MEMORY_SWAP_CURRENT("memory.swap.current"),
+    /** Linux 5.19+. */
+    MEMORY_ZSWAP_MAX("memory.zswap.max"),
     MEMORY_CURRENT("memory.current"),
     MEMORY_PEAK("memory.peak"),
     MEMORY_STAT("memory.stat"),
@@ -31,6 +35,10 @@ public enum CgroupFile {
     PIDS_MAX("pids.max"),
     PIDS_CURRENT("pids.current"),
     IO_STAT("io.stat"),
+    /** {@code default N} and {@code MAJ:MIN N} lines; only with a weight-based I/O policy (iocost, Linux 5.4+). */
+    IO_WEIGHT("io.weight"),
+    /** {@code MAJ:MIN rbps=… wbps=… riops=… wiops=…} lines, one per limited device (blk-throttle). */
+    IO_MAX("io.max"),
     IO_PRESSURE("io.pressure"),
     // --- cgroup v1 (read only)
     CPU_CFS_QUOTA_US("cpu.cfs_quota_us"),

@@ -22,11 +22,15 @@ public record CgroupSettings(Map<String, ResourceDirective> directives) {
         directives = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(directives));
     }
 
-    /** Later entries override earlier ones with the same name. */
+    /**
+     * Later entries override earlier ones with the same name, except that the I/O device lists accumulate
+     * ({@link ResourceDirective#after}).
+     */
     public static CgroupSettings of(Collection<? extends ResourceDirective> directives) {
         Map<String, ResourceDirective> byName = new LinkedHashMap<>();
         for (ResourceDirective d : directives) {
-            byName.put(d.name(), d);
+            ResourceDirective earlier = byName.get(d.name());
+            byName.put(d.name(), earlier == null ? d : d.after(earlier));
         }
         return new CgroupSettings(byName);
     }

@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code CPUWeight=}: 1–10000 (default 100), {@code idle} for SCHED_IDLE, or empty for the default.
+ * {@code CPUWeight=} and {@code StartupCPUWeight=}: 1–10000 (default 100), {@code idle} for SCHED_IDLE, or
+ * empty for the default. systemd 252 parses, sends and writes both alike ({@code bus_append_cg_cpu_weight_parse()}
+ * in src/shared/bus-unit-util.c, {@code bus_cgroup_set_cpu_weight()} in src/core/dbus-cgroup.c); they differ in
+ * when they apply ({@link #cgroupWrites()}).
  *
+ * @param kind    {@link DirectiveKind#CPU_WEIGHT} or {@link DirectiveKind#STARTUP_CPU_WEIGHT}
  * @param setting the parsed value
  */
-public record CpuWeightDirective(Setting setting) implements ResourceDirective {
+public record CpuWeightDirective(DirectiveKind kind, Setting setting) implements ResourceDirective {
 
     /** A weight, idle, or unset. */
     public sealed interface Setting permits Weight, Idle, Unset {
@@ -31,35 +35,35 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
     }
 
     public CpuWeightDirective {
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(setting, "setting");
+        if (kind != DirectiveKind.CPU_WEIGHT && kind != DirectiveKind.STARTUP_CPU_WEIGHT) {
+            throw new IllegalArgumentException("not a cpu weight directive [" + kind + "]");
+        }
+    }
+
+    /** A {@code CPUWeight=}. */
+    public CpuWeightDirective(Setting setting) {
+        this(DirectiveKind.CPU_WEIGHT, setting);
+    }
+
+    /** {@code CPUWeight=}: {@link #parse(DirectiveKind, String)}. */
+    public static CpuWeightDirective parse(String text) {
+        return parse(DirectiveKind.CPU_WEIGHT, text);
     }
 
     /**
-     * Parses as systemd's {@code cg_cpu_weight_parse()}.
+     * Parses as systemd's {@code cg_cpu_weight_parse()}: {@code idle}, else {@link IoWeightDirective#parseWeight}.
      *
-     * @throws InvalidDirectiveException naming {@code text}
+     * @throws InvalidDirectiveException naming the directive and {@code text}
      */
-    public static CpuWeightDirective parse(String text) {
+    public static CpuWeightDirective parse(DirectiveKind kind, String text) {
         Objects.requireNonNull(text, "text");
-        if (text.isEmpty()) {
-            return new CpuWeightDirective(new Unset());
-        }
         if (text.equals("idle")) {
-            return new CpuWeightDirective(new Idle());
+            return new CpuWeightDirective(kind, new Idle());
         }
-        if (!text.chars().allMatch(c -> c >= '0' && c <= '9') || text.length() > 6) {
-            throw new InvalidDirectiveException("CPUWeight", text, "not a number or \"idle\"");
-        }
-        int weight = Integer.parseInt(text);
-        if (weight < 1 || weight > 10_000) {
-            throw new InvalidDirectiveException("CPUWeight", text, "out of range 1..10000");
-        }
-        return new CpuWeightDirective(new Weight(new CpuWeight(weight)));
-    }
-
-    @Override
-    public DirectiveKind kind() {
-        return DirectiveKind.CPU_WEIGHT;
+        var weight = IoWeightDirective.parseWeight(kind.directive(), text, "a number or \"idle\"");
+        return new CpuWeightDirective(kind, weight.isEmpty() ? new Unset() : new Weight(new CpuWeight(weight.getAsInt())));
     }
 
     @Override
@@ -72,11 +76,11 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
 
     /**
      * {@code CPUWeight=N}, {@code CPUWeight=idle}, or {@code CPUWeight=} when unset; verified byte for byte
-     * against systemd 252 in the test VM (oracle/debian12-systemd252).
+     * against systemd 252 in the test VM (oracle/debian12-systemd252). {@code StartupCPUWeight=} alike.
      */
     @Override
     public String dropInLine() {
-        return "CPUWeight=" + format();
+        return name() + "=" + format();
     }
 
     /**
@@ -96,8 +100,16 @@ public record CpuWeightDirective(Setting setting) implements ResourceDirective {
      * alone for idle (the kernel then reads {@code cpu.weight} as 0), else {@code cpu.idle=0} and
      * {@code cpu.weight} (100 when unset). systemd ignores ENOENT for {@code cpu.idle} on kernels before
      * 5.15; {@link io.servd.cgroup.CgroupWriter} does not, so plan only for 5.15+ there.
+     *
+     * <p>{@code StartupCPUWeight=} writes nothing: systemd applies it only while the manager starts up
+     * ({@code cgroup_context_cpu_weight()} in src/core/cgroup.c: {@code MANAGER_STARTING}/{@code MANAGER_INITIALIZING});
+     * after boot, where servd runs, systemd writes {@code cpu.weight} from {@code CPUWeight=} (or 100), which is
+     * what the file holds already. Setting it only makes the unit want the cpu controller.
      */
     public List<CgroupWrite> cgroupWrites() {
+        if (kind == DirectiveKind.STARTUP_CPU_WEIGHT) {
+            return List.of();
+        }
         if (setting instanceof Idle) {
             return List.of(new CgroupWrite(CgroupFile.CPU_IDLE, "1"));
         }

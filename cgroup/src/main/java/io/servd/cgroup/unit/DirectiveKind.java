@@ -4,35 +4,50 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The resource-control directives servd understands, one constant each, in the order systemd realizes
- * their controllers (cpu, memory, pids), which is the order of {@link CgroupSettings#plannedWrites}.
+ * their controllers (cpu, cpuset, io, memory, pids: {@code cgroup_context_apply()}), which is the order of
+ * {@link CgroupSettings#plannedWrites}.
  * This is the one list of names: unit-file parsing, the agent's limits API, {@code servctl set} and
  * both limits appliers derive theirs from it.
  */
 public enum DirectiveKind {
     CPU_WEIGHT("CPUWeight", true, CpuWeightDirective::parse),
-    CPU_QUOTA("CPUQuota", true, CpuQuota::parse),
+    /** Like CPUWeight; applies only while the manager starts up (no cgroup write after boot). */
+    STARTUP_CPU_WEIGHT("StartupCPUWeight", true, CpuWeightDirective::parse),
+    CPU_QUOTA("CPUQuota", true, (k, v) -> CpuQuota.parse(v)),
     /**
      * Understood in unit files and planned like systemd, but not offered by the limits API: its D-Bus
      * property ({@code CPUQuotaPeriodUSec}) is taken from systemd 252's source and has no VM oracle
      * capture yet (agent/API.md never listed it).
      */
-    CPU_QUOTA_PERIOD_SEC("CPUQuotaPeriodSec", false, CpuQuotaPeriodSec::parse),
-    MEMORY_MIN("MemoryMin", true, v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MIN, v)),
-    MEMORY_LOW("MemoryLow", true, v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_LOW, v)),
-    MEMORY_HIGH("MemoryHigh", true, v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_HIGH, v)),
-    MEMORY_MAX("MemoryMax", true, v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MAX, v)),
-    MEMORY_SWAP_MAX("MemorySwapMax", true, v -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_SWAP_MAX, v)),
-    TASKS_MAX("TasksMax", true, TasksMax::parse);
+    CPU_QUOTA_PERIOD_SEC("CPUQuotaPeriodSec", false, (k, v) -> CpuQuotaPeriodSec.parse(v)),
+    ALLOWED_CPUS("AllowedCPUs", true, CpuSetDirective::parse),
+    ALLOWED_MEMORY_NODES("AllowedMemoryNodes", true, CpuSetDirective::parse),
+    IO_WEIGHT("IOWeight", true, IoWeightDirective::parse),
+    /** Like IOWeight; applies only while the manager starts up (no cgroup write after boot). */
+    STARTUP_IO_WEIGHT("StartupIOWeight", true, IoWeightDirective::parse),
+    IO_DEVICE_WEIGHT("IODeviceWeight", true, IoDeviceDirective::parse),
+    IO_READ_BANDWIDTH_MAX("IOReadBandwidthMax", true, IoDeviceDirective::parse),
+    IO_WRITE_BANDWIDTH_MAX("IOWriteBandwidthMax", true, IoDeviceDirective::parse),
+    IO_READ_IOPS_MAX("IOReadIOPSMax", true, IoDeviceDirective::parse),
+    IO_WRITE_IOPS_MAX("IOWriteIOPSMax", true, IoDeviceDirective::parse),
+    MEMORY_MIN("MemoryMin", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MIN, v)),
+    MEMORY_LOW("MemoryLow", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_LOW, v)),
+    MEMORY_HIGH("MemoryHigh", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_HIGH, v)),
+    MEMORY_MAX("MemoryMax", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_MAX, v)),
+    MEMORY_SWAP_MAX("MemorySwapMax", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_SWAP_MAX, v)),
+    /** systemd 253+: {@link #minimumSystemd()}. */
+    MEMORY_ZSWAP_MAX("MemoryZSwapMax", true, (k, v) -> MemoryDirective.parse(MemoryDirective.Property.MEMORY_ZSWAP_MAX, v)),
+    TASKS_MAX("TasksMax", true, (k, v) -> TasksMax.parse(v));
 
     private final String directive;
     private final boolean settable;
-    private final Function<String, ResourceDirective> parser;
+    private final BiFunction<DirectiveKind, String, ResourceDirective> parser;
 
-    DirectiveKind(String directive, boolean settable, Function<String, ResourceDirective> parser) {
+    DirectiveKind(String directive, boolean settable, BiFunction<DirectiveKind, String, ResourceDirective> parser) {
         this.directive = directive;
         this.settable = settable;
         this.parser = parser;
@@ -66,6 +81,26 @@ public enum DirectiveKind {
         };
     }
 
+    /**
+     * The first systemd version that knows this directive: 253 for {@code MemoryZSwapMax=}, else 0 (every
+     * version servd supports). An older systemd refuses the assignment in {@code systemctl} ("Unknown
+     * assignment") and the property in {@code SetUnitProperties} ("Cannot set property").
+     */
+    public int minimumSystemd() {
+        return this == MEMORY_ZSWAP_MAX ? 253 : 0;
+    }
+
+    /**
+     * Whether assignments accumulate, as systemd's lists do: each {@code IODeviceWeight=}/
+     * {@code IO…Max=} assignment sets one device's value and keeps the others; an empty one resets the list.
+     */
+    public boolean accumulates() {
+        return switch (this) {
+            case IO_DEVICE_WEIGHT, IO_READ_BANDWIDTH_MAX, IO_WRITE_BANDWIDTH_MAX, IO_READ_IOPS_MAX, IO_WRITE_IOPS_MAX -> true;
+            default -> false;
+        };
+    }
+
     /** Whether servd changes this directive on a running unit (agent {@code PUT …/limits}, {@code servctl set}). */
     public boolean settable() {
         return settable;
@@ -77,7 +112,7 @@ public enum DirectiveKind {
      * @throws InvalidDirectiveException naming the directive and the raw value
      */
     public ResourceDirective parse(String value) {
-        return parser.apply(Objects.requireNonNull(value, "value"));
+        return parser.apply(this, Objects.requireNonNull(value, "value"));
     }
 
     /** The kind named {@code directive} (case-sensitive, as systemd); empty when servd does not know it. */

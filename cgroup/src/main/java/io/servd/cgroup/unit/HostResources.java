@@ -25,14 +25,18 @@ import java.util.OptionalLong;
  * @param pageSize       bytes per page (4096 on x86-64)
  * @param systemTasksMax what systemd's {@code system_tasks_max()} returns (see
  *                       {@link #systemTasksMax(long, long, OptionalLong)}); the base of {@code TasksMax=15%}
+ * @param blockDevices   how the I/O directives' paths become device numbers ({@code IOReadBandwidthMax=/dev/vda 1M}
+ *                       writes {@code io.max} for {@code 254:0}): {@link SysfsBlockDevices#system()} on a live host;
+ *                       {@link BlockDevices#none()} plans no I/O device writes
  */
-public record HostResources(ByteSize physicalMemory, long pageSize, long systemTasksMax) {
+public record HostResources(ByteSize physicalMemory, long pageSize, long systemTasksMax, BlockDevices blockDevices) {
 
     /** The kernel's hard ceiling on tasks ({@code PID_MAX_LIMIT}, 2^22), systemd's {@code TASKS_MAX}. */
     public static final long TASKS_MAX = 4_194_303L;
 
     public HostResources {
         Objects.requireNonNull(physicalMemory, "physicalMemory");
+        Objects.requireNonNull(blockDevices, "blockDevices");
         if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("page size must be a positive power of two [" + pageSize + "]");
         }
@@ -44,11 +48,22 @@ public record HostResources(ByteSize physicalMemory, long pageSize, long systemT
         }
     }
 
+    /** Without block devices ({@link BlockDevices#none()}): no I/O device writes are planned. */
+    public HostResources(ByteSize physicalMemory, long pageSize, long systemTasksMax) {
+        this(physicalMemory, pageSize, systemTasksMax, BlockDevices.none());
+    }
+
+    /** These values with {@code devices} to resolve the I/O directives' paths. */
+    public HostResources withBlockDevices(BlockDevices devices) {
+        return new HostResources(physicalMemory, pageSize, systemTasksMax, devices);
+    }
+
     /**
      * Reads this host's values as systemd does: {@code MemTotal} from {@code /proc/meminfo}, capped by the
      * root cgroup's {@code memory.max} and rounded down to a page ({@code physical_memory()}); the page size
      * from {@code /proc/self/smaps}; {@code kernel.pid_max}, {@code kernel.threads-max} and the root cgroup's
-     * {@code pids.max} ({@code system_tasks_max()}).
+     * {@code pids.max} ({@code system_tasks_max()}). Without block devices: add them with
+     * {@link #withBlockDevices} ({@link SysfsBlockDevices#system()}).
      *
      * @param root the unified hierarchy's root (its {@code memory.max}/{@code pids.max} matter inside containers)
      * @throws CgroupException naming the file and raw value when a file cannot be parsed

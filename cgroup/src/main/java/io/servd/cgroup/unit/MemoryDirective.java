@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code MemoryMin=}, {@code MemoryLow=}, {@code MemoryHigh=}, {@code MemoryMax=}, {@code MemorySwapMax=}:
+ * {@code MemoryMin=}, {@code MemoryLow=}, {@code MemoryHigh=}, {@code MemoryMax=}, {@code MemorySwapMax=},
+ * {@code MemoryZSwapMax=} (systemd 253+):
  * bytes with an optional base-1024 suffix K, M, G, T, P, E (decimals allowed, parts may be summed:
  * {@code "1G 512M"}), a percentage of physical memory, or {@code infinity}. An empty value resets to the
  * default, as {@code systemctl set-property} sends it: 0 for MemoryMin/MemoryLow, infinity otherwise.
@@ -26,7 +27,9 @@ public record MemoryDirective(Property property, Value value) implements Resourc
         MEMORY_LOW(DirectiveKind.MEMORY_LOW, CgroupFile.MEMORY_LOW, 0),
         MEMORY_HIGH(DirectiveKind.MEMORY_HIGH, CgroupFile.MEMORY_HIGH, 1),
         MEMORY_MAX(DirectiveKind.MEMORY_MAX, CgroupFile.MEMORY_MAX, 1),
-        MEMORY_SWAP_MAX(DirectiveKind.MEMORY_SWAP_MAX, CgroupFile.MEMORY_SWAP_MAX, 0);
+        MEMORY_SWAP_MAX(DirectiveKind.MEMORY_SWAP_MAX, CgroupFile.MEMORY_SWAP_MAX, 0),
+        /** systemd 253+ ({@link DirectiveKind#minimumSystemd()}), Linux 5.19+ ({@code memory.zswap.max}). */
+        MEMORY_ZSWAP_MAX(DirectiveKind.MEMORY_ZSWAP_MAX, CgroupFile.MEMORY_ZSWAP_MAX, 0);
 
         private final DirectiveKind kind;
         private final CgroupFile file;
@@ -83,6 +86,11 @@ public record MemoryDirective(Property property, Value value) implements Resourc
             new Suffix("E", 1L << 60), new Suffix("P", 1L << 50), new Suffix("T", 1L << 40),
             new Suffix("G", 1L << 30), new Suffix("M", 1L << 20), new Suffix("K", 1L << 10),
             new Suffix("B", 1L), new Suffix("", 1L));
+    /** {@code parse_size()}'s table for base 1000 (the I/O bandwidths and IOPS). */
+    private static final List<Suffix> SI_SUFFIXES = List.of(
+            new Suffix("E", 1_000_000_000_000_000_000L), new Suffix("P", 1_000_000_000_000_000L),
+            new Suffix("T", 1_000_000_000_000L), new Suffix("G", 1_000_000_000L), new Suffix("M", 1_000_000L),
+            new Suffix("K", 1_000L), new Suffix("B", 1L), new Suffix("", 1L));
 
     public MemoryDirective {
         Objects.requireNonNull(property, "property");
@@ -107,6 +115,7 @@ public record MemoryDirective(Property property, Value value) implements Resourc
         }
         if (text.isEmpty()) {
             return new MemoryDirective(property, property.minimumBytes == 0 && property != Property.MEMORY_SWAP_MAX
+                    && property != Property.MEMORY_ZSWAP_MAX
                     ? new Bytes(ByteSize.ofBytes(0)) : new Infinity());
         }
         if (Permyriad.looksLike(text)) {
@@ -125,10 +134,20 @@ public record MemoryDirective(Property property, Value value) implements Resourc
 
     /** systemd's {@code parse_size(t, 1024)}: parts in descending units, each {@code N[.F][ ]SUFFIX}. */
     static long parseSize(String directive, String text) {
+        return parseSize(directive, text, text, 1024);
+    }
+
+    /**
+     * systemd's {@code parse_size(s, base)}, base 1024 or 1000.
+     *
+     * @param text the whole value, named in the exception
+     * @param s    the part of it that is the size
+     */
+    static long parseSize(String directive, String text, String s, int base) {
+        List<Suffix> table = base == 1000 ? SI_SUFFIXES : SUFFIXES;
         long total = 0;
         int start = 0;
         int i = 0;
-        String s = text;
         do {
             while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
                 i++;
@@ -153,8 +172,8 @@ public record MemoryDirective(Property property, Value value) implements Resourc
                 i++;
             }
             int matched = -1;
-            for (int k = start; k < SUFFIXES.size(); k++) {
-                if (s.startsWith(SUFFIXES.get(k).name(), i)) {
+            for (int k = start; k < table.size(); k++) {
+                if (s.startsWith(table.get(k).name(), i)) {
                     matched = k;
                     break;
                 }
@@ -162,7 +181,7 @@ public record MemoryDirective(Property property, Value value) implements Resourc
             if (matched < 0) {
                 throw new InvalidDirectiveException(directive, text, "unknown size suffix");
             }
-            Suffix suffix = SUFFIXES.get(matched);
+            Suffix suffix = table.get(matched);
             try {
                 long part = Math.multiplyExact(Long.parseLong(whole), suffix.factor());
                 if (!fraction.isEmpty()) {

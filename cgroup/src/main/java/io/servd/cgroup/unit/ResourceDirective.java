@@ -11,7 +11,8 @@ import java.util.List;
  * writes that follow on a given host ({@link #cgroupWrites}).
  */
 public sealed interface ResourceDirective
-        permits MemoryDirective, CpuQuota, CpuQuotaPeriodSec, CpuWeightDirective, TasksMax {
+        permits MemoryDirective, CpuQuota, CpuQuotaPeriodSec, CpuWeightDirective, TasksMax, IoWeightDirective,
+        CpuSetDirective, IoDeviceDirective {
 
     /** Which directive this is. */
     DirectiveKind kind();
@@ -35,6 +36,19 @@ public sealed interface ResourceDirective
      */
     default String dropInName() {
         return dbusProperty().name();
+    }
+
+    /**
+     * This assignment made after {@code earlier}, an assignment of the same directive: this one replaces it,
+     * except for the lists that accumulate ({@link DirectiveKind#accumulates()}, {@link IoDeviceDirective#after}).
+     *
+     * @throws IllegalArgumentException when {@code earlier} is another directive
+     */
+    default ResourceDirective after(ResourceDirective earlier) {
+        if (earlier.kind() != kind()) {
+            throw new IllegalArgumentException("[" + name() + "] after [" + earlier.name() + "]");
+        }
+        return this;
     }
 
     /** What {@code systemctl set-property} sends for this directive in {@code SetUnitProperties}. */

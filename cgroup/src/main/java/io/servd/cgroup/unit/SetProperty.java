@@ -27,7 +27,8 @@ public final class SetProperty {
 
     /**
      * The drop-ins for {@code directives} on {@code unit}, in order of first appearance; a property
-     * given twice is written once with its last value, as the second write replaces the first file.
+     * given twice is written once with its last value, as the second write replaces the first file (for
+     * the I/O device lists, with every device assigned so far: {@link ResourceDirective#after}).
      *
      * @throws IllegalArgumentException when {@code unit}'s type has no cgroup settings (e.g. a target)
      */
@@ -40,8 +41,8 @@ public final class SetProperty {
         }
         Map<String, ResourceDirective> byFile = new LinkedHashMap<>();
         for (ResourceDirective d : directives) {
-            byFile.remove(d.dropInName());
-            byFile.put(d.dropInName(), d);
+            ResourceDirective earlier = byFile.remove(d.dropInName());
+            byFile.put(d.dropInName(), earlier == null || earlier.kind() != d.kind() ? d : d.after(earlier));
         }
         List<DropIn> dropIns = new ArrayList<>();
         for (Map.Entry<String, ResourceDirective> e : byFile.entrySet()) {

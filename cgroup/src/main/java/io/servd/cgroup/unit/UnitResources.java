@@ -27,7 +27,10 @@ public final class UnitResources {
                 continue;
             }
             try {
-                settings.put(o.name(), ResourceDirectives.parse(o.name(), o.value()));
+                // the I/O device lists accumulate line by line, as systemd's config_parse_io_limit() and friends
+                ResourceDirective parsed = ResourceDirectives.parse(o.name(), o.value());
+                ResourceDirective earlier = settings.get(o.name());
+                settings.put(o.name(), earlier == null ? parsed : parsed.after(earlier));
             } catch (InvalidDirectiveException e) {
                 diagnostics.add(new Diagnostic(unit.file(), o.line(), o.name(), o.value(), e.reason() + ", ignoring"));
             }

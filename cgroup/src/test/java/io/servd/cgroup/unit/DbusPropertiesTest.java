@@ -80,17 +80,31 @@ class DbusPropertiesTest {
      */
     @ParameterizedTest
     @CsvSource({"CPUWeight, 200", "CPUQuota, 50%", "MemoryMin, 1M", "MemoryLow, 1M", "MemoryHigh, 1M", "MemoryMax, 1M",
-            "MemorySwapMax, 1M", "TasksMax, 10", "CPUQuotaPeriodSec, 10ms"})
+            "MemorySwapMax, 1M", "TasksMax, 10", "CPUQuotaPeriodSec, 10ms", "StartupCPUWeight, 200", "IOWeight, 200",
+            "StartupIOWeight, 200", "MemoryZSwapMax, 1M"})
     void theValuePropertyIsWhatAnAbsoluteValueIsSentAs(String directive, String value) {
         ResourceDirective d = ResourceDirectives.parse(directive, value);
         assertThat(d.kind().valueProperty()).isEqualTo(d.dbusProperty().name());
         assertThat(d.dbusProperty().signature()).isEqualTo(DbusProperty.Signature.UINT64);
     }
 
+    /** The cpu sets ({@code ay}) and device lists ({@code a(st)}) read back as they are sent, too. */
+    @ParameterizedTest
+    @CsvSource({"AllowedCPUs, 0-1, BYTES", "AllowedMemoryNodes, 0, BYTES", "IODeviceWeight, /dev/vda 5, DEVICES",
+            "IOReadBandwidthMax, /dev/vda 1M, DEVICES", "IOWriteBandwidthMax, /dev/vda 1M, DEVICES",
+            "IOReadIOPSMax, /dev/vda 1, DEVICES", "IOWriteIOPSMax, /dev/vda 1, DEVICES"})
+    void theValuePropertyOfAListIsWhatItIsSentAs(String directive, String value, DbusProperty.Signature signature) {
+        ResourceDirective d = ResourceDirectives.parse(directive, value);
+        assertThat(d.kind().valueProperty()).isEqualTo(d.dbusProperty().name());
+        assertThat(d.dbusProperty().signature()).isEqualTo(signature);
+    }
+
     @org.junit.jupiter.api.Test
     void everyKindIsCoveredAbove() {
         assertThat(DirectiveKind.values()).extracting(DirectiveKind::directive).containsExactlyInAnyOrder("CPUWeight", "CPUQuota",
-                "CPUQuotaPeriodSec", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
+                "CPUQuotaPeriodSec", "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax",
+                "StartupCPUWeight", "IOWeight", "StartupIOWeight", "MemoryZSwapMax", "AllowedCPUs", "AllowedMemoryNodes",
+                "IODeviceWeight", "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax");
     }
 
     /** UINT64_MAX is a word, as systemctl show prints it; every other value is the quantity itself. */

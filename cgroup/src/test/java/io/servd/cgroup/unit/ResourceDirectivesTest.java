@@ -81,10 +81,13 @@ class ResourceDirectivesTest {
     /** The one vocabulary: every name parses to its own kind; all but CPUQuotaPeriodSec are settable live. */
     @org.junit.jupiter.api.Test
     void oneListOfNamesInSystemdsOrder() {
-        assertThat(ResourceDirectives.names()).containsExactly("CPUWeight", "CPUQuota", "CPUQuotaPeriodSec",
-                "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
-        assertThat(ResourceDirectives.settableNames()).containsExactly("CPUWeight", "CPUQuota",
-                "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "TasksMax");
+        // cgroup_context_apply(): cpu, cpuset, io, memory, pids
+        assertThat(ResourceDirectives.names()).containsExactly("CPUWeight", "StartupCPUWeight", "CPUQuota",
+                "CPUQuotaPeriodSec", "AllowedCPUs", "AllowedMemoryNodes", "IOWeight", "StartupIOWeight", "IODeviceWeight",
+                "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax",
+                "MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax", "MemoryZSwapMax", "TasksMax");
+        assertThat(ResourceDirectives.settableNames()).doesNotContain("CPUQuotaPeriodSec")
+                .hasSize(ResourceDirectives.names().size() - 1);
         for (DirectiveKind kind : DirectiveKind.values()) {
             assertThat(kind.parse("").kind()).isEqualTo(kind);
             assertThat(DirectiveKind.of(kind.directive())).contains(kind);
