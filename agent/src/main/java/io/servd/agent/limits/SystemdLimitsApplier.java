@@ -197,8 +197,8 @@ public final class SystemdLimitsApplier implements LimitsApplier {
 
     /**
      * What sets {@code before} back: each property as read, except that a device list is reset first (the
-     * change may have added devices) and then given its devices last first, so that systemd's prepending
-     * rebuilds the same order.
+     * change may have added devices) and then given its devices in their order, which systemd's appending
+     * rebuilds.
      */
     static List<DbusProperty> restoring(List<DbusProperty> before) {
         List<DbusProperty> restore = new java.util.ArrayList<>();
@@ -206,9 +206,7 @@ public final class SystemdLimitsApplier implements LimitsApplier {
             if (p.signature() == DbusProperty.Signature.DEVICES) {
                 restore.add(DbusProperty.devices(p.name(), List.of()));
                 if (!p.devices().isEmpty()) {
-                    List<DbusProperty.Device> reversed = new java.util.ArrayList<>(p.devices());
-                    java.util.Collections.reverse(reversed);
-                    restore.add(DbusProperty.devices(p.name(), reversed));
+                    restore.add(p);
                 }
             } else {
                 restore.add(p);

@@ -110,7 +110,7 @@ class DeviceListApplyTest {
         assertThat(systemd.calls).containsExactly("read [IOReadBandwidthMax]",
                 "set [IOReadBandwidthMax a(st) 1 /dev/vdb 2000000]");
         assertThat(systemd.list.dropInLine()).isEqualTo(
-                "IOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vdb 2000000\nIOReadBandwidthMax=/dev/vda 1000000");
+                "IOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vda 1000000\nIOReadBandwidthMax=/dev/vdb 2000000\n");
     }
 
     @Test
@@ -124,7 +124,7 @@ class DeviceListApplyTest {
                 .isInstanceOfSatisfying(LimitsException.class, e -> assertThat(e.reason()).isEqualTo(LimitsException.Reason.NOT_PERSISTED));
 
         assertThat(systemd.calls.get(2)).isEqualTo(
-                "set [IOReadBandwidthMax a(st) 0, IOReadBandwidthMax a(st) 2 /dev/vdc 3000000 /dev/vda 1000000]");
+                "set [IOReadBandwidthMax a(st) 0, IOReadBandwidthMax a(st) 2 /dev/vda 1000000 /dev/vdc 3000000]");
         assertThat(systemd.list).isEqualTo(before);
     }
 

@@ -21,12 +21,14 @@ import java.util.Optional;
  * K, M, G, T, P, E to the base of <em>1000</em> ({@code parse_size(…, 1000)} in {@code bus_append_cgroup_property()},
  * src/shared/bus-unit-util.c, unlike the memory directives' 1024) or {@code infinity}.
  *
- * <p>Assignments accumulate as systemd's lists do ({@link #after}): one per device, a later one for the
- * same device replaces its value in place, a new device goes first ({@code LIST_PREPEND} in
- * {@code bus_cgroup_set_property()}, src/core/dbus-cgroup.c); an empty assignment resets the list.
+ * <p>Assignments accumulate as systemd's lists do ({@link #after}): one per path, a later one for the
+ * same path replaces its value in place, a new path goes last; an empty assignment resets the list.
+ * systemd 252 in the VM is the oracle (SetPropertyOracleIT): {@code IOReadBandwidthMax=/dev/vda 1M}, then
+ * {@code IOReadBandwidthMax=/var/lib 2M} (the same disk) gives a drop-in with {@code /dev/vda} first and
+ * {@code io.max} holding the 2M of the newer line, written last.
  *
  * @param kind    which list
- * @param entries in systemd's list order (newest device first); empty for the reset
+ * @param entries in systemd's list order (oldest path first); empty for the reset
  */
 public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) implements ResourceDirective {
 
@@ -121,7 +123,7 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
     /**
      * This assignment made after {@code earlier} (the unit's list so far, or an earlier assignment of the
      * same request): the reset stays a reset; otherwise each of this one's devices replaces the value of the
-     * same path in place or goes first.
+     * same path in place or goes last.
      */
     @Override
     public IoDeviceDirective after(ResourceDirective earlier) {
@@ -138,7 +140,7 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
             if (at >= 0) {
                 merged.set(at, e);
             } else {
-                merged.add(0, e);
+                merged.add(e);
             }
         }
         return new IoDeviceDirective(kind, merged);
@@ -165,8 +167,8 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
     }
 
     /**
-     * The assignments as text, newest device first, separated by newlines: what {@link ResourceDirectives#parse}
-     * reads back one line at a time ({@link #after} each earlier one, from the last line up); {@code ""} for the reset.
+     * The assignments as text, in list order, separated by newlines: what {@link ResourceDirectives#parse}
+     * reads back one line at a time ({@link #after} each earlier one); {@code ""} for the reset.
      */
     @Override
     public String format() {
@@ -176,7 +178,8 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
     /**
      * As PID 1 writes it: {@code Name=} (the reset, always first), then one {@code Name=DEV VALUE} per device
      * in list order; for the limits only the devices whose value is not the default ({@code infinity} is not
-     * written), for weights every device.
+     * written), for weights every device. Every line of PID 1's text ends in a newline and the drop-in writer
+     * adds one more, so the file ends in an empty line (systemd 252, byte for byte in SetPropertyOracleIT).
      */
     @Override
     public String dropInLine() {
@@ -186,7 +189,7 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
                 out.append('\n').append(name()).append('=').append(e.path()).append(' ').append(Long.toUnsignedString(a.value()));
             }
         }
-        return out.toString();
+        return out.append('\n').toString();
     }
 
     /** {@code Name a(st) …}: one entry per device, {@code UINT64_MAX} for {@code infinity}; none for the reset. */

@@ -44,31 +44,31 @@ class NewDirectivesTest {
             StartupCPUWeight   | idle           | StartupCPUWeight=idle        | StartupCPUWeight t 0              | -
             StartupCPUWeight   | ''             | StartupCPUWeight=            | StartupCPUWeight t 18446744073709551615 | -
             # cpu_set_to_range_string (spaces), cpu_set_to_dbus (whole 64-bit words), cgroup_apply_unified_cpuset
-            AllowedCPUs        | 0-1            | AllowedCPUs=0-1              | AllowedCPUs ay 8 3 0 0 0 0 0 0 0  | cpuset.cpus=0-1
-            AllowedCPUs        | 0,2-3 5        | AllowedCPUs=0 2-3 5          | AllowedCPUs ay 8 45 0 0 0 0 0 0 0 | cpuset.cpus=0 2-3 5
-            AllowedCPUs        | 1 0            | AllowedCPUs=0-1              | AllowedCPUs ay 8 3 0 0 0 0 0 0 0  | cpuset.cpus=0-1
-            AllowedCPUs        | 64             | AllowedCPUs=64               | AllowedCPUs ay 16 0 0 0 0 0 0 0 0 1 0 0 0 0 0 0 0 | cpuset.cpus=64
+            AllowedCPUs        | 0-1            | AllowedCPUs=\\nAllowedCPUs=0-1 | AllowedCPUs ay 8 3 0 0 0 0 0 0 0  | cpuset.cpus=0-1
+            AllowedCPUs        | 0,2-3 5        | AllowedCPUs=\\nAllowedCPUs=0 2-3 5 | AllowedCPUs ay 8 45 0 0 0 0 0 0 0 | cpuset.cpus=0 2-3 5
+            AllowedCPUs        | 1 0            | AllowedCPUs=\\nAllowedCPUs=0-1 | AllowedCPUs ay 8 3 0 0 0 0 0 0 0  | cpuset.cpus=0-1
+            AllowedCPUs        | 64             | AllowedCPUs=\\nAllowedCPUs=64 | AllowedCPUs ay 16 0 0 0 0 0 0 0 0 1 0 0 0 0 0 0 0 | cpuset.cpus=64
             # empty: no restriction; a reversed range adds nothing (parse_cpu_set_full)
-            AllowedCPUs        | ''             | AllowedCPUs=                 | AllowedCPUs ay 0                  | cpuset.cpus=
-            AllowedCPUs        | 3-1            | AllowedCPUs=                 | AllowedCPUs ay 0                  | cpuset.cpus=
-            AllowedMemoryNodes | 0              | AllowedMemoryNodes=0         | AllowedMemoryNodes ay 8 1 0 0 0 0 0 0 0 | cpuset.mems=0
+            AllowedCPUs        | ''             | AllowedCPUs=\\nAllowedCPUs= | AllowedCPUs ay 0                  | -
+            AllowedCPUs        | 3-1            | AllowedCPUs=\\nAllowedCPUs= | AllowedCPUs ay 0                  | -
+            AllowedMemoryNodes | 0              | AllowedMemoryNodes=\\nAllowedMemoryNodes=0 | AllowedMemoryNodes ay 8 1 0 0 0 0 0 0 0 | cpuset.mems=0
             # as MemorySwapMax (systemd 253): empty is infinity
             MemoryZSwapMax     | 1G             | MemoryZSwapMax=1073741824    | MemoryZSwapMax t 1073741824       | memory.zswap.max=1073741824
             MemoryZSwapMax     | ''             | MemoryZSwapMax=infinity      | MemoryZSwapMax t 18446744073709551615 | memory.zswap.max=max
             MemoryZSwapMax     | 0              | MemoryZSwapMax=0             | MemoryZSwapMax t 0                | memory.zswap.max=0
             # I/O device lists: parse_size base 1000; drop-in "Name=" then non-default entries; io.max all four limits
-            IOReadBandwidthMax | /dev/vda 1M    | IOReadBandwidthMax=\\nIOReadBandwidthMax=/dev/vda 1000000 | IOReadBandwidthMax a(st) 1 /dev/vda 1000000 | io.max=254:0 rbps=1000000 wbps=max riops=max wiops=max
-            IOWriteBandwidthMax| /dev/vda 1.5K  | IOWriteBandwidthMax=\\nIOWriteBandwidthMax=/dev/vda 1500 | IOWriteBandwidthMax a(st) 1 /dev/vda 1500 | io.max=254:0 rbps=max wbps=1500 riops=max wiops=max
-            IOReadIOPSMax      | /dev/vda1 1K   | IOReadIOPSMax=\\nIOReadIOPSMax=/dev/vda1 1000 | IOReadIOPSMax a(st) 1 /dev/vda1 1000 | io.max=254:0 rbps=max wbps=max riops=1000 wiops=max
-            IOWriteIOPSMax     | /dev/vda 250   | IOWriteIOPSMax=\\nIOWriteIOPSMax=/dev/vda 250 | IOWriteIOPSMax a(st) 1 /dev/vda 250 | io.max=254:0 rbps=max wbps=max riops=max wiops=250
+            IOReadBandwidthMax | /dev/vda 1M    | IOReadBandwidthMax=\\nIOReadBandwidthMax=/dev/vda 1000000\\n | IOReadBandwidthMax a(st) 1 /dev/vda 1000000 | io.max=254:0 rbps=1000000 wbps=max riops=max wiops=max
+            IOWriteBandwidthMax| /dev/vda 1.5K  | IOWriteBandwidthMax=\\nIOWriteBandwidthMax=/dev/vda 1500\\n | IOWriteBandwidthMax a(st) 1 /dev/vda 1500 | io.max=254:0 rbps=max wbps=1500 riops=max wiops=max
+            IOReadIOPSMax      | /dev/vda1 1K   | IOReadIOPSMax=\\nIOReadIOPSMax=/dev/vda1 1000\\n | IOReadIOPSMax a(st) 1 /dev/vda1 1000 | io.max=254:0 rbps=max wbps=max riops=1000 wiops=max
+            IOWriteIOPSMax     | /dev/vda 250   | IOWriteIOPSMax=\\nIOWriteIOPSMax=/dev/vda 250\\n | IOWriteIOPSMax a(st) 1 /dev/vda 250 | io.max=254:0 rbps=max wbps=max riops=max wiops=250
             # infinity is the default: no line in the drop-in, "max" in io.max
-            IOReadBandwidthMax | /dev/vda infinity | IOReadBandwidthMax=        | IOReadBandwidthMax a(st) 1 /dev/vda 18446744073709551615 | io.max=254:0 rbps=max wbps=max riops=max wiops=max
-            IOReadBandwidthMax | ''             | IOReadBandwidthMax=          | IOReadBandwidthMax a(st) 0        | -
+            IOReadBandwidthMax | /dev/vda infinity | IOReadBandwidthMax=\\n | IOReadBandwidthMax a(st) 1 /dev/vda 18446744073709551615 | io.max=254:0 rbps=max wbps=max riops=max wiops=max
+            IOReadBandwidthMax | ''             | IOReadBandwidthMax=\\n | IOReadBandwidthMax a(st) 0        | -
             # a path that resolves to nothing: systemd writes nothing for it
-            IOReadBandwidthMax | /dev/nope 1M   | IOReadBandwidthMax=\\nIOReadBandwidthMax=/dev/nope 1000000 | IOReadBandwidthMax a(st) 1 /dev/nope 1000000 | -
-            IODeviceWeight     | /dev/vdb 500   | IODeviceWeight=\\nIODeviceWeight=/dev/vdb 500 | IODeviceWeight a(st) 1 /dev/vdb 500 | io.weight=254:16 500
-            IODeviceWeight     | /dev/vda  7    | IODeviceWeight=\\nIODeviceWeight=/dev/vda 7 | IODeviceWeight a(st) 1 /dev/vda 7 | io.weight=254:0 7
-            IODeviceWeight     | ''             | IODeviceWeight=              | IODeviceWeight a(st) 0            | -
+            IOReadBandwidthMax | /dev/nope 1M   | IOReadBandwidthMax=\\nIOReadBandwidthMax=/dev/nope 1000000\\n | IOReadBandwidthMax a(st) 1 /dev/nope 1000000 | -
+            IODeviceWeight     | /dev/vdb 500   | IODeviceWeight=\\nIODeviceWeight=/dev/vdb 500\\n | IODeviceWeight a(st) 1 /dev/vdb 500 | io.weight=254:16 500
+            IODeviceWeight     | /dev/vda  7    | IODeviceWeight=\\nIODeviceWeight=/dev/vda 7\\n | IODeviceWeight a(st) 1 /dev/vda 7 | io.weight=254:0 7
+            IODeviceWeight     | ''             | IODeviceWeight=\\n | IODeviceWeight a(st) 0            | -
             """)
     void everyFormFromTheOneVocabulary(String directive, String value, String dropIn, String dbus, String cgroup) {
         ResourceDirective d = ResourceDirectives.parse(directive, value);
@@ -109,7 +109,7 @@ class NewDirectivesTest {
     }
 
     @Test
-    void deviceAssignmentsAccumulateNewestFirstAndTheSameDeviceIsReplacedInPlace() {
+    void deviceAssignmentsAccumulateNewestLastAndTheSameDeviceIsReplacedInPlace() {
         List<ResourceDirective> calls = List.of(
                 ResourceDirectives.parse("IOReadBandwidthMax", "/dev/vda 1M"),
                 ResourceDirectives.parse("IOReadBandwidthMax", "/dev/vdb 2M"),
@@ -117,10 +117,10 @@ class NewDirectivesTest {
                 ResourceDirectives.parse("IOWriteIOPSMax", "/dev/vda 50"));
         List<DropIn> dropIns = SetProperty.plan(UnitName.of("demo.service"), calls, DropInScope.PERSISTENT);
         assertThat(dropIns).extracting(DropIn::content).first().asString().endsWith(
-                "[Service]\nIOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vdb 2000000\nIOReadBandwidthMax=/dev/vda 3000000\n");
+                "[Service]\nIOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vda 3000000\nIOReadBandwidthMax=/dev/vdb 2000000\n\n");
         assertThat(CgroupSettings.of(calls).plannedWrites(HOST)).containsExactly(
-                new CgroupWrite(io.servd.cgroup.fs.CgroupFile.IO_MAX, "254:16 rbps=2000000 wbps=max riops=max wiops=max"),
-                new CgroupWrite(io.servd.cgroup.fs.CgroupFile.IO_MAX, "254:0 rbps=3000000 wbps=max riops=max wiops=50"));
+                new CgroupWrite(io.servd.cgroup.fs.CgroupFile.IO_MAX, "254:0 rbps=3000000 wbps=max riops=max wiops=50"),
+                new CgroupWrite(io.servd.cgroup.fs.CgroupFile.IO_MAX, "254:16 rbps=2000000 wbps=max riops=max wiops=max"));
     }
 
     @Test
@@ -130,9 +130,9 @@ class NewDirectivesTest {
                 ResourceDirectives.parse("IODeviceWeight", ""),
                 ResourceDirectives.parse("IODeviceWeight", "/dev/vdb 200"));
         assertThat(SetProperty.plan(UnitName.of("demo.service"), calls, DropInScope.RUNTIME).get(0).content())
-                .endsWith("[Service]\nIODeviceWeight=\nIODeviceWeight=/dev/vdb 200\n");
+                .endsWith("[Service]\nIODeviceWeight=\nIODeviceWeight=/dev/vdb 200\n\n");
         assertThat(SetProperty.plan(UnitName.of("demo.service"), calls.subList(0, 2), DropInScope.RUNTIME).get(0).content())
-                .endsWith("[Service]\nIODeviceWeight=\n");
+                .endsWith("[Service]\nIODeviceWeight=\n\n");
     }
 
     @Test
@@ -141,8 +141,8 @@ class NewDirectivesTest {
                 List.of(new DbusProperty.Device("/dev/vdb", 5_000_000)));
         ResourceDirective next = ResourceDirectives.parse("IOWriteBandwidthMax", "/dev/vda 1M").after(current);
         assertThat(next.dropInLine()).isEqualTo(
-                "IOWriteBandwidthMax=\nIOWriteBandwidthMax=/dev/vda 1000000\nIOWriteBandwidthMax=/dev/vdb 5000000");
-        assertThat(next.dbusProperty().devices()).extracting(DbusProperty.Device::path).containsExactly("/dev/vda", "/dev/vdb");
+                "IOWriteBandwidthMax=\nIOWriteBandwidthMax=/dev/vdb 5000000\nIOWriteBandwidthMax=/dev/vda 1000000\n");
+        assertThat(next.dbusProperty().devices()).extracting(DbusProperty.Device::path).containsExactly("/dev/vdb", "/dev/vda");
     }
 
     @Test

@@ -24,14 +24,14 @@ class UnitFileDeviceListsTest {
         CgroupSettings settings = UnitResources.fromUnit(unit, "Service").value();
 
         assertThat(settings.get(DirectiveKind.IO_READ_BANDWIDTH_MAX).orElseThrow().dropInLine())
-                .isEqualTo("IOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vdb 2000000\nIOReadBandwidthMax=/dev/vda 1000000");
+                .isEqualTo("IOReadBandwidthMax=\nIOReadBandwidthMax=/dev/vda 1000000\nIOReadBandwidthMax=/dev/vdb 2000000\n");
         assertThat(settings.get(DirectiveKind.IO_DEVICE_WEIGHT).orElseThrow().dropInLine())
-                .isEqualTo("IODeviceWeight=\nIODeviceWeight=/dev/vdb 200");
+                .isEqualTo("IODeviceWeight=\nIODeviceWeight=/dev/vdb 200\n");
         assertThat(settings.get(DirectiveKind.IO_WEIGHT).orElseThrow().format()).isEqualTo("400");
         assertThat(settings.plannedWrites(NewDirectivesTest.HOST)).extracting(Object::toString).containsExactly(
                 "io.weight=default 400", "io.weight=254:16 200",
-                "io.max=254:16 rbps=2000000 wbps=max riops=max wiops=max",
-                "io.max=254:0 rbps=1000000 wbps=max riops=max wiops=max");
+                "io.max=254:0 rbps=1000000 wbps=max riops=max wiops=max",
+                "io.max=254:16 rbps=2000000 wbps=max riops=max wiops=max");
     }
 
     @Test

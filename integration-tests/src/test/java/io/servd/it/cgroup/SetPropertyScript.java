@@ -80,6 +80,9 @@ final class SetPropertyScript {
                 }
                 """.formatted(String.join(" ", CGROUP_FILES)));
         s.append("echo '=== guest'\necho \"systemd $(systemctl --version | head -n1 | cut -d' ' -f2)\"\n");
+        // Per-device io.weight lines take effect only where the iocost policy is on for the disk (else the
+        // kernel refuses them, as it refuses systemd's): switch it on for the guest's disk, as an operator would.
+        s.append("[ -w /sys/fs/cgroup/io.cost.qos ] && echo \"$(cat /sys/block/vda/dev) enable=1\" > /sys/fs/cgroup/io.cost.qos\n");
         cases.stream().flatMap(c -> c.assignments().stream()).map(SetPropertyScript::devicePath).flatMap(java.util.Optional::stream)
                 .distinct().forEach(path -> s.append("devnum '").append(path).append("'\n"));
         for (int i = 1; i <= cases.size(); i++) {
