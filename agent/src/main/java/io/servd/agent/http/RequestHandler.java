@@ -75,8 +75,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
-     * Writes {@code reply}; the stage completes when it is handed to the pipeline (a streamed body: ended).
-     * A whole body goes through the pipeline's {@link io.netty.handler.stream.ChunkedWriteHandler} as a
+     * Writes {@code reply}; the stage completes when it is written whole (a streamed body: ended), so
+     * that a streamed body after it starts on an empty queue and its writability checks mean what they
+     * say. A whole body goes through the pipeline's {@link io.netty.handler.stream.ChunkedWriteHandler} as a
      * {@link ReplyChunks}: piece by piece, only while the channel is writable, after whatever this
      * connection queued before it; the keep-alive handler closes a {@code Connection: close}
      * connection after the last piece.
@@ -89,8 +90,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, reply.status());
         setHeaders(head.headers(), reply);
         HttpUtil.setKeepAlive(head, keepAlive);
-        ctx.writeAndFlush(new ReplyChunks(head, headOnly ? EMPTY : reply.body(), HttpApi.CHUNK_BYTES));
-        return CompletableFuture.completedFuture(null);
+        var written = new CompletableFuture<Void>();
+        ctx.writeAndFlush(new ReplyChunks(head, headOnly ? EMPTY : reply.body(), HttpApi.CHUNK_BYTES))
+                .addListener(f -> written.complete(null)); // a failed write closes the connection anyway
+        return written;
     }
 
     /**
