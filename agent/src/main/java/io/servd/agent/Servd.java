@@ -3,6 +3,7 @@ package io.servd.agent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.util.internal.PlatformDependent;
 import io.servd.daemon.activation.ListenFds;
 import io.servd.daemon.activation.ListenFdsException;
 import io.servd.agent.config.Config;
@@ -111,9 +112,10 @@ final class Servd {
             var lifecycle = new Lifecycle(notifier);
             Routes routes = routes(lifecycle, loops, shedder, sizing(loops, limits));
             var api = new HttpApi(routes, config.httpLimits(), shedder);
-            httpLimits = HttpApi.listenerLimits(config.httpLimits());
+            ConnectionBudget caps = connectionBudget(config.httpLimits().maxConnections());
+            httpLimits = HttpApi.listenerLimits(config.httpLimits().withMaxConnections(caps.http()));
             var controlApi = ControlSocket.initializer(routes, config.httpLimits());
-            ServerLimits controlLimits = ControlSocket.listenerLimits(config.httpLimits());
+            ServerLimits controlLimits = ControlSocket.listenerLimits(config.httpLimits(), caps.control());
             Optional<Server> control;
             try {
                 http = listeners.http(loops, config.httpListen(), httpLimits, api);
@@ -327,6 +329,23 @@ final class Servd {
      * after the chosen one in the auto order are named but not probed: probing loads their native
      * library, which costs start-up time for nothing.
      */
+    /**
+     * The listeners' caps from the JVM's direct memory as Netty sees it ({@code -XX:MaxDirectMemorySize},
+     * which servd-java sizes from the cgroup, else the heap's maximum): one line when that lowers them.
+     */
+    private static ConnectionBudget connectionBudget(int httpCap) {
+        long maxDirect = PlatformDependent.maxDirectMemory();
+        var caps = ConnectionBudget.of(maxDirect, httpCap, ControlSocket.MAX_CONNECTIONS, HttpApi.CONNECTION_DIRECT_BYTES);
+        if (caps.http() < httpCap || caps.control() < ControlSocket.MAX_CONNECTIONS) {
+            log.info("serving at most [{}] http connections (of [{}] from [HTTP] MaxConnections=) and [{}] control "
+                            + "connections (of [{}]): each may hold [{}] bytes of direct memory and the JVM has [{}] "
+                            + "(-XX:MaxDirectMemorySize, set through SERVD_JAVA_OPTS)",
+                    caps.http(), httpCap, caps.control(), ControlSocket.MAX_CONNECTIONS,
+                    HttpApi.CONNECTION_DIRECT_BYTES, maxDirect);
+        }
+        return caps;
+    }
+
     private static void logSelection(TransportSelection selection) {
         Transport chosen = selection.transport();
         if (selection.requested() == Preference.AUTO) {

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * What one client of the HTTP API may cost before it has proven anything (DESIGN §6: every listener
  * is bounded). The defaults are sized for servd's clients — servctl, one Prometheus scraper, a browser
- * tab — on a host where servd itself runs in 64 MiB of heap and as much direct memory.
+ * tab; the connection cap is further bounded by the JVM's direct memory at start-up.
  *
- * @param maxConnections most HTTP connections open at once; one more is answered {@code 503} with
+ * @param maxConnections most HTTP connections open at once (at most; the agent serves fewer when its
+ *                       direct memory holds fewer); one more is answered {@code 503} with
  *                       {@code Retry-After} and closed; {@code [HTTP] MaxConnections=}
  * @param idleTimeout    a connection that neither reads nor writes for this long is closed (keep-alive
  *                       between requests, or a stalled handler); {@code [HTTP] IdleTimeoutSec=}
@@ -27,9 +28,11 @@ import java.util.regex.Pattern;
 public record HttpLimits(int maxConnections, Duration idleTimeout, Duration headerTimeout, Duration readTimeout,
                          List<String> allowedHosts) {
     /**
-     * Each connection holds at most ~32 KiB of buffers (request line 4 KiB, headers 8 KiB, body 4 KiB,
-     * one read buffer of at most 16 KiB), so 256 of them hold 8 MiB: an eighth of the 64 MiB of direct
-     * memory the shipped unit's {@code -Xmx64m} implies, and far more connections than servd's clients open.
+     * Far more connections than servd's clients open. Each holds up to 57 KiB of direct memory (32 KiB
+     * reading: request line, headers, body and one read buffer; 25 KiB writing: the write-buffer
+     * high-water mark and one piece of a reply), so 256 need 14.3 MiB: at start-up the agent lowers
+     * the cap to what {@code -XX:MaxDirectMemorySize} holds (servd-java gives 4 MiB at
+     * {@code MemoryMax=64M}, 12 MiB at 192M) and says so in one line.
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     /** Outlasts a 30 s scrape interval and servctl top's refresh; an idle keep-alive costs a slot and an fd. */

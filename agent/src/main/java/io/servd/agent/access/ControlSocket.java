@@ -46,12 +46,22 @@ public final class ControlSocket {
     private ControlSocket() {
     }
 
-    /**
-     * The listener limits of the control socket: {@link #MAX_CONNECTIONS}, one more is closed at once
-     * without a word (a Unix-socket client sees end-of-stream, not a hang), and the HTTP idle timeout.
-     */
+    /** {@link #listenerLimits(HttpLimits, int)} at {@link #MAX_CONNECTIONS}. */
     public static ServerLimits listenerLimits(HttpLimits limits) {
-        return ServerLimits.none().withMaxConnections(MAX_CONNECTIONS).withIdleTimeout(limits.idleTimeout());
+        return listenerLimits(limits, MAX_CONNECTIONS);
+    }
+
+    /**
+     * The listener limits of the control socket: {@code maxConnections} (at most {@link #MAX_CONNECTIONS};
+     * fewer where direct memory holds fewer), one more is closed at once without a word (a Unix-socket
+     * client sees end-of-stream, not a hang), and the HTTP idle timeout.
+     */
+    public static ServerLimits listenerLimits(HttpLimits limits, int maxConnections) {
+        if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("control connections must be in [1, " + MAX_CONNECTIONS + "], got ["
+                    + maxConnections + "]");
+        }
+        return ServerLimits.none().withMaxConnections(maxConnections).withIdleTimeout(limits.idleTimeout());
     }
 
     /** {@link #initializer(Routes, HttpLimits)} with the default timeouts. */

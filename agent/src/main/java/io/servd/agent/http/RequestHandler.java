@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final Routes routes;
     private final LogLimiter failures;
     /** The last answer of this connection still to be written: the next one is written after it. */
@@ -52,6 +56,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean chunks = request.protocolVersion().minorVersion() >= 1; // HTTP/1.0 has no chunked coding
+        boolean headOnly = HttpMethod.HEAD.equals(request.method()); // the length, not the body
         String what = request.method() + " " + request.uri(); // the request is released when this returns
         CompletableFuture<Reply> answer;
         try {
@@ -60,24 +65,35 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             answer = CompletableFuture.failedFuture(e);
         }
         if (answer.isDone() && previous.isDone()) {
-            previous = write(ctx, reply(answer, what), keepAlive, chunks);
+            previous = write(ctx, reply(answer, what), keepAlive, chunks, headOnly);
             return;
         }
         CompletableFuture<Reply> pending = answer;
         // after the previous answer is written (a streamed one: ended), whether that went well or not
         previous = previous.handle((v, e) -> null).thenCombine(answer.handle((r, e) -> null), (a, b) -> null)
-                .thenComposeAsync(v -> write(ctx, reply(pending, what), keepAlive, chunks), ctx.executor());
+                .thenComposeAsync(v -> write(ctx, reply(pending, what), keepAlive, chunks, headOnly), ctx.executor());
     }
 
-    /** Writes {@code reply}; the stage completes when its body is written whole (a streamed body: ended). */
-    private CompletableFuture<Void> write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean chunks) {
+    /**
+     * Writes {@code reply}; the stage completes when it is written whole (a streamed body: ended), so
+     * that a streamed body after it starts on an empty queue and its writability checks mean what they
+     * say. A whole body goes through the pipeline's {@link io.netty.handler.stream.ChunkedWriteHandler} as a
+     * {@link ReplyChunks}: piece by piece, only while the channel is writable, after whatever this
+     * connection queued before it; the keep-alive handler closes a {@code Connection: close}
+     * connection after the last piece.
+     */
+    private CompletableFuture<Void> write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean chunks,
+                                          boolean headOnly) {
         if (reply.stream().isPresent()) {
-            return stream(ctx, reply, keepAlive, chunks);
+            return stream(ctx, reply, keepAlive, chunks); // writes HttpContents of its own: not cut again
         }
-        FullHttpResponse response = toResponse(reply);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        ctx.writeAndFlush(response);
-        return CompletableFuture.completedFuture(null);
+        var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, reply.status());
+        setHeaders(head.headers(), reply);
+        HttpUtil.setKeepAlive(head, keepAlive);
+        var written = new CompletableFuture<Void>();
+        ctx.writeAndFlush(new ReplyChunks(head, headOnly ? EMPTY : reply.body(), HttpApi.CHUNK_BYTES))
+                .addListener(f -> written.complete(null)); // a failed write closes the connection anyway
+        return written;
     }
 
     /**
@@ -161,20 +177,24 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** {@code reply} as one full response, for small answers written whole (refusals, errors). */
     static FullHttpResponse toResponse(Reply reply) {
         var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        setHeaders(response.headers(), reply);
+        return response;
+    }
+
+    private static void setHeaders(HttpHeaders headers, Reply reply) {
+        headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         // A reply's own Content-Type (e.g. /metrics' text format) replaces the JSON default.
         reply.headers().forEach(h -> {
             if (HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(h.getKey())) {
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, h.getValue());
+                headers.set(HttpHeaderNames.CONTENT_TYPE, h.getValue());
             } else {
-                response.headers().add(h.getKey(), h.getValue());
+                headers.add(h.getKey(), h.getValue());
             }
         });
-        return response;
     }
 }
