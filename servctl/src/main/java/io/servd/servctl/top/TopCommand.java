@@ -8,10 +8,16 @@ import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.Json;
 import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.ServctlException;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -143,6 +149,12 @@ public final class TopCommand implements Callable<Integer> {
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
     Optional<Path> cgroupRoot;
 
+    @Option(order = 19, names = "--processes", paramLabel = "UNIT",
+            description = "the processes of one unit instead of the cgroups: PID, %%CPU, RSS, command, by CPU then RSS"
+                    + " (a unit name found below GROUP, or a cgroup path such as /system.slice/foo.service);"
+                    + " live view: key d or Enter on the first row")
+    String processes;
+
     @Parameters(arity = "0..1", paramLabel = "GROUP",
             description = "only this cgroup and its subtree, e.g. /system.slice (default: the root)")
     String group;
@@ -215,8 +227,15 @@ public final class TopCommand implements Callable<Integer> {
                 throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under ["
                         + root.mountPoint() + "]");
             }
-            TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()));
+            TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()),
+                    new UnitProcesses(mounts, proc, System::nanoTime));
             long n = iterations.orElse(terminal ? 0L : 1L);
+            if (processes != null && (batch || !terminal)) {
+                String unit = unitGroup(mounts, top);
+                runProcesses(reader.unitProcesses(), unit, shown, n, spec.commandLine().getOut(), output.isJson(),
+                        Thread::sleep);
+                return ExitCodes.OK;
+            }
             if (batch || !terminal) {
                 runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
                 return ExitCodes.OK;
@@ -225,7 +244,11 @@ public final class TopCommand implements Callable<Integer> {
                 throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
             }
             try (JLineTerminal tty = new JLineTerminal()) {
-                return new LiveView(reader, shown, n, tty, tty, System::nanoTime).run();
+                LiveView live = new LiveView(reader, shown, n, tty, tty, System::nanoTime);
+                if (processes != null) {
+                    live.drillInto(unitGroup(mounts, top));
+                }
+                return live.run();
             }
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
@@ -252,6 +275,73 @@ public final class TopCommand implements Callable<Integer> {
                     "not a cgroup path (no . or .. components)");
         }
         return normal;
+    }
+
+    /**
+     * {@code --processes}: a cgroup path as it is, else the first cgroup below {@code top} (in path order,
+     * shallowest first) whose name is the unit's.
+     */
+    private String unitGroup(CgroupMounts mounts, String top) throws ServctlException, IOException {
+        if (processes.startsWith("/")) {
+            return topGroupOf(processes);
+        }
+        if (processes.isEmpty() || processes.contains("/") || processes.equals(".") || processes.equals("..")) {
+            throw TopArguments.invalid("--processes", processes, "a unit name or a cgroup path");
+        }
+        for (CgroupRoot r : mounts.treeRoots()) {
+            Path start = top.equals("/") ? r.mountPoint() : r.mountPoint().resolve(top.substring(1));
+            if (!Files.isDirectory(start)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(start)) {
+                Optional<Path> found = walk.filter(p -> p.getFileName().toString().equals(processes)
+                        && Files.isDirectory(p)).min(Comparator.comparingInt(Path::getNameCount)
+                        .thenComparing(Comparator.naturalOrder()));
+                if (found.isPresent()) {
+                    String rel = r.mountPoint().relativize(found.get()).toString().replace(File.separatorChar, '/');
+                    return "/" + rel;
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        throw new ServctlException(ExitCodes.FAILURE, "no cgroup of unit [" + processes + "] below [" + top + "]");
+    }
+
+    private static String topGroupOf(String path) throws ServctlException {
+        String normal = "/" + String.join("/", Arrays.stream(path.split("/+")).filter(s -> !s.isEmpty()).toList());
+        try {
+            new CgroupRoot(Path.of("/")).resolve(normal);
+        } catch (IllegalArgumentException e) {
+            throw TopArguments.invalid("--processes", path, "not a cgroup path (no . or .. components)");
+        }
+        return normal;
+    }
+
+    /**
+     * {@code --processes} in batch mode: reads, then {@code iterations} times (forever when 0) waits the
+     * delay, reads again and prints the unit's processes over the interval.
+     */
+    static void runProcesses(UnitProcesses reader, String group, TopView view, long iterations, PrintWriter out,
+                             boolean json, Sleeper sleeper) throws IOException, InterruptedException {
+        UnitProcesses.Reading previous = reader.read(group);
+        for (long i = 0; iterations == 0 || i < iterations; i++) {
+            sleeper.sleep(Math.max(1, view.delay().toMillis()));
+            UnitProcesses.Reading current = reader.read(group);
+            List<UnitProcesses.Row> rows = UnitProcesses.between(previous, current);
+            double seconds = (current.nanoTime() - previous.nanoTime()) / 1e9;
+            if (json) {
+                out.println(Json.formatCompact(ProcessesTable.json(group, rows, seconds)));
+            } else {
+                if (i > 0) {
+                    out.println();
+                }
+                ProcessesTable.format(group, rows, seconds, view.raw(), BATCH_WIDTH, Integer.MAX_VALUE)
+                        .forEach(out::println);
+            }
+            out.flush();
+            previous = current;
+        }
     }
 
     /** Sleeps between refreshes; tests pass one that moves their clock. */

@@ -56,6 +56,9 @@ final class TopJson {
                 v.limit() instanceof Limit.AtMost<Long> at ? (Object) at.value() : "max"));
         r.memoryHigh().ifPresent(v -> m.put("memoryHighBytes",
                 v.bytes().isPresent() ? (Object) v.bytes().get().bytes() : "max"));
+        r.swap().ifPresent(v -> m.put("swapBytes", v.bytes()));
+        r.swapMax().ifPresent(v -> m.put("swapMaxBytes",
+                v instanceof Limit.AtMost<ByteSize> at ? (Object) at.value().bytes() : "max"));
         return m;
     }
 

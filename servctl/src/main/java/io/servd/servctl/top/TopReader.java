@@ -17,10 +17,17 @@ final class TopReader {
 
     private final TopSampler sampler;
     private final ProcessCounter processes;
+    private final UnitProcesses unitProcesses;
 
-    TopReader(TopSampler sampler, ProcessCounter processes) {
+    TopReader(TopSampler sampler, ProcessCounter processes, UnitProcesses unitProcesses) {
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         this.processes = Objects.requireNonNull(processes, "processes");
+        this.unitProcesses = Objects.requireNonNull(unitProcesses, "unitProcesses");
+    }
+
+    /** The drill-down's reader: one cgroup's processes. */
+    UnitProcesses unitProcesses() {
+        return unitProcesses;
     }
 
     TopSampler sampler() {

@@ -27,8 +27,8 @@ public final class TopTable {
 
     /** Column titles and least widths after the path column, in order; Tasks and %CPU change with the view. */
     static final String[] TITLES = {"Tasks", "TasksMax", "%CPU", "Memory", "MemHigh", "MemMax", "%Mem", "Quota",
-        "Thr%", "Input/s", "Output/s", "PSI10", "OOM"};
-    static final int[] WIDTHS = {6, 8, 6, 7, 7, 7, 5, 6, 5, 8, 8, 6, 4};
+        "Thr%", "Input/s", "Output/s", "PSI10", "OOM", "Swap", "SwapMax"};
+    static final int[] WIDTHS = {6, 8, 6, 7, 7, 7, 5, 6, 5, 8, 8, 6, 4, 6, 7};
     private static final int TASKS = 0;
     private static final int CPU = 2;
     /** The path column never gets narrower than this; longer paths are cut from the left. */
@@ -67,7 +67,8 @@ public final class TopTable {
                 r.memoryHigh().map(h -> h.bytes().map(b -> units.bytes(b.bytes())).orElse("max")).orElse("-"),
                 memoryMax(r.memoryMax(), units), percent(r.memoryUsedPercent()), quota(r),
                 percent(r.throttledPercent()), units.rate(r.ioReadPerSec()), units.rate(r.ioWritePerSec()),
-                percent(r.pressureAvg10()), count(r.oomKills())});
+                percent(r.pressureAvg10()), count(r.oomKills()),
+                r.swap().map(b -> units.bytes(b.bytes())).orElse("-"), limit(r.swapMax(), units)});
         }
         int[] widths = WIDTHS.clone();
         int fixed = 0;
@@ -210,10 +211,15 @@ public final class TopTable {
     }
 
     private static String memoryMax(Optional<MemoryMax> max, Units units) {
+        return limit(max.map(MemoryMax::limit), units);
+    }
+
+    /** A byte limit: its size, {@code max} when unlimited, {@code -} when absent. */
+    private static String limit(Optional<Limit<ByteSize>> max, Units units) {
         if (max.isEmpty()) {
             return "-";
         }
-        return max.get().limit() instanceof Limit.AtMost<ByteSize> at ? units.bytes(at.value().bytes()) : "max";
+        return max.get() instanceof Limit.AtMost<ByteSize> at ? units.bytes(at.value().bytes()) : "max";
     }
 
     private static String quota(TopRow r) {
@@ -237,7 +243,7 @@ public final class TopTable {
         return path.length() <= width ? path : ".." + path.substring(path.length() - width + 2);
     }
 
-    private static String cut(String line, int width) {
+    static String cut(String line, int width) {
         return line.length() <= width ? line : line.substring(0, Math.max(0, width));
     }
 }
