@@ -73,6 +73,14 @@ final class LiveView {
         return view;
     }
 
+    private UnitStates states = new UnitStates(Optional.empty());
+
+    /** Shows the agent's unit states from {@code s}, asked once per refresh and never waited for. */
+    LiveView withStates(UnitStates s) {
+        states = Objects.requireNonNull(s, "s");
+        return this;
+    }
+
     /** Opens the drill-down into {@code group} from the start ({@code --processes}). */
     void drillInto(String group) {
         drilled = Optional.of(group);
@@ -90,6 +98,7 @@ final class LiveView {
 
     /** Runs until {@code q}, Ctrl-C, end of input or the iteration count; returns the exit code. */
     int run() throws IOException {
+        states.refresh();
         TopReader.Reading previous = reader.read(view);
         long lastRefresh = nanoTime.getAsLong();
         Optional<TopReader.Frame> frame = Optional.empty();
@@ -141,7 +150,11 @@ final class LiveView {
             }
             TopReader.Reading current = reader.read(view);
             lastRefresh = nanoTime.getAsLong();
-            frame = Optional.of(TopReader.frame(previous, current, view));
+            frame = Optional.of(TopReader.frame(previous, current, view).withStates(states.latest(Duration.ZERO)));
+            states.refresh();
+            if (message.isEmpty()) {
+                message = states.takeNotice(); // why State shows -, once, until the next refresh
+            }
             if (drilled.isPresent()) {
                 UnitProcesses.Reading now = reader.unitProcesses().read(drilled.get());
                 if (lastProcesses.isEmpty()) { // first reading: the rates need a second one soon

@@ -14,6 +14,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.AgentConnection;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -57,11 +60,33 @@ public final class TopCommand implements Callable<Integer> {
     private final ProcFs proc;
     private final Machines machines;
 
-    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory) {
+    private final AgentUnits agentUnits;
+
+    /**
+     * How top asks the agent for {@code GET /v1/units} with the connection options given to it
+     * ({@code --agent}, {@code --socket}, {@code --timeout}; servctl's own before the command name otherwise).
+     */
+    @FunctionalInterface
+    public interface AgentUnits {
+        JsonNode get(AgentConnection own) throws ServctlException;
+    }
+
+    /**
+     * The agent's answer is waited for at most this long without {@code --timeout}: the State column is an
+     * extra, the refresh never waits for it (the live view shows the last answer; batch waits this long for
+     * the first one).
+     */
+    public static final double AGENT_TIMEOUT_SECONDS = 2;
+
+    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory, AgentUnits agentUnits) {
         this.defaultRoot = Objects.requireNonNull(defaultRoot, "defaultRoot");
         this.proc = Objects.requireNonNull(proc, "proc");
         this.machines = new Machines(machinesDirectory);
+        this.agentUnits = Objects.requireNonNull(agentUnits, "agentUnits");
     }
+
+    @Mixin
+    AgentConnection agent;
 
     @Spec
     CommandSpec spec;
@@ -148,6 +173,11 @@ public final class TopCommand implements Callable<Integer> {
     @Option(order = 18, names = "--cgroup-root", paramLabel = "PATH",
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
     Optional<Path> cgroupRoot;
+
+    @Option(order = 20, names = "--no-agent",
+            description = "do not ask the servd agent for unit states: State shows -, failed units without a"
+                    + " cgroup are not listed (cgtop's look)")
+    boolean noAgent;
 
     @Option(order = 19, names = "--processes", paramLabel = "UNIT",
             description = "the processes of one unit instead of the cgroups: PID, %%CPU, RSS, command, by CPU then RSS"
@@ -236,19 +266,16 @@ public final class TopCommand implements Callable<Integer> {
                         Thread::sleep);
                 return ExitCodes.OK;
             }
-            if (batch || !terminal) {
-                runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
-                return ExitCodes.OK;
-            }
-            if (output.isJson()) {
-                throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
-            }
-            try (JLineTerminal tty = new JLineTerminal()) {
-                LiveView live = new LiveView(reader, shown, n, tty, tty, System::nanoTime);
-                if (processes != null) {
-                    live.drillInto(unitGroup(mounts, top));
+            // unit states only for the whole tree: a unit without a cgroup is in no GROUP
+            boolean ask = !noAgent && top.equals("/") && machine == null;
+            try (UnitStates states = new UnitStates(ask ? Optional.of(() -> agentUnits.get(agent))
+                    : Optional.empty())) {
+                if (batch || !terminal) {
+                    runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep, states,
+                            Duration.ofMillis((long) (AGENT_TIMEOUT_SECONDS * 1000)), spec.commandLine().getErr());
+                    return ExitCodes.OK;
                 }
-                return live.run();
+                return live(reader, shown, n, mounts, top, states);
             }
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
@@ -275,6 +302,20 @@ public final class TopCommand implements Callable<Integer> {
                     "not a cgroup path (no . or .. components)");
         }
         return normal;
+    }
+
+    private int live(TopReader reader, TopView shown, long n, CgroupMounts mounts, String top, UnitStates states)
+            throws ServctlException, IOException {
+        if (output.isJson()) {
+            throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
+        }
+        try (JLineTerminal tty = new JLineTerminal()) {
+            LiveView live = new LiveView(reader, shown, n, tty, tty, System::nanoTime).withStates(states);
+            if (processes != null) {
+                live.drillInto(unitGroup(mounts, top));
+            }
+            return live.run();
+        }
     }
 
     /**
@@ -356,11 +397,29 @@ public final class TopCommand implements Callable<Integer> {
      */
     static void runBatch(TopReader reader, TopView view, long iterations, PrintWriter out, boolean json,
                          Sleeper sleeper) throws IOException, InterruptedException {
+        try (UnitStates none = new UnitStates(Optional.empty())) {
+            runBatch(reader, view, iterations, out, json, sleeper, none, Duration.ZERO, out);
+        }
+    }
+
+    /**
+     * As above, with the State column from {@code states}: asked once per iteration, the first answer
+     * waited for at most {@code firstWait}; why the states are unknown goes to {@code err} once.
+     */
+    static void runBatch(TopReader reader, TopView view, long iterations, PrintWriter out, boolean json,
+                         Sleeper sleeper, UnitStates states, Duration firstWait, PrintWriter err)
+            throws IOException, InterruptedException {
+        states.refresh();
         TopReader.Reading previous = reader.read(view);
         for (long i = 0; iterations == 0 || i < iterations; i++) {
             sleeper.sleep(Math.max(1, view.delay().toMillis()));
             TopReader.Reading current = reader.read(view);
-            TopReader.Frame frame = TopReader.frame(previous, current, view);
+            TopReader.Frame frame = TopReader.frame(previous, current, view).withStates(states.latest(firstWait));
+            states.refresh();
+            states.takeNotice().ifPresent(n -> {
+                err.println("servctl: " + n);
+                err.flush();
+            });
             if (json) {
                 out.println(Json.formatCompact(TopJson.iteration(frame, reader.sampler().mounts(), view)));
             } else {
