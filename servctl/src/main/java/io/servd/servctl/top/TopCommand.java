@@ -47,11 +47,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Live cgroup usage against limits, like systemd-cgtop, plus TasksMax, MemoryHigh, MemoryMax and"
-                + " %% used, CPUQuota and throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent"
-                + " needed.",
+                + " %% used, CPUQuota and throttled %%, PSI some avg10, OOM kills, swap, and systemd's unit state."
+                + " Reads cgroupfs directly; the agent is asked only for the State column, off the refresh, and"
+                + " not needed.",
                 "Keys: p t c m i s order by path, tasks, cpu, memory, io, pressure; %% CPU time or percent;"
-                        + " + - delay; P userspace processes, k all processes, r recursive counting; space refresh;"
-                        + " h help; q quit.",
+                        + " + - delay; P userspace processes, k all processes, r recursive counting; d or Enter the"
+                        + " processes of the first unit (q, Esc or d back); space refresh; h help; q quit.",
                 "Without a terminal (stdout redirected), --batch and -n 1 are implied."})
 public final class TopCommand implements Callable<Integer> {
 
@@ -293,13 +294,17 @@ public final class TopCommand implements Callable<Integer> {
     private String topGroup(CgroupMounts mounts) throws ServctlException {
         String base = machine == null ? "/" : machines.cgroupOf(machine, mounts);
         String joined = base + "/" + (group == null ? "" : group);
-        String normal = "/" + String.join("/", Arrays.stream(joined.split("/+")).filter(s -> !s.isEmpty())
+        return normalise(joined, group == null ? "--machine" : "GROUP", group == null ? machine : group);
+    }
+
+    /** {@code path} joined and simplified, as systemd's {@code path_simplify()}; no {@code .} or {@code ..}. */
+    private static String normalise(String path, String option, String given) throws ServctlException {
+        String normal = "/" + String.join("/", Arrays.stream(path.split("/+")).filter(s -> !s.isEmpty())
                 .toList());
         try {
             new CgroupRoot(Path.of("/")).resolve(normal);
         } catch (IllegalArgumentException e) {
-            throw TopArguments.invalid(group == null ? "--machine" : "GROUP", group == null ? machine : group,
-                    "not a cgroup path (no . or .. components)");
+            throw TopArguments.invalid(option, given, "not a cgroup path (no . or .. components)");
         }
         return normal;
     }
@@ -324,7 +329,7 @@ public final class TopCommand implements Callable<Integer> {
      */
     private String unitGroup(CgroupMounts mounts, String top) throws ServctlException, IOException {
         if (processes.startsWith("/")) {
-            return topGroupOf(processes);
+            return normalise(processes, "--processes", processes);
         }
         if (processes.isEmpty() || processes.contains("/") || processes.equals(".") || processes.equals("..")) {
             throw TopArguments.invalid("--processes", processes, "a unit name or a cgroup path");
@@ -347,16 +352,6 @@ public final class TopCommand implements Callable<Integer> {
             }
         }
         throw new ServctlException(ExitCodes.FAILURE, "no cgroup of unit [" + processes + "] below [" + top + "]");
-    }
-
-    private static String topGroupOf(String path) throws ServctlException {
-        String normal = "/" + String.join("/", Arrays.stream(path.split("/+")).filter(s -> !s.isEmpty()).toList());
-        try {
-            new CgroupRoot(Path.of("/")).resolve(normal);
-        } catch (IllegalArgumentException e) {
-            throw TopArguments.invalid("--processes", path, "not a cgroup path (no . or .. components)");
-        }
-        return normal;
     }
 
     /**
