@@ -111,8 +111,21 @@ public final class AgentConnection {
     JsonNode call(ServctlMain servctl, String method, String path, Optional<String> body)
             throws ServctlException {
         boolean write = !method.equals("GET");
-        AgentClient client = over(servctl.connection()).client(servctl.defaults(),
-                write ? DEFAULT_WRITE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+        return call(servctl, method, path, body, write ? DEFAULT_WRITE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * {@code GET path} for a command outside this package ({@code servctl top}): as {@link #call}, but
+     * waiting {@code defaultSeconds} when {@code --timeout} is not given.
+     */
+    public JsonNode get(ServctlMain servctl, String path, double defaultSeconds) throws ServctlException {
+        return call(servctl, "GET", path, Optional.empty(), defaultSeconds);
+    }
+
+    private JsonNode call(ServctlMain servctl, String method, String path, Optional<String> body,
+                          double defaultSeconds) throws ServctlException {
+        boolean write = !method.equals("GET");
+        AgentClient client = over(servctl.connection()).client(servctl.defaults(), defaultSeconds);
         AgentResponse response = exchange(client, method + " " + path, write, () -> client.send(method, path, body));
         try {
             return Json.parse(response.body());

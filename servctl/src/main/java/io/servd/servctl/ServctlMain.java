@@ -50,9 +50,12 @@ public final class ServctlMain implements Runnable {
 
     /** The configured command line; tests call {@code setOut}/{@code setErr} on it and then {@code execute}. */
     public static CommandLine commandLine(ServctlDefaults defaults) {
-        CommandLine cl = new CommandLine(new ServctlMain(defaults));
-        // top reads cgroupfs itself: it gets the default root, not the whole servctl command
-        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines()));
+        ServctlMain main = new ServctlMain(defaults);
+        CommandLine cl = new CommandLine(main);
+        // top reads cgroupfs itself: it gets the default root, not the whole servctl command, and asks the
+        // agent only for unit states, on a background thread, within a short timeout
+        cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines(),
+                own -> own.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS)));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);

@@ -8,10 +8,19 @@ import io.servd.servctl.cli.ExitCodes;
 import io.servd.servctl.cli.Json;
 import io.servd.servctl.cli.OutputFormat;
 import io.servd.servctl.cli.ServctlException;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.servd.servctl.AgentConnection;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,11 +47,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Live cgroup usage against limits, like systemd-cgtop, plus TasksMax, MemoryHigh, MemoryMax and"
-                + " %% used, CPUQuota and throttled %%, PSI some avg10 and OOM kills. Reads cgroupfs directly; no agent"
-                + " needed.",
+                + " %% used, CPUQuota and throttled %%, PSI some avg10, OOM kills, swap, and systemd's unit state."
+                + " Reads cgroupfs directly; the agent is asked only for the State column, off the refresh, and"
+                + " not needed.",
                 "Keys: p t c m i s order by path, tasks, cpu, memory, io, pressure; %% CPU time or percent;"
-                        + " + - delay; P userspace processes, k all processes, r recursive counting; space refresh;"
-                        + " h help; q quit.",
+                        + " + - delay; P userspace processes, k all processes, r recursive counting; d or Enter the"
+                        + " processes of the first unit (q, Esc or d back); space refresh; h help; q quit.",
                 "Without a terminal (stdout redirected), --batch and -n 1 are implied."})
 public final class TopCommand implements Callable<Integer> {
 
@@ -51,11 +61,33 @@ public final class TopCommand implements Callable<Integer> {
     private final ProcFs proc;
     private final Machines machines;
 
-    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory) {
+    private final AgentUnits agentUnits;
+
+    /**
+     * How top asks the agent for {@code GET /v1/units} with the connection options given to it
+     * ({@code --agent}, {@code --socket}, {@code --timeout}; servctl's own before the command name otherwise).
+     */
+    @FunctionalInterface
+    public interface AgentUnits {
+        JsonNode get(AgentConnection own) throws ServctlException;
+    }
+
+    /**
+     * The agent's answer is waited for at most this long without {@code --timeout}: the State column is an
+     * extra, the refresh never waits for it (the live view shows the last answer; batch waits this long for
+     * the first one).
+     */
+    public static final double AGENT_TIMEOUT_SECONDS = 2;
+
+    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory, AgentUnits agentUnits) {
         this.defaultRoot = Objects.requireNonNull(defaultRoot, "defaultRoot");
         this.proc = Objects.requireNonNull(proc, "proc");
         this.machines = new Machines(machinesDirectory);
+        this.agentUnits = Objects.requireNonNull(agentUnits, "agentUnits");
     }
+
+    @Mixin
+    AgentConnection agent;
 
     @Spec
     CommandSpec spec;
@@ -143,6 +175,17 @@ public final class TopCommand implements Callable<Integer> {
             description = "cgroup mount to read (default: /sys/fs/cgroup; unified, hybrid or legacy)")
     Optional<Path> cgroupRoot;
 
+    @Option(order = 20, names = "--no-agent",
+            description = "do not ask the servd agent for unit states: State shows -, failed units without a"
+                    + " cgroup are not listed (cgtop's look)")
+    boolean noAgent;
+
+    @Option(order = 19, names = "--processes", paramLabel = "UNIT",
+            description = "the processes of one unit instead of the cgroups: PID, %%CPU, RSS, command, by CPU then RSS"
+                    + " (a unit name found below GROUP, or a cgroup path such as /system.slice/foo.service);"
+                    + " live view: key d or Enter on the first row")
+    String processes;
+
     @Parameters(arity = "0..1", paramLabel = "GROUP",
             description = "only this cgroup and its subtree, e.g. /system.slice (default: the root)")
     String group;
@@ -215,17 +258,25 @@ public final class TopCommand implements Callable<Integer> {
                 throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under ["
                         + root.mountPoint() + "]");
             }
-            TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()));
+            TopReader reader = new TopReader(sampler, new ProcessCounter(mounts, proc, ProcessHandle.current().pid()),
+                    new UnitProcesses(mounts, proc, System::nanoTime));
             long n = iterations.orElse(terminal ? 0L : 1L);
-            if (batch || !terminal) {
-                runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep);
+            if (processes != null && (batch || !terminal)) {
+                String unit = unitGroup(mounts, top);
+                runProcesses(reader.unitProcesses(), unit, shown, n, spec.commandLine().getOut(), output.isJson(),
+                        Thread::sleep);
                 return ExitCodes.OK;
             }
-            if (output.isJson()) {
-                throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
-            }
-            try (JLineTerminal tty = new JLineTerminal()) {
-                return new LiveView(reader, shown, n, tty, tty, System::nanoTime).run();
+            // unit states only for the whole tree: a unit without a cgroup is in no GROUP
+            boolean ask = !noAgent && top.equals("/") && machine == null;
+            try (UnitStates states = new UnitStates(ask ? Optional.of(() -> agentUnits.get(agent))
+                    : Optional.empty())) {
+                if (batch || !terminal) {
+                    runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep, states,
+                            Duration.ofMillis((long) (AGENT_TIMEOUT_SECONDS * 1000)), spec.commandLine().getErr());
+                    return ExitCodes.OK;
+                }
+                return live(reader, shown, n, mounts, top, states);
             }
         } catch (IOException e) {
             throw new ServctlException(ExitCodes.FAILURE, "reading cgroups under [" + root.mountPoint() + "] failed: "
@@ -243,15 +294,90 @@ public final class TopCommand implements Callable<Integer> {
     private String topGroup(CgroupMounts mounts) throws ServctlException {
         String base = machine == null ? "/" : machines.cgroupOf(machine, mounts);
         String joined = base + "/" + (group == null ? "" : group);
-        String normal = "/" + String.join("/", Arrays.stream(joined.split("/+")).filter(s -> !s.isEmpty())
+        return normalise(joined, group == null ? "--machine" : "GROUP", group == null ? machine : group);
+    }
+
+    /** {@code path} joined and simplified, as systemd's {@code path_simplify()}; no {@code .} or {@code ..}. */
+    private static String normalise(String path, String option, String given) throws ServctlException {
+        String normal = "/" + String.join("/", Arrays.stream(path.split("/+")).filter(s -> !s.isEmpty())
                 .toList());
         try {
             new CgroupRoot(Path.of("/")).resolve(normal);
         } catch (IllegalArgumentException e) {
-            throw TopArguments.invalid(group == null ? "--machine" : "GROUP", group == null ? machine : group,
-                    "not a cgroup path (no . or .. components)");
+            throw TopArguments.invalid(option, given, "not a cgroup path (no . or .. components)");
         }
         return normal;
+    }
+
+    private int live(TopReader reader, TopView shown, long n, CgroupMounts mounts, String top, UnitStates states)
+            throws ServctlException, IOException {
+        if (output.isJson()) {
+            throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
+        }
+        try (JLineTerminal tty = new JLineTerminal()) {
+            LiveView live = new LiveView(reader, shown, n, tty, tty, System::nanoTime).withStates(states);
+            if (processes != null) {
+                live.drillInto(unitGroup(mounts, top));
+            }
+            return live.run();
+        }
+    }
+
+    /**
+     * {@code --processes}: a cgroup path as it is, else the first cgroup below {@code top} (in path order,
+     * shallowest first) whose name is the unit's.
+     */
+    private String unitGroup(CgroupMounts mounts, String top) throws ServctlException, IOException {
+        if (processes.startsWith("/")) {
+            return normalise(processes, "--processes", processes);
+        }
+        if (processes.isEmpty() || processes.contains("/") || processes.equals(".") || processes.equals("..")) {
+            throw TopArguments.invalid("--processes", processes, "a unit name or a cgroup path");
+        }
+        for (CgroupRoot r : mounts.treeRoots()) {
+            Path start = top.equals("/") ? r.mountPoint() : r.mountPoint().resolve(top.substring(1));
+            if (!Files.isDirectory(start)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(start)) {
+                Optional<Path> found = walk.filter(p -> p.getFileName().toString().equals(processes)
+                        && Files.isDirectory(p)).min(Comparator.comparingInt(Path::getNameCount)
+                        .thenComparing(Comparator.naturalOrder()));
+                if (found.isPresent()) {
+                    String rel = r.mountPoint().relativize(found.get()).toString().replace(File.separatorChar, '/');
+                    return "/" + rel;
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+        throw new ServctlException(ExitCodes.FAILURE, "no cgroup of unit [" + processes + "] below [" + top + "]");
+    }
+
+    /**
+     * {@code --processes} in batch mode: reads, then {@code iterations} times (forever when 0) waits the
+     * delay, reads again and prints the unit's processes over the interval.
+     */
+    static void runProcesses(UnitProcesses reader, String group, TopView view, long iterations, PrintWriter out,
+                             boolean json, Sleeper sleeper) throws IOException, InterruptedException {
+        UnitProcesses.Reading previous = reader.read(group);
+        for (long i = 0; iterations == 0 || i < iterations; i++) {
+            sleeper.sleep(Math.max(1, view.delay().toMillis()));
+            UnitProcesses.Reading current = reader.read(group);
+            List<UnitProcesses.Row> rows = UnitProcesses.between(previous, current);
+            double seconds = (current.nanoTime() - previous.nanoTime()) / 1e9;
+            if (json) {
+                out.println(Json.formatCompact(ProcessesTable.json(group, rows, seconds)));
+            } else {
+                if (i > 0) {
+                    out.println();
+                }
+                ProcessesTable.format(group, rows, seconds, view.raw(), BATCH_WIDTH, Integer.MAX_VALUE)
+                        .forEach(out::println);
+            }
+            out.flush();
+            previous = current;
+        }
     }
 
     /** Sleeps between refreshes; tests pass one that moves their clock. */
@@ -266,11 +392,29 @@ public final class TopCommand implements Callable<Integer> {
      */
     static void runBatch(TopReader reader, TopView view, long iterations, PrintWriter out, boolean json,
                          Sleeper sleeper) throws IOException, InterruptedException {
+        try (UnitStates none = new UnitStates(Optional.empty())) {
+            runBatch(reader, view, iterations, out, json, sleeper, none, Duration.ZERO, out);
+        }
+    }
+
+    /**
+     * As above, with the State column from {@code states}: asked once per iteration, the first answer
+     * waited for at most {@code firstWait}; why the states are unknown goes to {@code err} once.
+     */
+    static void runBatch(TopReader reader, TopView view, long iterations, PrintWriter out, boolean json,
+                         Sleeper sleeper, UnitStates states, Duration firstWait, PrintWriter err)
+            throws IOException, InterruptedException {
+        states.refresh();
         TopReader.Reading previous = reader.read(view);
         for (long i = 0; iterations == 0 || i < iterations; i++) {
             sleeper.sleep(Math.max(1, view.delay().toMillis()));
             TopReader.Reading current = reader.read(view);
-            TopReader.Frame frame = TopReader.frame(previous, current, view);
+            TopReader.Frame frame = TopReader.frame(previous, current, view).withStates(states.latest(firstWait));
+            states.refresh();
+            states.takeNotice().ifPresent(n -> {
+                err.println("servctl: " + n);
+                err.flush();
+            });
             if (json) {
                 out.println(Json.formatCompact(TopJson.iteration(frame, reader.sampler().mounts(), view)));
             } else {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -29,9 +30,20 @@ final class TopJson {
         doc.put("intervalSec", frame.interval().toNanos() / 1e9);
         List<Object> list = new ArrayList<>();
         for (TopRow r : frame.rows()) {
-            list.add(row(r, frame.counting()));
+            Map<String, Object> m = row(r, frame.counting());
+            Optional.ofNullable(frame.states().byCgroup().get(r.group())).ifPresent(s -> state(m, s));
+            list.add(m);
         }
         doc.put("rows", list);
+        if (!frame.states().withoutCgroup().isEmpty()) {
+            List<Object> units = new ArrayList<>();
+            for (UnitStates.State s : frame.states().withoutCgroup()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                state(m, s);
+                units.add(m);
+            }
+            doc.put("unitsWithoutCgroup", units); // failed units and others not inactive, as servctl units
+        }
         return doc;
     }
 
@@ -56,7 +68,17 @@ final class TopJson {
                 v.limit() instanceof Limit.AtMost<Long> at ? (Object) at.value() : "max"));
         r.memoryHigh().ifPresent(v -> m.put("memoryHighBytes",
                 v.bytes().isPresent() ? (Object) v.bytes().get().bytes() : "max"));
+        r.swap().ifPresent(v -> m.put("swapBytes", v.bytes()));
+        r.swapMax().ifPresent(v -> m.put("swapMaxBytes",
+                v instanceof Limit.AtMost<ByteSize> at ? (Object) at.value().bytes() : "max"));
         return m;
+    }
+
+    /** The agent's words, named as in {@code GET /v1/units}. */
+    private static void state(Map<String, Object> m, UnitStates.State s) {
+        m.put("unit", s.unit());
+        m.put("activeState", s.activeState());
+        s.subState().ifPresent(v -> m.put("subState", v));
     }
 
     private static void put(Map<String, Object> m, String key, OptionalDouble v) {

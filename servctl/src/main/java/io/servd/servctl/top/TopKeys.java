@@ -15,9 +15,12 @@ final class TopKeys {
     static final int CTRL_C = 3;
     /** End of input: the terminal went away. */
     static final int EOF = -1;
+    /** Escape, which leaves the drill-down. */
+    static final int ESC = 27;
 
     static final String HELP = "p path  t tasks  c cpu  m memory  i io  s pressure  % cpu time/percent"
-            + "  + - delay  P userspace procs  k all procs  r recursive  space refresh  q quit";
+            + "  + - delay  P userspace procs  k all procs  r recursive  d/Enter processes of the first unit  space refresh"
+            + "  q quit";
 
     private TopKeys() {
     }
@@ -30,6 +33,8 @@ final class TopKeys {
         REDRAW,
         /** Read and draw now instead of waiting for the delay. */
         REFRESH,
+        /** Open the drill-down into the first row's processes (keys {@code d}, Enter). */
+        DRILL,
         QUIT
     }
 
@@ -54,6 +59,7 @@ final class TopKeys {
         return switch (key) {
             case 'q', CTRL_C, EOF -> new Outcome(view, Action.QUIT, Optional.empty());
             case ' ' -> new Outcome(view, Action.REFRESH, Optional.empty());
+            case 'd', '\r', '\n' -> new Outcome(view, Action.DRILL, Optional.empty());
             case '%' -> new Outcome(view.withCpu(view.cpu().toggled()), Action.REDRAW, Optional.empty());
             case 'k' -> counting(view, TopView.Counting.ALL_PROCESSES);
             case 'P' -> counting(view, TopView.Counting.USERSPACE_PROCESSES);

@@ -17,10 +17,17 @@ final class TopReader {
 
     private final TopSampler sampler;
     private final ProcessCounter processes;
+    private final UnitProcesses unitProcesses;
 
-    TopReader(TopSampler sampler, ProcessCounter processes) {
+    TopReader(TopSampler sampler, ProcessCounter processes, UnitProcesses unitProcesses) {
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         this.processes = Objects.requireNonNull(processes, "processes");
+        this.unitProcesses = Objects.requireNonNull(unitProcesses, "unitProcesses");
+    }
+
+    /** The drill-down's reader: one cgroup's processes. */
+    UnitProcesses unitProcesses() {
+        return unitProcesses;
     }
 
     TopSampler sampler() {
@@ -49,12 +56,23 @@ final class TopReader {
      * @param rows     in display order
      * @param interval wall time between the two readings
      * @param counting what the Tasks column holds
+     * @param states   systemd's unit states from the agent, {@link UnitStates.Snapshot#NONE} without one
      */
-    record Frame(List<TopRow> rows, Duration interval, TopView.Counting counting) {
+    record Frame(List<TopRow> rows, Duration interval, TopView.Counting counting, UnitStates.Snapshot states) {
         Frame {
             rows = List.copyOf(rows);
             Objects.requireNonNull(interval, "interval");
             Objects.requireNonNull(counting, "counting");
+            Objects.requireNonNull(states, "states");
+        }
+
+        Frame(List<TopRow> rows, Duration interval, TopView.Counting counting) {
+            this(rows, interval, counting, UnitStates.Snapshot.NONE);
+        }
+
+        /** This frame with the agent's last answer. */
+        Frame withStates(UnitStates.Snapshot s) {
+            return new Frame(rows, interval, counting, s);
         }
     }
 
@@ -79,7 +97,7 @@ final class TopReader {
 
     /** {@code frame} ordered anew, for a key that changed the order or the CPU column. */
     static Frame resort(Frame frame, TopView view) {
-        return new Frame(view.order().sort(frame.rows(), view), frame.interval(), frame.counting());
+        return new Frame(view.order().sort(frame.rows(), view), frame.interval(), frame.counting(), frame.states());
     }
 
     /** Wall time between two refreshes: from the first reading of each. */

@@ -31,12 +31,15 @@ import java.util.OptionalLong;
  * @param oomKills         processes OOM-killed since the cgroup was created
  * @param pidsMax          {@code pids.max} ({@code TasksMax=}); the root cgroup has none
  * @param memoryHigh       {@code memory.high}, the throttling limit ({@code MemoryHigh=})
+ * @param swap             {@code memory.swap.current}; cgroup2 only, absent without swap accounting and in the root
+ * @param swapMax          {@code memory.swap.max} ({@code MemorySwapMax=}); unlimited is {@link Limit.Unlimited}
  */
 public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent, Optional<Duration> cpuTime,
                      Optional<ByteSize> memory,
                      OptionalDouble ioReadPerSec, OptionalDouble ioWritePerSec, Optional<MemoryMax> memoryMax,
                      Optional<CpuMax> cpuMax, OptionalDouble throttledPercent, OptionalDouble pressureAvg10,
-                     OptionalLong oomKills, Optional<PidsMax> pidsMax, Optional<MemoryHigh> memoryHigh) {
+                     OptionalLong oomKills, Optional<PidsMax> pidsMax, Optional<MemoryHigh> memoryHigh,
+                     Optional<ByteSize> swap, Optional<Limit<ByteSize>> swapMax) {
 
     public TopRow {
         Objects.requireNonNull(group, "group");
@@ -44,12 +47,14 @@ public record TopRow(String group, OptionalLong tasks, OptionalDouble cpuPercent
         Objects.requireNonNull(cpuTime, "cpuTime");
         Objects.requireNonNull(pidsMax, "pidsMax");
         Objects.requireNonNull(memoryHigh, "memoryHigh");
+        Objects.requireNonNull(swap, "swap");
+        Objects.requireNonNull(swapMax, "swapMax");
     }
 
     /** This row with another count in the Tasks column (processes instead of {@code pids.current}). */
     public TopRow withTasks(OptionalLong count) {
         return new TopRow(group, count, cpuPercent, cpuTime, memory, ioReadPerSec, ioWritePerSec, memoryMax, cpuMax,
-                throttledPercent, pressureAvg10, oomKills, pidsMax, memoryHigh);
+                throttledPercent, pressureAvg10, oomKills, pidsMax, memoryHigh, swap, swapMax);
     }
 
     /** {@code memory / memoryMax × 100}; empty when either is absent or the limit is {@code max}. */

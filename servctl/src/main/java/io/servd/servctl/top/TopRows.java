@@ -45,7 +45,8 @@ public final class TopRows {
         return new TopRow(b.group(), u.tasks(), u.cpuPercent(), cpuTime(b), u.memory(), u.ioReadBytesPerSec(),
                 u.ioWriteBytesPerSec(), b.limits().memoryMax(), b.limits().cpuMax(), u.throttledPercent(),
                 highestPressure(u), b.usage().memoryEvents().map(e -> OptionalLong.of(e.oomKill()))
-                        .orElse(OptionalLong.empty()), b.limits().pidsMax(), b.limits().memoryHigh());
+                        .orElse(OptionalLong.empty()), b.limits().pidsMax(), b.limits().memoryHigh(),
+                b.usage().swapCurrent(), b.limits().memorySwapMax());
     }
 
     /** Total CPU time: {@code cpu.stat usage_usec} on cgroup2, else v1 {@code cpuacct.usage}. */

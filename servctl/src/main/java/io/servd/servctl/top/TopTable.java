@@ -27,8 +27,8 @@ public final class TopTable {
 
     /** Column titles and least widths after the path column, in order; Tasks and %CPU change with the view. */
     static final String[] TITLES = {"Tasks", "TasksMax", "%CPU", "Memory", "MemHigh", "MemMax", "%Mem", "Quota",
-        "Thr%", "Input/s", "Output/s", "PSI10", "OOM"};
-    static final int[] WIDTHS = {6, 8, 6, 7, 7, 7, 5, 6, 5, 8, 8, 6, 4};
+        "Thr%", "Input/s", "Output/s", "PSI10", "OOM", "Swap", "SwapMax", "State"};
+    static final int[] WIDTHS = {6, 8, 6, 7, 7, 7, 5, 6, 5, 8, 8, 6, 4, 6, 7, 6};
     private static final int TASKS = 0;
     private static final int CPU = 2;
     /** The path column never gets narrower than this; longer paths are cut from the left. */
@@ -67,7 +67,21 @@ public final class TopTable {
                 r.memoryHigh().map(h -> h.bytes().map(b -> units.bytes(b.bytes())).orElse("max")).orElse("-"),
                 memoryMax(r.memoryMax(), units), percent(r.memoryUsedPercent()), quota(r),
                 percent(r.throttledPercent()), units.rate(r.ioReadPerSec()), units.rate(r.ioWritePerSec()),
-                percent(r.pressureAvg10()), count(r.oomKills())});
+                percent(r.pressureAvg10()), count(r.oomKills()),
+                r.swap().map(b -> units.bytes(b.bytes())).orElse("-"), limit(r.swapMax(), units),
+                frame.states().activeStateOf(r.group())});
+        }
+        // units without a cgroup that are not inactive (a failed one), as servctl units shows them: state only
+        List<String> names = new ArrayList<>();
+        for (UnitStates.State u : frame.states().withoutCgroup()) {
+            if (shown.size() + names.size() >= Math.max(0, maxRows)) {
+                break;
+            }
+            String[] c = new String[TITLES.length];
+            java.util.Arrays.fill(c, "-");
+            c[c.length - 1] = u.activeState();
+            cells.add(c);
+            names.add(u.unit());
         }
         int[] widths = WIDTHS.clone();
         int fixed = 0;
@@ -78,15 +92,17 @@ public final class TopTable {
             }
             fixed += widths[i] + 1;
         }
-        int longest = rows.stream().mapToInt(r -> r.group().length()).max().orElse(0);
+        int longest = Math.max(rows.stream().mapToInt(r -> r.group().length()).max().orElse(0),
+                names.stream().mapToInt(String::length).max().orElse(0));
         int pathWidth = Math.max(MIN_PATH, Math.min(width - fixed, Math.max(longest, "Control Group".length())));
         StringBuilder header = new StringBuilder(pad("Control Group", pathWidth, false));
         for (int i = 0; i < titles.length; i++) {
             header.append(' ').append(pad(titles[i], widths[i], true));
         }
         lines.add(cut(header.toString(), width));
-        for (int j = 0; j < shown.size(); j++) {
-            StringBuilder line = new StringBuilder(pad(leftCut(shown.get(j).group(), pathWidth), pathWidth, false));
+        for (int j = 0; j < cells.size(); j++) {
+            String path = j < shown.size() ? shown.get(j).group() : names.get(j - shown.size());
+            StringBuilder line = new StringBuilder(pad(leftCut(path, pathWidth), pathWidth, false));
             for (int i = 0; i < widths.length; i++) {
                 line.append(' ').append(pad(cells.get(j)[i], widths[i], true));
             }
@@ -210,10 +226,15 @@ public final class TopTable {
     }
 
     private static String memoryMax(Optional<MemoryMax> max, Units units) {
+        return limit(max.map(MemoryMax::limit), units);
+    }
+
+    /** A byte limit: its size, {@code max} when unlimited, {@code -} when absent. */
+    private static String limit(Optional<Limit<ByteSize>> max, Units units) {
         if (max.isEmpty()) {
             return "-";
         }
-        return max.get().limit() instanceof Limit.AtMost<ByteSize> at ? units.bytes(at.value().bytes()) : "max";
+        return max.get() instanceof Limit.AtMost<ByteSize> at ? units.bytes(at.value().bytes()) : "max";
     }
 
     private static String quota(TopRow r) {
@@ -237,7 +258,7 @@ public final class TopTable {
         return path.length() <= width ? path : ".." + path.substring(path.length() - width + 2);
     }
 
-    private static String cut(String line, int width) {
+    static String cut(String line, int width) {
         return line.length() <= width ? line : line.substring(0, Math.max(0, width));
     }
 }

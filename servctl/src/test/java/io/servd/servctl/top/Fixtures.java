@@ -32,6 +32,6 @@ final class Fixtures {
     static TopReader reader(Path root, Path proc, AtomicLong clock, String top, int depth) throws IOException {
         CgroupMounts mounts = CgroupMounts.detect(new CgroupRoot(root));
         return new TopReader(new TopSampler(mounts, new CgroupReader(clock::get), top, depth),
-                new ProcessCounter(mounts, new ProcFs(proc), 4242));
+                new ProcessCounter(mounts, new ProcFs(proc), 4242), new UnitProcesses(mounts, new ProcFs(proc), clock::get));
     }
 }

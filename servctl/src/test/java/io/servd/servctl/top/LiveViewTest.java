@@ -181,6 +181,27 @@ class LiveViewTest {
     }
 
     @Test
+    void dOpensTheFirstUnitsProcessesAndQGoesBack() throws IOException {
+        java.nio.file.Files.writeString(root.resolve("system.slice/foo.service/cgroup.procs"), "77\n");
+        Path pid = java.nio.file.Files.createDirectories(tmp.resolve("proc/77"));
+        java.nio.file.Files.writeString(pid.resolve("stat"), "77 (java) S 1 77 77 0 -1 4194560 9000 0 0 0 10 5 0 0\n");
+        java.nio.file.Files.writeString(pid.resolve("status"), "Name:\tjava\nVmRSS:\t  1024 kB\n");
+        Script s = new Script(WAIT, 'd', WAIT, 'q', TopKeys.ESC, WAIT, '\r', WAIT, TopKeys.ESC, 'q');
+        assertThat(run(s, TopView.defaults(), 0)).isEqualTo(ExitCodes.OK);
+        // the cgroups at 250; d at 251 reads the processes, which show a quarter second later
+        assertThat(s.draws.get(1).atMillis()).isEqualTo(501L);
+        assertThat(s.draws.get(1).lines().get(0)).startsWith("processes of /system.slice/foo.service | 1 processes");
+        assertThat(s.draws.get(1).lines().get(2)).matches(" +77 +0\\.0 +1\\.0M +java");
+        assertThat(s.draws.get(1).status()).isEqualTo(LiveView.PROCESSES_FOOTER);
+        // q leaves the drill-down without quitting; Esc on the cgroups is an unknown key
+        assertThat(s.draws.get(2).groups()).contains("/system.slice/foo.service");
+        assertThat(s.draws.get(3).status()).isEqualTo("Unknown key '\\x1b'. Ignoring.");
+        // Enter opens it too, and Esc goes back
+        assertThat(s.draws).anyMatch(d -> d.atMillis() > 1000 && d.lines().get(0).startsWith("processes of"));
+        assertThat(s.draws.get(s.draws.size() - 1).lines().get(0)).contains("cgroups |");
+    }
+
+    @Test
     void qBeforeTheFirstScreenQuitsWithoutDrawing() throws IOException {
         Script s = new Script('q');
         assertThat(run(s, TopView.defaults(), 0)).isEqualTo(ExitCodes.OK);

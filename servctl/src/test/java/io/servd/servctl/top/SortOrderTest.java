@@ -32,7 +32,8 @@ class SortOrderTest {
                 Optional.of(Duration.ofMillis((long) Math.max(0, cpu) * 1000)),
                 memory < 0 ? Optional.empty() : Optional.of(new ByteSize(memory)), OptionalDouble.empty(),
                 OptionalDouble.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(),
-                OptionalDouble.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+                OptionalDouble.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     static List<String> sorted(TopView view) {

@@ -59,10 +59,10 @@ class TopBatchTest {
         String block = """
                 3 cgroups | Tasks 11 | CPU 0.0% | Memory 39.4M | IO in 0B/s out 0B/s | order cpu | interval 1.0s
                 unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]
-                Control Group              Tasks TasksMax   %CPU  Memory MemHigh  MemMax  %Mem  Quota  Thr%  Input/s Output/s  PSI10  OOM
-                /                              -        -    0.0       -       -       -     -      -     -       0B       0B   36.5    -
-                /system.slice                 11      max    0.0   39.4M     max     max     -    max     -        -        -   36.8    2
-                /system.slice/foo.service      1      100   25.0  180.0K     max   64.0M   0.3    50%     -        -        -   40.1    0
+                Control Group              Tasks TasksMax   %CPU  Memory MemHigh  MemMax  %Mem  Quota  Thr%  Input/s Output/s  PSI10  OOM   Swap SwapMax  State
+                /                              -        -    0.0       -       -       -     -      -     -       0B       0B   36.5    -      -       -      -
+                /system.slice                 11      max    0.0   39.4M     max     max     -    max     -        -        -   36.8    2      -     max      -
+                /system.slice/foo.service      1      100   25.0  180.0K     max   64.0M   0.3    50%     -        -        -   40.1    0      -     max      -
                 """;
         // as in cgtop, a parent comes before its children, which its CPU time includes
         assertThat(text).isEqualTo(block + "\n" + block);
@@ -80,7 +80,24 @@ class TopBatchTest {
         assertThat(lines.get(0)).contains("{\"cgroup\":\"/system.slice\",\"tasks\":11,\"cpuPercent\":0.0,"
                 + "\"cpuUsageUsec\":348199529,\"memoryBytes\":41332736,\"memoryMaxBytes\":\"max\",\"cpuQuotaPercent\":\"max\"");
         assertThat(lines.get(0)).contains("\"memoryMaxBytes\":67108864,\"memoryUsedPercent\":0.27,\"cpuQuotaPercent\":50.0")
-                .contains("\"oomKills\":0,\"pidsMax\":100,\"memoryHighBytes\":\"max\"}");
+                .contains("\"oomKills\":0,\"pidsMax\":100,\"memoryHighBytes\":\"max\",\"swapMaxBytes\":\"max\"}");
+    }
+
+    @Test
+    void swapShowsMemorySwapCurrentAndMaxAndTheirJsonKeys() throws Exception {
+        Path root = Fixtures.copy("debian12-systemd252", tmp);
+        Path foo = root.resolve("system.slice/foo.service");
+        Files.writeString(foo.resolve("memory.swap.current"), "1048576\n");
+        Files.writeString(foo.resolve("memory.swap.max"), "268435456\n");
+        Files.writeString(root.resolve("system.slice/memory.swap.max"), "max\n"); // no swap.current: absent
+        String text = batch(root, TopView.defaults(), 1, false, () -> { });
+        assertThat(text).containsPattern("/system\\.slice/foo\\.service .* 0 +1\\.0M +256\\.0M +-\n")
+                .containsPattern("/system\\.slice .* 2 +- +max +-\n");
+        String json = batch(root, TopView.defaults(), 1, true, () -> { });
+        assertThat(json).contains("\"swapBytes\":1048576,\"swapMaxBytes\":268435456}")
+                .contains("\"memoryHighBytes\":\"max\",\"swapMaxBytes\":\"max\"}");
+        String raw = batch(root, TopView.defaults().withRaw(true), 1, false, () -> { });
+        assertThat(raw).containsPattern(" 1048576 +268435456 +-\n");
     }
 
     @Test

@@ -47,6 +47,9 @@ class TopTerminalIT {
     @Test
     void rendersResortsOnKeysAndQuitsOnQ() throws Exception {
         Path root = Fixtures.copy("debian12-systemd252", tmp);
+        // the drill-down reads the real /proc: this test's JVM stands in for the service's process
+        long self = ProcessHandle.current().pid();
+        Files.writeString(root.resolve("system.slice/foo.service/cgroup.procs"), self + "\n");
         Path exit = tmp.resolve("exit-code");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
@@ -56,7 +59,7 @@ class TopTerminalIT {
 
         String screen = await(s -> s.contains("/system.slice/foo.service") && s.contains("order cpu"));
         assertThat(screen).contains("unified: cgroup2 [cpuset, cpu, io, memory, hugetlb, pids, rdma, misc]")
-                .contains("Control Group", "TasksMax", "%CPU", "MemHigh", "MemMax", "Quota", "Thr%", "PSI10", "OOM")
+                .contains("Control Group", "TasksMax", "%CPU", "MemHigh", "MemMax", "Quota", "Thr%", "PSI10", "OOM", "Swap", "SwapMax")
                 .containsPattern("/system.slice/foo.service +1 +100 +0.0 +180.0K +max +64.0M +0.3 +50%")
                 .contains("keys: p path  t tasks  c cpu  m memory");
 
@@ -70,6 +73,15 @@ class TopTerminalIT {
         tmux("send-keys", "%");
         screen = await(s -> s.contains("CPU Time"));
         assertThat(screen).containsPattern("/system.slice/foo.service +1 +100 +8\\.400643s ");
+
+        // d opens the first unit's processes (the first row without a cgroup below it); q goes back
+        tmux("send-keys", "d");
+        screen = await(s -> s.contains("processes of /system.slice/foo.service"));
+        assertThat(screen).contains("PID", "%CPU", "RSS", "Command", "keys: q Esc d back")
+                .containsPattern(" " + self + " +[0-9.]+ +[0-9.]+[KMG] +java");
+        tmux("send-keys", "q");
+        screen = await(s -> s.contains("Control Group"));
+        assertThat(screen).doesNotContain("processes of");
 
         tmux("send-keys", "q");
         long deadline = System.nanoTime() + PATIENCE.toNanos();
