@@ -47,13 +47,14 @@ class TopTerminalIT {
     @Test
     void rendersResortsOnKeysAndQuitsOnQ() throws Exception {
         Path root = Fixtures.copy("debian12-systemd252", tmp);
-        // the drill-down reads the real /proc: this test's JVM stands in for the service's process
+        // --no-agent: no agent runs here, and its one-line notice would take the keys line the test reads
+        // (TopStatesTest covers the State column and the notice); the drill-down reads the real /proc: this test's JVM stands in for the service's process
         long self = ProcessHandle.current().pid();
         Files.writeString(root.resolve("system.slice/foo.service/cgroup.procs"), self + "\n");
         Path exit = tmp.resolve("exit-code");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + "io.servd.servctl.ServctlMain top --delay 500ms --cgroup-root '" + root + "'; echo $? > '" + exit
+                + "io.servd.servctl.ServctlMain top --no-agent --delay 500ms --cgroup-root '" + root + "'; echo $? > '" + exit
                 + "'; sleep 60";
         assertThat(tmux("new-session", "-d", "-x", "160", "-y", "40", command)).isZero();
 
