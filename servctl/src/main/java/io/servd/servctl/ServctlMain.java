@@ -54,8 +54,10 @@ public final class ServctlMain implements Runnable {
         CommandLine cl = new CommandLine(main);
         // top reads cgroupfs itself: it gets the default root, not the whole servctl command, and asks the
         // agent only for unit states, on a background thread, within a short timeout
+        AgentConnection topAgent = new AgentConnection(); // top's --agent/--socket/--timeout, filled in by picocli
         cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines(),
-                own -> own.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS)));
+                () -> topAgent.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS)));
+        cl.getSubcommands().get("top").addMixin("agent", topAgent);
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option
         cl.setUnmatchedOptionsArePositionalParams(true);

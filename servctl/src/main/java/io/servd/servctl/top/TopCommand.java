@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.servd.servctl.AgentConnection;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,11 +64,13 @@ public final class TopCommand implements Callable<Integer> {
 
     /**
      * How top asks the agent for {@code GET /v1/units} with the connection options given to it
-     * ({@code --agent}, {@code --socket}, {@code --timeout}; servctl's own before the command name otherwise).
+     * ({@code --agent}, {@code --socket}, {@code --timeout}; servctl's own before the command name otherwise):
+     * servctl adds those options to top as a mixin and passes this, so that top needs nothing of servctl's
+     * own package (no package cycle: ArchitectureTest).
      */
     @FunctionalInterface
     public interface AgentUnits {
-        JsonNode get(AgentConnection own) throws ServctlException;
+        JsonNode get() throws ServctlException;
     }
 
     /**
@@ -85,9 +86,6 @@ public final class TopCommand implements Callable<Integer> {
         this.machines = new Machines(machinesDirectory);
         this.agentUnits = Objects.requireNonNull(agentUnits, "agentUnits");
     }
-
-    @Mixin
-    AgentConnection agent;
 
     @Spec
     CommandSpec spec;
@@ -269,7 +267,7 @@ public final class TopCommand implements Callable<Integer> {
             }
             // unit states only for the whole tree: a unit without a cgroup is in no GROUP
             boolean ask = !noAgent && top.equals("/") && machine == null;
-            try (UnitStates states = new UnitStates(ask ? Optional.of(() -> agentUnits.get(agent))
+            try (UnitStates states = new UnitStates(ask ? Optional.of(() -> agentUnits.get())
                     : Optional.empty())) {
                 if (batch || !terminal) {
                     runBatch(reader, shown, n, spec.commandLine().getOut(), output.isJson(), Thread::sleep, states,
