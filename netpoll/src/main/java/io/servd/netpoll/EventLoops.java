@@ -232,9 +232,6 @@ public final class EventLoops implements AutoCloseable {
         return List.copyOf(chooser.started());
     }
 
-    /** How often {@link #ping} looks at the loops' I/O passes while their pings wait. */
-    static final Duration PROGRESS_POLL = Duration.ofMillis(100);
-
     /**
      * Liveness check for the systemd watchdog: runs an empty task on every event loop. A loop
      * answers when it ran the task, or when it completed an I/O pass after the task was queued: a
@@ -252,53 +249,31 @@ public final class EventLoops implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         List<EventExecutor> loops = new ArrayList<>(chooser.started()); // a loop never used has no thread to ping
         acceptors.ifPresent(g -> g.forEach(loops::add));
-        List<Ping> pings = new ArrayList<>();
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (EventExecutor loop : loops) {
-            long before = passes.of(loop).orElse(Long.MAX_VALUE); // a loop without a count answers by its task only
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            passes.afterNextPass(loop, answered);
             try {
-                pings.add(new Ping(loop, before, Futures.toCompletable(loop.submit(() -> { }))));
+                loop.submit(() -> answered.complete(null));
             } catch (RejectedExecutionException e) {
+                answers.forEach(a -> a.cancel(false)); // forgotten by the loops that still run
+                answered.cancel(false);
                 return CompletableFuture.failedFuture(e);
             }
+            answers.add(answered);
         }
-        CompletableFuture<Void> answer = new CompletableFuture<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        CompletableFuture.allOf(pings.stream().map(Ping::ran).toArray(CompletableFuture[]::new))
-                .whenComplete((v, e) -> {
-                    if (e == null) {
-                        answer.complete(null);
-                    } else {
-                        answer.completeExceptionally(e);
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionallyCompose(e -> {
+                    List<EventExecutor> stuck = new ArrayList<>();
+                    for (int i = 0; i < loops.size(); i++) {
+                        if (answers.get(i).cancel(false)) { // not answered: forgotten by its loop's passes
+                            stuck.add(loops.get(i));
+                        }
                     }
+                    return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("event loop(s) "
+                            + stuck + " neither ran a task nor completed an I/O pass within the ping's timeout"));
                 });
-        watchProgress(pings, answer, deadline);
-        return answer;
-    }
-
-    /** One loop's ping: its task, and its I/O passes when the task was queued. */
-    private record Ping(EventExecutor loop, long passesBefore, CompletableFuture<?> ran) {
-    }
-
-    /** Completes {@code answer} once every loop ran its task or passed since; fails it at the deadline. */
-    private void watchProgress(List<Ping> pings, CompletableFuture<Void> answer, long deadline) {
-        if (answer.isDone()) {
-            return;
-        }
-        List<EventExecutor> stuck = pings.stream()
-                .filter(p -> !p.ran().isDone() && passes.of(p.loop()).orElse(Long.MIN_VALUE) <= p.passesBefore())
-                .map(Ping::loop).toList();
-        if (stuck.isEmpty()) {
-            answer.complete(null);
-            return;
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            answer.completeExceptionally(new java.util.concurrent.TimeoutException("event loop(s) " + stuck
-                    + " neither ran a task nor completed an I/O pass within the ping's timeout"));
-            return;
-        }
-        CompletableFuture.delayedExecutor(Math.min(left, PROGRESS_POLL.toNanos()), TimeUnit.NANOSECONDS)
-                .execute(() -> watchProgress(pings, answer, deadline));
     }
 
     /** Servers bound or adopted and still accepting, in bind order. */

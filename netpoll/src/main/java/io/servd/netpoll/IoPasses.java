@@ -9,36 +9,47 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Counts each loop's I/O passes: every return of {@link IoHandler#run}, which Netty's loop calls
  * once per iteration between its task runs. A loop whose count moves is making progress, however
  * long its task queue: the watchdog's ping ({@link EventLoops#ping}) tells a busy loop (the count
  * moves, its ping waits behind the queue) from a wedged one (a handler or task that never returns:
- * the count stops). The wrapped handler does everything else.
+ * the count stops). The loop itself completes what waits for its next pass, at the end of that pass:
+ * no thread polls. The wrapped handler does everything else.
  */
 final class IoPasses implements IoHandlerFactory {
     private final IoHandlerFactory delegate;
-    private final Map<ThreadAwareExecutor, AtomicLong> passes = new ConcurrentHashMap<>();
+    private final Map<ThreadAwareExecutor, Queue<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
     IoPasses(IoHandlerFactory delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The I/O passes {@code loop} has completed so far; empty for a loop these handlers do not serve. */
-    OptionalLong of(Object loop) {
-        AtomicLong count = passes.get(loop);
-        return count == null ? OptionalLong.empty() : OptionalLong.of(count.get());
+    /**
+     * Completes {@code done} when {@code loop} next completes an I/O pass (one under way now counts).
+     *
+     * @return false, and nothing registered, for a loop these handlers do not serve
+     */
+    boolean afterNextPass(Object loop, CompletableFuture<Void> done) {
+        Queue<CompletableFuture<Void>> queue = waiting.get(loop);
+        if (queue == null) {
+            return false;
+        }
+        queue.add(done);
+        done.whenComplete((v, e) -> queue.remove(done)); // answered otherwise (its task ran, a timeout): forgotten
+        return true;
     }
 
     @Override
     public IoHandler newHandler(ThreadAwareExecutor loop) {
-        AtomicLong count = new AtomicLong();
-        passes.put(loop, count);
-        return new Counting(delegate.newHandler(loop), count);
+        Queue<CompletableFuture<Void>> queue = new ConcurrentLinkedQueue<>();
+        waiting.put(loop, queue);
+        return new Counting(delegate.newHandler(loop), queue);
     }
 
     @Override
@@ -48,17 +59,19 @@ final class IoPasses implements IoHandlerFactory {
 
     private static final class Counting implements IoHandler {
         private final IoHandler delegate;
-        private final AtomicLong passes;
+        private final Queue<CompletableFuture<Void>> waiting;
 
-        Counting(IoHandler delegate, AtomicLong passes) {
+        Counting(IoHandler delegate, Queue<CompletableFuture<Void>> waiting) {
             this.delegate = delegate;
-            this.passes = passes;
+            this.waiting = waiting;
         }
 
         @Override
         public int run(IoHandlerContext context) {
             int handled = delegate.run(context);
-            passes.lazySet(passes.get() + 1); // only the loop's own thread writes
+            for (CompletableFuture<Void> done; (done = waiting.poll()) != null; ) {
+                done.complete(null);
+            }
             return handled;
         }
 
