@@ -71,6 +71,8 @@ public abstract class PackageInstallStartStop {
         Path deb = Path.of(VmExtension.property("servd.it.deb"));
         assertThat(deb).as("the .deb built by packaging/deb (run the reactor, not this module alone)").isRegularFile();
         String guestDeb = vm.put(deb);
+        // a first install: another class may have left servd installed for the next (InstalledServd)
+        vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", "servd").orThrow();
         since = "@" + vm.exec("date", "+%s").orThrow().stdout().trim();
 
         GuestResult install = vm.exec(DPKG_TIMEOUT, "dpkg", "-i", guestDeb);

@@ -33,8 +33,8 @@ final class SystemdUnitsBus implements AutoCloseable {
 
         void propertiesChanged(String path, String iface, Map<String, Variant<?>> changed, List<String> invalidated);
 
-        /** A daemon-reload finished: units may have been replaced without a signal each. */
-        void reloaded();
+        /** A daemon-reload begins ({@code active}) or has finished. */
+        void reloading(boolean active);
 
         /** {@code org.freedesktop.systemd1} changed hands: {@code newOwner} empty when systemd left the bus. */
         void systemdOwner(String newOwner);
@@ -109,11 +109,7 @@ final class SystemdUnitsBus implements AutoCloseable {
                 s -> events.unitNew(s.id(), s.unit().getPath()));
         connection.addSigHandler(SystemdManager.UnitRemoved.class,
                 s -> events.unitRemoved(s.id(), s.unit().getPath()));
-        connection.addSigHandler(SystemdManager.Reloading.class, s -> {
-            if (!s.active()) {
-                events.reloaded();
-            }
-        });
+        connection.addSigHandler(SystemdManager.Reloading.class, s -> events.reloading(s.active()));
         connection.addSigHandler(DBusMatchRuleBuilder.create().withType(Properties.PropertiesChanged.class)
                 .withPathNamespace(UNIT_PATHS).build(), (Properties.PropertiesChanged s) -> events.propertiesChanged(
                         s.getPath(), s.getInterfaceName(), s.getPropertiesChanged(), s.getPropertiesRemoved()));

@@ -12,7 +12,8 @@ public interface UnitStateListener {
 
     /**
      * {@code unit} changed: {@code before} empty when it appeared (loaded, or first seen after a
-     * reconnect), {@code after} empty when systemd unloaded it. Never called with both equal.
+     * reconnect), {@code after} empty when systemd unloaded it. Never called with both equal, nor for
+     * the units of the first listing: those are where the states start, not changes.
      */
     void changed(String unit, Optional<UnitState> before, Optional<UnitState> after);
 

@@ -26,8 +26,12 @@ final class UnitStateReads {
     record Listed(UnitState state, String path) {
     }
 
-    /** {@code ListUnits}, each row completed with the properties it lacks; by unit name, in systemd's order. */
-    static Map<String, Listed> list(SystemdUnitsBus bus) {
+    /**
+     * {@code ListUnits}, each row completed with the properties it lacks; by unit name, in systemd's order. A row
+     * in the active and sub state of its unit in {@code known} is that state, without a call: what a
+     * daemon-reload leaves alone.
+     */
+    static Map<String, Listed> list(SystemdUnitsBus bus, Map<String, UnitState> known) {
         Map<String, Listed> listed = new LinkedHashMap<>();
         for (SystemdManager.ListedUnit row : bus.listUnits()) {
             String unit = row.getName();
@@ -38,6 +42,11 @@ final class UnitStateReads {
                 continue;
             }
             String path = row.getPath().getPath();
+            UnitState had = known.get(unit);
+            if (had != null && had.activeState() == active.get() && had.subState().equals(row.getSubState())) {
+                listed.put(unit, new Listed(had, path));
+                continue;
+            }
             UnitState state = UnitState.of(unit, active.get(), row.getSubState());
             for (StateProperty p : StateProperty.of(unit)) {
                 if (p != StateProperty.ACTIVE_STATE && p != StateProperty.SUB_STATE) {

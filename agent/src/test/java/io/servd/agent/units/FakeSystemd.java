@@ -29,6 +29,8 @@ final class FakeSystemd implements AutoCloseable {
     /** unit → interface → property → value. */
     private final Map<String, Map<String, Map<String, Variant<?>>>> units = new ConcurrentHashMap<>();
     volatile int subscribes;
+    /** Properties.Get calls answered, per unit. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> gets = new ConcurrentHashMap<>();
 
     private FakeSystemd(DBusConnection connection) {
         this.connection = connection;
@@ -84,8 +86,21 @@ final class FakeSystemd implements AutoCloseable {
                 new DBusPath(path(unit))));
     }
 
-    void reloaded() throws DBusException {
-        connection.sendMessage(new SystemdManager.Reloading(SystemdUnitsBus.MANAGER_PATH, false));
+    /** {@code Reloading(active)}: a daemon-reload begins (true) or ends (false). */
+    void reloading(boolean active) throws DBusException {
+        connection.sendMessage(new SystemdManager.Reloading(SystemdUnitsBus.MANAGER_PATH, active));
+    }
+
+    /** What systemd 252 sends for every unit it holds during a daemon-reload: UnitRemoved then UnitNew, the unit staying. */
+    void removedAndNewAgain(String unit) throws DBusException {
+        connection.sendMessage(new SystemdManager.UnitRemoved(SystemdUnitsBus.MANAGER_PATH, unit, new DBusPath(path(unit))));
+        connection.sendMessage(new SystemdManager.UnitNew(SystemdUnitsBus.MANAGER_PATH, unit, new DBusPath(path(unit))));
+    }
+
+    /** Drops a unit without a signal (a daemon-reload that no longer loads it). */
+    void forget(String unit) throws DBusException {
+        units.remove(unit);
+        connection.unExportObject(path(unit));
     }
 
     /** Sets the properties and sends PropertiesChanged with their values, as systemd does for Unit's. */
@@ -158,6 +173,7 @@ final class FakeSystemd implements AutoCloseable {
         @Override
         @SuppressWarnings("unchecked")
         public <A> A Get(String iface, String property) {
+            gets.computeIfAbsent(unit, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
             Map<String, Map<String, Variant<?>>> u = units.get(unit);
             Variant<?> v = u == null || u.get(iface) == null ? null : u.get(iface).get(property);
             if (v == null) {

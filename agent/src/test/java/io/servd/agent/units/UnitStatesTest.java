@@ -191,6 +191,47 @@ class UnitStatesTest {
         assertThat(systemd.subscribes).isEqualTo(1);
     }
 
+    /**
+     * A daemon-reload on systemd 252: UnitRemoved and UnitNew for every unit while it runs are no changes
+     * (the units stay, and reading each one again kept servd-unit-states busy for minutes in the VM); at its
+     * end one ListUnits says what did change: a unit in another state, a new one, one no longer loaded. A
+     * unit whose state did not move is not read at all, and keeps what servd knew of it.
+     */
+    @Test
+    void aDaemonReloadTellsOnlyWhatItChanged() throws Exception {
+        watch();
+        int fooGets = systemd.gets.get("foo.service").get();
+
+        systemd.reloading(true);
+        for (String unit : List.of("foo.service", "broken.service", "multi-user.target")) {
+            systemd.removedAndNewAgain(unit);
+        }
+        systemd.set("broken.service", FakeSystemd.UNIT, "ActiveState", "inactive")
+                .set("broken.service", FakeSystemd.UNIT, "SubState", "dead");
+        systemd.unit("late.service", "active", "running");
+        systemd.forget("multi-user.target");
+        systemd.reloading(false);
+
+        // the reconcile is one task: its first change (the unit gone) seen, the rest are told when it is done
+        List<Change> told = events.awaitCollecting(e -> e.unit().equals("multi-user.target"));
+        states.awaitQueued();
+        events.changes.drainTo(told);
+        assertThat(told).extracting(Change::unit).containsExactlyInAnyOrder("broken.service", "late.service",
+                "multi-user.target");
+        assertThat(told).filteredOn(c -> c.unit().equals("broken.service")).singleElement()
+                .satisfies(c -> assertThat(c.after().orElseThrow().activeState()).isEqualTo(ActiveState.INACTIVE));
+        assertThat(told).filteredOn(c -> c.unit().equals("multi-user.target")).singleElement()
+                .satisfies(c -> assertThat(c.after()).isEmpty());
+        assertThat(states.all().keySet()).containsExactly("broken.service", "foo.service", "late.service");
+        assertThat(states.get("foo.service").orElseThrow().nRestarts()).hasValue(2);
+        assertThat(systemd.gets.get("foo.service").get()).as("Gets of the unchanged unit").isEqualTo(fooGets);
+
+        // and the signals after it are followed as before
+        systemd.changed("foo.service", FakeSystemd.UNIT, Map.of("ActiveState", "failed", "SubState", "failed"));
+        assertThat(events.await(e -> e.unit().equals("foo.service")).after().orElseThrow().activeState())
+                .isEqualTo(ActiveState.FAILED);
+    }
+
     /** The bus dying: states unavailable; the same bus back: reconnected and listed. */
     @Test
     void theBusDyingMakesTheStatesAbsentUntilItIsBack() throws Exception {
@@ -208,6 +249,32 @@ class UnitStatesTest {
 
         events.awaitAvailability(Optional::isEmpty);
         assertThat(states.all().keySet()).containsExactly("foo.service");
+    }
+
+    /**
+     * The first listing is where the states start, not a change of each unit: a listener there before it
+     * hears nothing of it (servd's event ring and journal got a unit-state event for every unit of the
+     * host at each start), and then every real change.
+     */
+    @Test
+    void theFirstListingIsNoChange() throws Exception {
+        systemd.close(); // not on the bus yet: the watch waits for it, with its listener already added
+        states = UnitStates.watch(bus.address());
+        states.addListener(events);
+
+        systemd = FakeSystemd.start(bus.address())
+                .unit("foo.service", "active", "running")
+                .unit("broken.service", "failed", "failed")
+                .takeName();
+        events.awaitAvailability(Optional::isEmpty);
+        states.awaitQueued();
+
+        assertThat(states.all().keySet()).containsExactly("broken.service", "foo.service");
+        assertThat(events.changes).isEmpty();
+        systemd.changed("foo.service", FakeSystemd.UNIT, Map.of("ActiveState", "deactivating", "SubState", "stop-sigterm"));
+        Change c = events.await(e -> e.unit().equals("foo.service"));
+        assertThat(c.before().orElseThrow().activeState()).isEqualTo(ActiveState.ACTIVE);
+        assertThat(c.after().orElseThrow().activeState()).isEqualTo(ActiveState.DEACTIVATING);
     }
 
     @Test
@@ -246,6 +313,18 @@ class UnitStatesTest {
                 }
             }
             throw new AssertionError("no such change within " + WAIT_SECONDS + " s");
+        }
+
+        /** Every change up to and including the first {@code which} matches. */
+        List<Change> awaitCollecting(Predicate<Change> which) throws InterruptedException {
+            List<Change> seen = new java.util.ArrayList<>();
+            for (Change c; (c = changes.poll(WAIT_SECONDS, TimeUnit.SECONDS)) != null; ) {
+                seen.add(c);
+                if (which.test(c)) {
+                    return seen;
+                }
+            }
+            throw new AssertionError("no such change within " + WAIT_SECONDS + " s; saw " + seen);
         }
 
         Optional<String> awaitAvailability(Predicate<Optional<String>> which) throws InterruptedException {

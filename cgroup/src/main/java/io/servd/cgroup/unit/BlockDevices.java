@@ -18,17 +18,40 @@ public interface BlockDevices {
      */
     Optional<DeviceNumber> resolve(String path);
 
-    /** No device resolves: no I/O device writes are planned. */
-    BlockDevices NONE = path -> Optional.empty();
+    /**
+     * No device resolves: no I/O device writes are planned. Printed as {@code BlockDevices.none()}, so that
+     * a {@link HostResources} reads the same in two JVMs (the VM oracle compares them as text).
+     */
+    BlockDevices NONE = new BlockDevices() {
+        @Override
+        public Optional<DeviceNumber> resolve(String path) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return "BlockDevices.none()";
+        }
+    };
 
     /** {@link #NONE}. */
     static BlockDevices none() {
         return NONE;
     }
 
-    /** Exactly the paths of {@code byPath}. */
+    /** Exactly the paths of {@code byPath}; printed as {@code BlockDevices.of(}the table{@code )}. */
     static BlockDevices of(Map<String, DeviceNumber> byPath) {
         Map<String, DeviceNumber> copy = Map.copyOf(byPath);
-        return path -> Optional.ofNullable(copy.get(path));
+        return new BlockDevices() {
+            @Override
+            public Optional<DeviceNumber> resolve(String path) {
+                return Optional.ofNullable(copy.get(path));
+            }
+
+            @Override
+            public String toString() {
+                return "BlockDevices.of(" + new java.util.TreeMap<>(copy) + ")";
+            }
+        };
     }
 }

@@ -36,6 +36,19 @@ class HostResourcesTest {
                 Long.parseLong(Files.readString(resource("procfs/hybrid-host/sys/kernel/pid_max")).strip()) - 1));
     }
 
+    /**
+     * The VM oracle (KernelEnforcementIT) compares the guest's printed HostResources with this JVM's: two
+     * JVMs must print the same host the same way, which a lambda's class name does not.
+     */
+    @Test
+    void printsTheSameInEveryJvm() {
+        var host = new HostResources(ByteSize.ofBytes(2060423168L), 4096, 15607);
+        assertThat(host.toString()).isEqualTo("HostResources[physicalMemory=" + ByteSize.ofBytes(2060423168L)
+                + ", pageSize=4096, systemTasksMax=15607, blockDevices=BlockDevices.none()]");
+        assertThat(host.withBlockDevices(BlockDevices.of(java.util.Map.of("/dev/vda", new DeviceNumber(254, 0)))).toString())
+                .endsWith("blockDevices=BlockDevices.of({/dev/vda=" + new DeviceNumber(254, 0) + "})]");
+    }
+
     @Test
     void rootCgroupLimitsCapBothInAContainer(@TempDir Path tmp) throws Exception {
         Path cg = Files.createDirectories(tmp.resolve("cg"));

@@ -64,6 +64,8 @@ public final class GuestShell {
      */
     public static GuestResult installWithoutStarting(Vm vm, Path deb) throws IOException {
         return run(vm, """
+                # a first install: another class may have left servd installed for the next (InstalledServd)
+                dpkg --purge servd >/dev/null 2>&1
                 printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
                 dpkg -i %1$s; echo dpkg_exit=$?
                 rm -f /usr/sbin/policy-rc.d
