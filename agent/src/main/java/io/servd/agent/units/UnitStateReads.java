@@ -29,12 +29,34 @@ final class UnitStateReads {
     /**
      * {@code ListUnits}, each row completed with the properties it lacks; by unit name, in systemd's order. A row
      * in the active and sub state of its unit in {@code known} is that state, without a call: what a
-     * daemon-reload leaves alone.
+     * daemon-reload leaves alone. An inactive unit is its row alone (no result, restarts or start time): the
+     * ~100 idle units of a Debian host cost ~300 calls at each start, and systemd unloads an idle unit at will,
+     * so that a Get of its path loads it again (see {@link #listNew}).
      */
     static Map<String, Listed> list(SystemdUnitsBus bus, Map<String, UnitState> known) {
+        return list(bus, known, unit -> true);
+    }
+
+    /**
+     * The {@code ListUnits} rows of {@code units} only (units {@code UnitNew} announced; one no longer listed
+     * is gone again), completed like {@link #list}: an inactive or not-found unit is not read:
+     * freshly loaded, it has systemd's defaults, and a {@code Properties.Get} on the path of a unit systemd
+     * has meanwhile unloaded loads it again, which is another {@code UnitNew} (seen in the bookworm VM: 31 a
+     * second for one not-found unit, for as long as servd ran).
+     */
+    static Map<String, Listed> listNew(SystemdUnitsBus bus, java.util.Set<String> units) {
+        return list(bus, Map.of(), units::contains);
+    }
+
+    /** Rows of {@code which}; an inactive or not-found unit is not read (see {@link #listNew}). */
+    private static Map<String, Listed> list(SystemdUnitsBus bus, Map<String, UnitState> known,
+                                            java.util.function.Predicate<String> which) {
         Map<String, Listed> listed = new LinkedHashMap<>();
         for (SystemdManager.ListedUnit row : bus.listUnits()) {
             String unit = row.getName();
+            if (!which.test(unit)) {
+                continue;
+            }
             Optional<ActiveState> active = ActiveState.parse(row.getActiveState());
             if (active.isEmpty()) {
                 log.warn("unit [{}]: systemd lists active state [{}], which servd does not know; unit left out",
@@ -48,26 +70,15 @@ final class UnitStateReads {
                 continue;
             }
             UnitState state = UnitState.of(unit, active.get(), row.getSubState());
+            boolean read = !"not-found".equals(row.getLoadState()) && active.get() != ActiveState.INACTIVE;
             for (StateProperty p : StateProperty.of(unit)) {
-                if (p != StateProperty.ACTIVE_STATE && p != StateProperty.SUB_STATE) {
+                if (read && p != StateProperty.ACTIVE_STATE && p != StateProperty.SUB_STATE) {
                     state = read(bus, state, path, p);
                 }
             }
             listed.put(unit, new Listed(state, path));
         }
         return listed;
-    }
-
-    /** A unit {@code UnitNew} announced, read whole; empty when its ActiveState cannot be read (gone again, or malformed). */
-    static Optional<UnitState> readNew(SystemdUnitsBus bus, String unit, String path) {
-        UnitState state = UnitState.of(unit, ActiveState.INACTIVE, "");
-        boolean active = false;
-        for (StateProperty p : StateProperty.of(unit)) {
-            UnitState next = read(bus, state, path, p);
-            active |= p == StateProperty.ACTIVE_STATE && next != state; // read() returns the same state when it fails
-            state = next;
-        }
-        return active ? Optional.of(state) : Optional.empty();
     }
 
     /** {@code before} with a {@code PropertiesChanged} of interface {@code iface} applied. */

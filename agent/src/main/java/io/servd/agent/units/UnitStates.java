@@ -72,6 +72,9 @@ public final class UnitStates implements AutoCloseable {
     private boolean loggedUnavailable;
     private boolean listedOnce;
     private boolean reloading;
+    /** Units UnitNew announced, read together by the next {@link #readNew()}; touched on servd-unit-states only. */
+    private final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
+    private boolean readNewQueued;
     private boolean closed;
 
     private UnitStates(Optional<SystemdUnitsBus.Bus> bus, Optional<String> unavailable) {
@@ -350,14 +353,44 @@ public final class UnitStates implements AutoCloseable {
         }
     }
 
+    /**
+     * A unit systemd loaded: read with the others announced meanwhile, in one {@code ListUnits} queued behind
+     * the signals already waiting (a unit unloaded again by then is not read: reading its path would load it
+     * once more, see {@link UnitStateReads#listNew}).
+     */
     private void added(String unit, String path) {
         if (unavailable.isPresent() || reloading) {
             return; // the re-list that ends either reads this unit too
         }
         unitsByPath.put(path, unit);
-        Optional<UnitState> state = UnitStateReads.readNew(connection, unit, path);
-        if (state.isPresent()) {
-            tell(unit, Optional.ofNullable(known.put(unit, state.get())), state);
+        announced.add(unit);
+        if (!readNewQueued) {
+            readNewQueued = true;
+            run(this::readNew);
+        }
+    }
+
+    private void readNew() {
+        readNewQueued = false;
+        if (announced.isEmpty() || unavailable.isPresent() || connection == null) {
+            announced.clear();
+            return;
+        }
+        Map<String, UnitStateReads.Listed> listed;
+        try {
+            listed = UnitStateReads.listNew(connection, java.util.Set.copyOf(announced));
+        } catch (RuntimeException e) {
+            announced.clear();
+            dropConnection();
+            becomeUnavailable("listing new units on " + bus.orElseThrow() + " failed: " + e.getMessage());
+            scheduleReconnect();
+            return;
+        }
+        announced.clear();
+        for (UnitStateReads.Listed l : listed.values()) {
+            String unit = l.state().unit();
+            unitsByPath.put(l.path(), unit);
+            tell(unit, Optional.ofNullable(known.put(unit, l.state())), Optional.of(l.state()));
         }
     }
 
@@ -365,6 +398,7 @@ public final class UnitStates implements AutoCloseable {
         if (reloading) {
             return; // the reconcile after it says whether the unit is gone
         }
+        announced.remove(unit);
         unitsByPath.remove(path);
         UnitState before = known.remove(unit);
         if (before != null && unavailable.isEmpty()) {

@@ -111,6 +111,23 @@ class UnitStatesTest {
         assertThat(states.get("new.service").orElseThrow().subState()).isEqualTo("start");
     }
 
+    /**
+     * A unit loaded inactive (systemd loads units at will: {@code systemctl show evil.service}) is taken from
+     * ListUnits without a Properties.Get of its path: on systemd, a Get of an unloaded unit's path loads it
+     * again, another UnitNew, and servd read evil.service 31 times a second for as long as it ran.
+     */
+    @Test
+    void aUnitLoadedInactiveIsNotReadByItsPath() throws Exception {
+        watch();
+
+        systemd.unit("evil.service", "inactive", "dead");
+        systemd.unitNew("evil.service");
+
+        Change c = events.await(e -> e.unit().equals("evil.service"));
+        assertThat(c.after().orElseThrow().activeState()).isEqualTo(ActiveState.INACTIVE);
+        assertThat(systemd.gets).doesNotContainKey("evil.service");
+    }
+
     @Test
     void propertiesChangedTurnsAnActiveUnitFailed() throws Exception {
         watch();
