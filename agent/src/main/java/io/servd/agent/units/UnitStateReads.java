@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.types.Variant;
@@ -44,13 +46,13 @@ final class UnitStateReads {
      * has meanwhile unloaded loads it again, which is another {@code UnitNew} (seen in the bookworm VM: 31 a
      * second for one not-found unit, for as long as servd ran).
      */
-    static Map<String, Listed> listNew(SystemdUnitsBus bus, java.util.Set<String> units) {
+    static Map<String, Listed> listNew(SystemdUnitsBus bus, Set<String> units) {
         return list(bus, Map.of(), units::contains);
     }
 
     /** Rows of {@code which}; an inactive or not-found unit is not read (see {@link #listNew}). */
     private static Map<String, Listed> list(SystemdUnitsBus bus, Map<String, UnitState> known,
-                                            java.util.function.Predicate<String> which) {
+                                            Predicate<String> which) {
         Map<String, Listed> listed = new LinkedHashMap<>();
         for (SystemdManager.ListedUnit row : bus.listUnits()) {
             String unit = row.getName();

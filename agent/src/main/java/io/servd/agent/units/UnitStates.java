@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,9 +74,8 @@ public final class UnitStates implements AutoCloseable {
     private boolean loggedUnavailable;
     private boolean listedOnce;
     private boolean reloading;
-    /** Units UnitNew announced, read together by the next {@link #readNew()}; touched on servd-unit-states only. */
-    private final java.util.Set<String> announced = new java.util.LinkedHashSet<>();
-    private boolean readNewQueued;
+    /** Units UnitNew announced, read together by the {@link #readNew()} queued when the first came. */
+    private final Set<String> announced = new LinkedHashSet<>();
     private boolean closed;
 
     private UnitStates(Optional<SystemdUnitsBus.Bus> bus, Optional<String> unavailable) {
@@ -178,9 +179,7 @@ public final class UnitStates implements AutoCloseable {
             connection = signals.own;
             relist();
         } catch (DBusException | RuntimeException e) {
-            dropConnection();
-            becomeUnavailable("cannot read units from " + bus.orElseThrow() + ": " + e.getMessage());
-            scheduleReconnect();
+            lose("cannot read units from " + bus.orElseThrow() + ": " + e.getMessage());
         }
     }
 
@@ -215,9 +214,7 @@ public final class UnitStates implements AutoCloseable {
         try {
             update(UnitStateReads.list(connection, known));
         } catch (RuntimeException e) {
-            dropConnection();
-            becomeUnavailable("listing units on " + bus.orElseThrow() + " after a daemon-reload failed: " + e.getMessage());
-            scheduleReconnect();
+            lose("listing units on " + bus.orElseThrow() + " after a daemon-reload failed: " + e.getMessage());
         }
     }
 
@@ -335,11 +332,7 @@ public final class UnitStates implements AutoCloseable {
 
         @Override
         public void disconnected(String cause) {
-            onThread(() -> {
-                dropConnection();
-                becomeUnavailable(cause);
-                scheduleReconnect();
-            });
+            onThread(() -> lose(cause));
         }
     }
 
@@ -347,10 +340,15 @@ public final class UnitStates implements AutoCloseable {
         try {
             relist();
         } catch (RuntimeException e) {
-            dropConnection();
-            becomeUnavailable("listing units on " + bus.orElseThrow() + " failed: " + e.getMessage());
-            scheduleReconnect();
+            lose("listing units on " + bus.orElseThrow() + " failed: " + e.getMessage());
         }
+    }
+
+    /** The connection is no use any more: drop it, say why, and reconnect after the backoff. */
+    private void lose(String cause) {
+        dropConnection();
+        becomeUnavailable(cause);
+        scheduleReconnect();
     }
 
     /**
@@ -363,30 +361,24 @@ public final class UnitStates implements AutoCloseable {
             return; // the re-list that ends either reads this unit too
         }
         unitsByPath.put(path, unit);
-        announced.add(unit);
-        if (!readNewQueued) {
-            readNewQueued = true;
+        if (announced.add(unit) && announced.size() == 1) {
             run(this::readNew);
         }
     }
 
     private void readNew() {
-        readNewQueued = false;
-        if (announced.isEmpty() || unavailable.isPresent() || connection == null) {
-            announced.clear();
+        Set<String> units = Set.copyOf(announced);
+        announced.clear();
+        if (units.isEmpty() || unavailable.isPresent() || connection == null) {
             return;
         }
         Map<String, UnitStateReads.Listed> listed;
         try {
-            listed = UnitStateReads.listNew(connection, java.util.Set.copyOf(announced));
+            listed = UnitStateReads.listNew(connection, units);
         } catch (RuntimeException e) {
-            announced.clear();
-            dropConnection();
-            becomeUnavailable("listing new units on " + bus.orElseThrow() + " failed: " + e.getMessage());
-            scheduleReconnect();
+            lose("listing new units on " + bus.orElseThrow() + " failed: " + e.getMessage());
             return;
         }
-        announced.clear();
         for (UnitStateReads.Listed l : listed.values()) {
             String unit = l.state().unit();
             unitsByPath.put(l.path(), unit);
