@@ -19,6 +19,7 @@ final class Connections {
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicInteger lingering = new AtomicInteger();
     private final CompletableFuture<Void> empty = new CompletableFuture<>();
     private volatile boolean awaitingEmpty;
 
@@ -39,6 +40,22 @@ final class Connections {
                 empty.complete(null);
             }
         });
+        return true;
+    }
+
+    /**
+     * Whether a refused {@code channel} may linger after its refusal ({@link Refusal}): true while
+     * fewer than {@code max} do, counting it until it closes.
+     */
+    boolean tryLinger(Channel channel, OptionalInt max) {
+        int current;
+        do {
+            current = lingering.get();
+            if (max.isPresent() && current >= max.getAsInt()) {
+                return false;
+            }
+        } while (!lingering.compareAndSet(current, current + 1));
+        channel.closeFuture().addListener(f -> lingering.decrementAndGet());
         return true;
     }
 

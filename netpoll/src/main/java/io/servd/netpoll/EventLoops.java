@@ -196,7 +196,7 @@ public final class EventLoops implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors.orElse(workers), workers)
                 .channelFactory(factory)
-                .childHandler(new ChildInitializer(limits, connections, initializer));
+                .childHandler(new ChildInitializer(limits, connections, initializer, passes.handler()));
         ChannelFuture bound = address.map(bootstrap::bind).orElseGet(bootstrap::register).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw Server.bindFailure(display, bound.cause());
@@ -234,10 +234,11 @@ public final class EventLoops implements AutoCloseable {
 
     /**
      * Liveness check for the systemd watchdog: runs an empty task on every event loop. A loop
-     * answers when it ran the task, or when it completed an I/O pass after the task was queued: a
-     * loop busy with a long queue (thousands of connections under a CPU quota) is progressing,
-     * not wedged, though its ping waits behind the queue. Only a loop stuck in one handler or task
-     * (neither runs the ping nor completes a pass) fails it.
+     * answers when it ran the task, or when it completed an I/O pass or a served connection's read
+     * after the task was queued ({@link IoPasses}): a loop busy with a long queue or a long pass
+     * (thousands of connections under a CPU quota) is progressing, not wedged, though its ping waits
+     * behind the queue. Only a loop stuck in one handler or task (neither runs the ping nor makes
+     * progress) fails it.
      *
      * @param timeout how long every loop may take to run the task or complete a pass
      * @return completes when every loop answered; exceptionally with a
@@ -272,7 +273,7 @@ public final class EventLoops implements AutoCloseable {
                         }
                     }
                     return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("event loop(s) "
-                            + stuck + " neither ran a task nor completed an I/O pass within the ping's timeout"));
+                            + stuck + " neither ran a task nor completed an I/O pass or a read within the ping's timeout"));
                 });
     }
 

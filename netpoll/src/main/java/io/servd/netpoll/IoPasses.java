@@ -1,5 +1,8 @@
 package io.servd.netpoll;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -15,23 +18,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Counts each loop's I/O passes: every return of {@link IoHandler#run}, which Netty's loop calls
- * once per iteration between its task runs. A loop whose count moves is making progress, however
- * long its task queue: the watchdog's ping ({@link EventLoops#ping}) tells a busy loop (the count
- * moves, its ping waits behind the queue) from a wedged one (a handler or task that never returns:
- * the count stops). The loop itself completes what waits for its next pass, at the end of that pass:
- * no thread polls. The wrapped handler does everything else.
+ * Watches each loop's progress: every return of {@link IoHandler#run}, which Netty's loop calls once
+ * per iteration between its task runs, and every connection's completed read inside a pass
+ * ({@link #handler()}). A loop that makes progress is alive, however long its task queue or its pass:
+ * the watchdog's ping ({@link EventLoops#ping}) tells a busy loop (progress continues, its ping waits
+ * behind the queue or the pass) from a wedged one (a handler or task that never returns: progress
+ * stops). One pass over a few hundred busy connections took more than the ping's 4 s in the VM under
+ * a CPU quota (issue 15: the watchdog killed servd three times in three runs of 2,000 clients), so
+ * the end of a pass alone is not enough. The loop itself completes what waits for its progress: no
+ * thread polls. The wrapped handler does everything else.
  */
 final class IoPasses implements IoHandlerFactory {
     private final IoHandlerFactory delegate;
     private final Map<ThreadAwareExecutor, Queue<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    private final ChannelHandler progress = new Progress();
 
     IoPasses(IoHandlerFactory delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
     /**
-     * Completes {@code done} when {@code loop} next completes an I/O pass (one under way now counts).
+     * Completes {@code done} when {@code loop} next completes an I/O pass (one under way now counts)
+     * or a connection's read within one.
      *
      * @return false, and nothing registered, for a loop these handlers do not serve
      */
@@ -43,6 +51,32 @@ final class IoPasses implements IoHandlerFactory {
         queue.add(done);
         done.whenComplete((v, e) -> queue.remove(done)); // answered otherwise (its task ran, a timeout): forgotten
         return true;
+    }
+
+    /**
+     * A handler for every served connection's pipeline: each completed read on a loop completes what
+     * waits for that loop's progress, as the end of a pass does. Sharable; an empty-queue check per read.
+     */
+    ChannelHandler handler() {
+        return progress;
+    }
+
+    @ChannelHandler.Sharable
+    private final class Progress extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Queue<CompletableFuture<Void>> queue = waiting.get(ctx.channel().eventLoop());
+            if (queue != null) {
+                completeAll(queue);
+            }
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private static void completeAll(Queue<CompletableFuture<Void>> queue) {
+        for (CompletableFuture<Void> done; (done = queue.poll()) != null; ) {
+            done.complete(null);
+        }
     }
 
     @Override
@@ -69,9 +103,7 @@ final class IoPasses implements IoHandlerFactory {
         @Override
         public int run(IoHandlerContext context) {
             int handled = delegate.run(context);
-            for (CompletableFuture<Void> done; (done = waiting.poll()) != null; ) {
-                done.complete(null);
-            }
+            completeAll(waiting);
             return handled;
         }
 

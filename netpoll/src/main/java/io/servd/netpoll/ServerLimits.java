@@ -10,8 +10,9 @@ import java.util.OptionalInt;
  * Per-server limits. An empty value means no limit.
  *
  * @param maxConnections most connections open at once; one more is accepted and answered with
- *                       {@code refusal} (if any), then closed, so the client sees a prompt answer or
- *                       end-of-stream instead of a hang in the accept backlog
+ *                       {@code refusal} (if any), then closed after a half-close and linger
+ *                       ({@link Refusal}), so the client sees a prompt answer or end-of-stream instead
+ *                       of a hang in the accept backlog or a reset
  * @param idleTimeout    closes a connection that has neither read nor written anything for this long
  *                       (keep-alive connections between requests)
  * @param readTimeout    closes a connection that has sent nothing for this long, even while we are

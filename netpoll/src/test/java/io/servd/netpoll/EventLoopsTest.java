@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.net.Socket;
@@ -150,6 +151,64 @@ class EventLoopsTest {
             assertThat(loops.ping(Duration.ofSeconds(2))).succeedsWithin(Duration.ofSeconds(3));
             assertThat(queued.getCount()).as("tasks still queued ahead of the ping's own when it answered").isPositive();
             assertThat(queued.await(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Issue 15: a loop in one long pass over many busy connections is busy, not wedged. The loop is
+     * held in a task while 100 clients each send a byte, so that its next pass finds all 100 ready;
+     * each read then works 30 ms, a 3 s pass. A ping sent once the pass has begun answers within
+     * its 1 s timeout, from the reads that complete; it fails when only the end of a pass (or the
+     * ping's task, which runs after the pass) answers.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void aLoopInALongPassIsAliveThoughThePassHasNotEnded(Transport transport) throws Exception {
+        int clients = 100;
+        try (EventLoops loops = EventLoops.start(transport, new LoopSizing(LoopSizing.Rounding.CEIL, 1, 0), 1)) {
+            CountDownLatch passBegun = new CountDownLatch(1);
+            CountDownLatch read = new CountDownLatch(clients);
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), Fixtures.onEachRead(ctx -> {
+                passBegun.countDown();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait(); // work, not a wait: the loop's thread is busy
+                }
+                read.countDown();
+            }));
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    Socket s = new Socket();
+                    s.connect(server.localAddress(), 5_000);
+                    sockets.add(s);
+                }
+                loops.ping(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS); // every connection is registered by now
+                io.netty.util.concurrent.EventExecutor loop = loops.startedWorkers().get(0);
+                CountDownLatch held = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                loop.execute(() -> {
+                    held.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+                for (Socket s : sockets) {
+                    s.getOutputStream().write(1);
+                }
+                release.countDown();
+                assertThat(passBegun.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(loops.ping(Duration.ofSeconds(1))).succeedsWithin(Duration.ofSeconds(2));
+                assertThat(read.getCount()).as("reads still ahead in the pass when the ping answered").isPositive();
+                assertThat(read.await(20, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
         }
     }
 

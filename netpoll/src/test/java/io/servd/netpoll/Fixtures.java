@@ -83,6 +83,22 @@ public final class Fixtures {
         };
     }
 
+    /** Releases each read and runs {@code action} on the event loop that read it. */
+    static ChannelInitializer<Channel> onEachRead(java.util.function.Consumer<ChannelHandlerContext> action) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ReferenceCountUtil.release(msg);
+                        action.accept(ctx);
+                    }
+                });
+            }
+        };
+    }
+
     /** Blocks its event loop on reading (counting {@code blocked} down) until {@code release} opens. */
     static ChannelInitializer<Channel> blockingOnRead(CountDownLatch blocked, CountDownLatch release) {
         return new ChannelInitializer<>() {

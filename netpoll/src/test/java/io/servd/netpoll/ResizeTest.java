@@ -1,10 +1,7 @@
 package io.servd.netpoll;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,19 +66,8 @@ class ResizeTest {
 
     /** Answers each read with the name of the event-loop thread serving the connection. */
     private static ChannelInitializer<Channel> threadNameEcho() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                        ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(
-                                Thread.currentThread().getName().getBytes(StandardCharsets.US_ASCII)));
-                    }
-                });
-            }
-        };
+        return Fixtures.onEachRead(ctx -> ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(
+                Thread.currentThread().getName().getBytes(StandardCharsets.US_ASCII))));
     }
 
     /** Sends one byte, reads the 10-byte name of the loop thread that served it. */

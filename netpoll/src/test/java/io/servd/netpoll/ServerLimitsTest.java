@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,37 @@ class ServerLimitsTest {
             }
             accepted.awaitNoConnections(server);
             assertThat(exchange(address, "admitted again")).isEqualTo("admitted again");
+        }
+    }
+
+    /**
+     * A refused peer that sends its request after the refusal (as every HTTP client does: it writes
+     * as soon as it is connected) must not be reset: a reset can destroy the refusal before the client
+     * reads it (Go's net/http then reports "connection reset"). Without the half-close and linger the
+     * server's socket is closed when the request arrives, the kernel answers it with a reset, and a
+     * later write fails.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void refusedPeerMayStillSendWithoutBeingReset(Transport transport) throws Exception {
+        ServerLimits limits = ServerLimits.none().withMaxConnections(1).withRefusal("busy\n");
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+
+            try (Socket first = connect(address)) {
+                assertThat(exchange(first, "in")).isEqualTo("in");
+                try (Socket second = connect(address)) {
+                    assertThat(readAll(second.getInputStream())).as("refusal, then the server's FIN").isEqualTo("busy\n");
+                    OutputStream out = second.getOutputStream();
+                    byte[] request = new byte[1024];
+                    for (int i = 0; i < 256; i++) {
+                        out.write(request); // throws "Broken pipe" / "Connection reset" once reset
+                        out.flush();
+                    }
+                }
+                assertThat(server.refusedConnections()).isEqualTo(1);
+            }
         }
     }
 

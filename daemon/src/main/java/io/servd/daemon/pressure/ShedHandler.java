@@ -1,16 +1,13 @@
 package io.servd.daemon.pressure;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.servd.netpoll.Draining;
-import java.time.Duration;
+import io.servd.netpoll.Refusal;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's gate, first in its pipeline (raw bytes, before any HTTP decoding). Its first read
@@ -21,14 +18,9 @@ import java.util.concurrent.TimeUnit;
  * handler already answers by closing once idle or after the current response
  * ({@code Connection: close}), as on a drain.
  *
- * <p>A refusal half-closes (a FIN after the response) and discards what the peer still sends until it
- * closes, or until {@link #LINGER}: closing with unread request bytes in the kernel's buffer would
- * send a reset that can destroy the 503 before the client reads it.
+ * <p>A refusal half-closes and discards what the peer still sends ({@link Refusal#answerAndLinger}).
  */
 final class ShedHandler extends ChannelInboundHandlerAdapter {
-    /** How long a refused connection may keep sending (the rest of its request) before it is closed. */
-    static final Duration LINGER = Duration.ofSeconds(2);
-
     private final LoadShedder shedder;
     private final ShedResponse response;
     private volatile ChannelHandlerContext ctx;
@@ -77,14 +69,7 @@ final class ShedHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext context) {
         refused = true;
         shedder.refused();
-        context.writeAndFlush(response.wire()).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess() && f.channel() instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-                context.executor().schedule(() -> context.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                context.close();
-            }
-        });
+        Refusal.answerAndLinger(context, response.wire());
     }
 
     /** The event loop this connection is served on. */
