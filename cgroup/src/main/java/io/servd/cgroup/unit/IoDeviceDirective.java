@@ -95,7 +95,11 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
             if (digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new InvalidDirectiveException(kind.directive(), text, "weight is not a number");
             }
-            return new IoDeviceDirective(kind, List.of(new Entry(path, Limit.atMost(Long.parseLong(digits)))));
+            long weight = Long.parseLong(digits);
+            if (weight < 1 || weight > 10_000) { // here, not only in the constructor: the message names the text as given ("00")
+                throw new InvalidDirectiveException(kind.directive(), text, "weight out of range 1..10000");
+            }
+            return new IoDeviceDirective(kind, List.of(new Entry(path, Limit.atMost(weight))));
         }
         if (value.equals("infinity")) {
             return new IoDeviceDirective(kind, List.of(new Entry(path, Limit.unlimited())));

@@ -98,6 +98,7 @@ class NewDirectivesTest {
             IOWriteIOPSMax     | /dev/../vda 1     | not normalized
             IODeviceWeight     | /dev/vda 0        | weight out of range 1..10000
             IODeviceWeight     | /dev/vda 10001    | weight out of range 1..10000
+            IODeviceWeight     | /dev/vda 00       | weight out of range 1..10000
             IODeviceWeight     | /dev/vda infinity | weight is not a number
             MemoryZSwapMax     | 1X                | not a size
             """)
