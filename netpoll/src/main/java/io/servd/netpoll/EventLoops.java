@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -197,6 +198,7 @@ public final class EventLoops implements AutoCloseable {
                 .group(acceptors.orElse(workers), workers)
                 .channelFactory(factory)
                 .childHandler(new ChildInitializer(limits, connections, initializer, passes.handler()));
+        limits.backlog().ifPresent(length -> bootstrap.option(ChannelOption.SO_BACKLOG, length)); // listen(2) of a bind only
         ChannelFuture bound = address.map(bootstrap::bind).orElseGet(bootstrap::register).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw Server.bindFailure(display, bound.cause());

@@ -1,6 +1,7 @@
 package io.servd.netpoll;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -39,6 +40,11 @@ public final class Server implements AutoCloseable {
      */
     public SocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** The loop that accepts this server's connections (tests hold it to fill the accept queue). */
+    EventLoop acceptLoop() {
+        return channel.eventLoop();
     }
 
     /** Whether the listening socket is still open. */

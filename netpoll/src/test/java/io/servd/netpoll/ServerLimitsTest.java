@@ -1,11 +1,17 @@
 package io.servd.netpoll;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +82,58 @@ class ServerLimitsTest {
         }
     }
 
+    /**
+     * The kernel completes handshakes into the accept queue while the loop that accepts is busy: with
+     * a backlog of 1 it holds two (Linux keeps backlog + 1) and drops the SYNs of the rest, whose
+     * connects then wait for TCP's retransmission (1 s) and time out here after 300 ms; without one,
+     * all eight complete.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    @EnabledOnOs(OS.LINUX)
+    void backlogBoundsTheAcceptQueueOfABoundSocket(Transport transport) throws Exception {
+        assertThat(connectedWhileAcceptIsHeld(transport, ServerLimits.none().withBacklog(1), 8)).isBetween(1, 3);
+        assertThat(connectedWhileAcceptIsHeld(transport, ServerLimits.none(), 8)).isEqualTo(8);
+    }
+
+    /** How many of {@code clients} connect within 300 ms each while the server's accepting loop is held. */
+    private static int connectedWhileAcceptIsHeld(Transport transport, ServerLimits limits, int clients) throws Exception {
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            server.acceptLoop().execute(() -> {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<Socket> sockets = new ArrayList<>();
+            int connected = 0;
+            try {
+                assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+                for (int i = 0; i < clients; i++) {
+                    Socket s = new Socket();
+                    sockets.add(s);
+                    try {
+                        s.connect(server.localAddress(), 300);
+                        connected++;
+                    } catch (SocketTimeoutException e) {
+                        // its SYN was dropped: the queue is full
+                    }
+                }
+            } finally {
+                release.countDown();
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+            return connected;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
     void idleConnectionIsClosed(Transport transport) throws Exception {
@@ -115,6 +173,8 @@ class ServerLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[PT0S]");
         assertThatThrownBy(() -> ServerLimits.none().withReadTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[PT-1S]");
+        assertThatThrownBy(() -> ServerLimits.none().withBacklog(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backlog").hasMessageContaining("[0]");
     }
 
     private static Socket connect(InetSocketAddress address) throws Exception {

@@ -133,6 +133,7 @@ public final class HttpApi extends ChannelInitializer<Channel> {
                 .toWire();
         return ServerLimits.none()
                 .withMaxConnections(limits.maxConnections())
+                .withBacklog(limits.maxConnections()) // as servd.socket's Backlog=, when servd binds itself
                 .withIdleTimeout(limits.idleTimeout())
                 .withRefusal(new String(refusal, StandardCharsets.ISO_8859_1));
     }

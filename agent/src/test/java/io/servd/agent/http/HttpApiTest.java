@@ -3,6 +3,7 @@ package io.servd.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.servd.agent.config.HttpLimits;
 import io.servd.netpoll.EventLoops;
 import io.servd.netpoll.LoopSizing;
 import io.servd.netpoll.NetpollConfig;
@@ -61,6 +62,14 @@ class HttpApiTest {
         assertThat(statusOf(response)).isEqualTo(status);
         assertThat(response).contains(fragment);
         assertThat(response).containsIgnoringCase("content-type: application/json");
+    }
+
+    /** When servd binds the socket itself, its accept queue is bounded as servd.socket's Backlog= is. */
+    @Test
+    void listenerQueuesNoMoreConnectionsThanItServes() {
+        var limits = HttpApi.listenerLimits(HttpLimits.defaults().withMaxConnections(47));
+        assertThat(limits.backlog()).hasValue(47);
+        assertThat(limits.maxConnections()).hasValue(47);
     }
 
     @Test
