@@ -6,8 +6,10 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -70,15 +72,40 @@ class ServerLimitsTest {
                 assertThat(exchange(first, "in")).isEqualTo("in");
                 try (Socket second = connect(address)) {
                     assertThat(readAll(second.getInputStream())).as("refusal, then the server's FIN").isEqualTo("busy\n");
-                    OutputStream out = second.getOutputStream();
-                    byte[] request = new byte[1024];
-                    for (int i = 0; i < 256; i++) {
-                        out.write(request); // throws "Broken pipe" / "Connection reset" once reset
-                        out.flush();
-                    }
+                    writeKilobytes(second.getOutputStream(), 256);
                 }
                 assertThat(server.refusedConnections()).isEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * Refused connections that linger are bounded by the maximum of served ones (here 1): a second
+     * refused peer, while the first still lingers, is closed at once, and its later write is reset.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
+    void noMoreRefusedConnectionsLingerThanAreServed(Transport transport) throws Exception {
+        ServerLimits limits = ServerLimits.none().withMaxConnections(1).withRefusal("busy\n");
+        try (EventLoops loops = EventLoops.start(transport, LoopSizing.defaults(), 1)) {
+            Server server = loops.bind(new InetSocketAddress("127.0.0.1", 0), limits, echo());
+            InetSocketAddress address = (InetSocketAddress) server.localAddress();
+            try (Socket served = connect(address); Socket lingering = connect(address); Socket closed = connect(address)) {
+                assertThat(exchange(served, "in")).isEqualTo("in");
+                assertThat(readAll(lingering.getInputStream())).isEqualTo("busy\n");
+                assertThat(readAll(closed.getInputStream())).isEqualTo("busy\n");
+                writeKilobytes(lingering.getOutputStream(), 256); // read and discarded: no exception
+                assertThatThrownBy(() -> writeKilobytes(closed.getOutputStream(), 256))
+                        .isInstanceOf(SocketException.class);
+            }
+        }
+    }
+
+    private static void writeKilobytes(OutputStream out, int count) throws IOException {
+        byte[] kilobyte = new byte[1024];
+        for (int i = 0; i < count; i++) {
+            out.write(kilobyte); // throws "Broken pipe" / "Connection reset" once reset
+            out.flush();
         }
     }
 
