@@ -1,6 +1,6 @@
 #!/bin/bash
 # Regenerates src/deb/cds/servd.classlist and servctl.classlist: the classes servd loads from exec
-# to READY and for its first requests (each read route, /metrics in both formats, a 404), and those servctl loads for `servctl check` of a servd.conf (its command model, the
+# to READY, and those servctl loads for `servctl check` of a servd.conf (its command model, the
 # unit-file lexer, the configuration rules), which the package's postinst turns into one static
 # AppCDS archive each (JDK classes + servd's or servctl's own + their libraries). Run by hand after
 # a dependency or start-up path changes, then commit both files:
@@ -11,11 +11,7 @@
 # on the build host (cgroup layout, systemd or not) and on thread timing, and the .deb must be
 # byte-for-byte reproducible. A stale list costs nothing but speed: -Xshare:dump skips names it
 # cannot find, and classes missing from the archive load from the jars as usual.
-# The servd training run binds an ephemeral loopback port, answers one request of each kind and
-# stops (SIGTERM). The requests matter: the first ones after a start otherwise load their classes
-# (Netty's HTTP codec, the routes, the JSON and metrics writers) from the jars on the event loop, and
-# under TCG with 2,000 clients waiting that took longer than the watchdog's probe allows (issue 15,
-# bench/results/2026-12-03-vm-load.md: killed in three runs of three, the loop in defineClass).
+# The servd training run binds an ephemeral loopback port and stops at READY (SIGTERM).
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -57,13 +53,6 @@ for _ in $(seq 240); do
   sleep 0.5
 done
 grep -q 'ready: serving' "$work/log" || fail "no READY within 120 s: $(tail -5 "$work/log")"
-base=$(sed -n 's/.*ready: serving on \(http:[^ ]*\).*/\1/p' "$work/log" | head -1)
-[ -n "$base" ] || fail "no address in the READY line: $(grep 'ready: serving' "$work/log")"
-for path in /v1/self /v1/units /v1/units/-.slice /v1/units/no-such.service /metrics /no-such-path; do
-  curl -s -o /dev/null --max-time 60 "$base$path" || fail "training request [$base$path] failed"
-done
-curl -s -o /dev/null --max-time 60 -H 'Accept: application/openmetrics-text; version=1.0.0' "$base/metrics" \
-  || fail "training request [$base/metrics] (OpenMetrics) failed"
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
