@@ -488,10 +488,10 @@ class AgentServctlIT {
                 sleep 7 # past the next full sample ([Events] SampleSec=5s): a second event would show now
                 echo "==events"; curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=oom-kill"
                 echo "==kernel"; sed -n 's/^oom_kill //p' /sys/fs/cgroup/system.slice/hog.service/memory.events
-                echo "==servctl"; servctl events hog.service --since $last 2>&1; echo "==servctl.rc"; echo $?
+                echo "==servctl"; servctl events hog.service --since $last 2>&1; rc=$?; echo "==servctl.rc"; echo $rc
                 echo "==journal"; journalctl -u servd --no-pager -o verbose SERVD_EVENT=oom-kill SERVD_UNIT=hog.service \\
                     | grep -E '^ *SERVD_(EVENT|UNIT|DELTA|TOTAL)=' | sed 's/^ *//' | sort -u
-                echo "==set"; servctl set demo.service MemoryMax=48M 2>&1; echo "==set.rc"; echo $?
+                echo "==set"; servctl set demo.service MemoryMax=48M 2>&1; rc=$?; echo "==set.rc"; echo $rc
                 echo "==limits"; servctl events demo.service --since $last --type limits-changed --output json 2>&1
                 echo "==ctype"; curl -s -o /dev/null -w '%{content_type} %{http_code}' --max-time 10 'http://127.0.0.1:9470/v1/events?since=garbage'
                 echo; curl -s --max-time 10 -D - -o /dev/null 'http://127.0.0.1:9470/v1/events' | tr -d '\\r' | grep -i '^content-type'
@@ -532,7 +532,7 @@ class AgentServctlIT {
                   sleep 0.5
                 done
                 echo "==events"; curl -s --max-time 10 "http://127.0.0.1:9470/v1/events?since=$last&type=unit-state&unit=demo.service"
-                echo "==servctl"; servctl events demo.service --since $last --type unit-state 2>&1; echo "==servctl.rc"; echo $?
+                echo "==servctl"; servctl events demo.service --since $last --type unit-state 2>&1; rc=$?; echo "==servctl.rc"; echo $rc
                 """);
         Map<String, String> s = sections(run.stdout());
         System.out.println("unit-state events:\n" + run.stdout());
