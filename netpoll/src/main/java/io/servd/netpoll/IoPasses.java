@@ -23,9 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * ({@link #handler()}). A loop that makes progress is alive, however long its task queue or its pass:
  * the watchdog's ping ({@link EventLoops#ping}) tells a busy loop (progress continues, its ping waits
  * behind the queue or the pass) from a wedged one (a handler or task that never returns: progress
- * stops). One pass over a few hundred busy connections took more than the ping's 4 s in the VM under
- * a CPU quota (issue 15: the watchdog killed servd three times in three runs of 2,000 clients), so
- * the end of a pass alone is not enough. The loop itself completes what waits for its progress: no
+ * stops). A pass over many busy connections can outlast the ping's timeout (EventLoopsTest: 100 reads
+ * of 30 ms in one pass), so the end of a pass alone is not enough. The loop itself completes what waits for its progress: no
  * thread polls. The wrapped handler does everything else.
  */
 final class IoPasses implements IoHandlerFactory {

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * arrive after the close), and the kernel answers either with a reset, which a client such as Go's
  * net/http reports as {@code connection reset} instead of the answer that was already on the wire
  * (Go's own server half-closes and waits for the same reason, net/http's {@code closeWriteAndWait};
- * nginx calls it lingering close). Measured in the VM before this existed: 126 of 1,396 answers to
- * 2,000 clients over the agent's connection cap were resets.
+ * nginx calls it lingering close). ServerLimitsTest shows the reset: a write after an immediate
+ * close fails with "Broken pipe" on every transport.
  *
  * <p>The caller's handler must release what it reads after the answer (it is the rest of a refused
  * request). A transport without half-close closes after the answer.

@@ -61,7 +61,7 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
         entries = List.copyOf(entries);
         for (Entry e : entries) {
             if (kind == DirectiveKind.IO_DEVICE_WEIGHT && (!(e.value() instanceof Limit.AtMost<Long> w)
-                    || w.value() < 1 || w.value() > 10_000)) {
+                    || !isWeight(w.value()))) {
                 throw new InvalidDirectiveException(kind.directive(), e.path() + " " + formatValue(e.value()),
                         "weight out of range 1..10000");
             }
@@ -96,7 +96,7 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
                 throw new InvalidDirectiveException(kind.directive(), text, "weight is not a number");
             }
             long weight = Long.parseLong(digits);
-            if (weight < 1 || weight > 10_000) { // here, not only in the constructor: the message names the text as given ("00")
+            if (!isWeight(weight)) { // here too: the constructor's message can only name it reformatted ("00" as "0")
                 throw new InvalidDirectiveException(kind.directive(), text, "weight out of range 1..10000");
             }
             return new IoDeviceDirective(kind, List.of(new Entry(path, Limit.atMost(weight))));
@@ -164,6 +164,11 @@ public record IoDeviceDirective(DirectiveKind kind, List<Entry> entries) impleme
         return new IoDeviceDirective(kind, devices.stream().map(d -> new Entry(d.path(),
                 d.value() == DbusProperty.UINT64_MAX && kind != DirectiveKind.IO_DEVICE_WEIGHT
                         ? Limit.<Long>unlimited() : Limit.atMost(d.value()))).toList());
+    }
+
+    /** PID 1's range for a device weight. */
+    private static boolean isWeight(long weight) {
+        return weight >= 1 && weight <= 10_000;
     }
 
     private static String formatValue(Limit<Long> value) {
