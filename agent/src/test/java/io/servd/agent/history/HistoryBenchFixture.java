@@ -1,0 +1,54 @@
+package io.servd.agent.history;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/** What the history benchmark drives from outside the package: a synthetic host and a store. */
+public final class HistoryBenchFixture {
+    private final SyntheticHost host;
+    private final HistoryStore store;
+    private final Path dir;
+
+    public HistoryBenchFixture(Path dir, int units, long maxBytes) throws java.io.IOException {
+        this.dir = dir;
+        this.host = new SyntheticHost(units, Duration.ofSeconds(5), Instant.parse("2026-12-03T00:00:00Z"), 42);
+        this.store = HistoryStore.open(dir, Duration.ofDays(7), maxBytes);
+    }
+
+    /** The next synthetic frame (not recorded). */
+    public Frame next() {
+        return host.next();
+    }
+
+    /** Records one frame. */
+    public void append(Frame frame) {
+        store.append(frame);
+    }
+
+    /** Bytes of all segments now. */
+    public long bytesOnDisk() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** Decodes one unit over {@code frames} frames from the start, as a history answer does. */
+    public int readOneUnit(String unit) {
+        int[] n = {0};
+        store.read(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), unit::equals, f -> {
+            n[0] += f.units().size();
+            return true;
+        });
+        return n[0];
+    }
+
+    /** Decodes every unit at one moment, as {@code /v1/history?at=} does. */
+    public int readAt(Instant at) {
+        return store.at(at).map(f -> f.units().size()).orElse(0);
+    }
+
+    public void close() {
+        store.close();
+    }
+}
