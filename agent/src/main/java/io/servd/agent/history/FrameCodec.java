@@ -175,15 +175,25 @@ final class FrameCodec {
      * @throws CorruptFrameException when the payload does not decode; the codec is lost then
      */
     java.util.Optional<Frame> decode(byte[] payload, Predicate<String> wanted) throws CorruptFrameException {
+        return decode(payload, wanted, true);
+    }
+
+    /**
+     * As {@link #decode(byte[], Predicate)}; with {@code samples} false the wanted units' values are
+     * decoded (the next frame needs them) but not turned into samples, and the frame has no units: the
+     * frames before the one asked for cost their arithmetic only.
+     */
+    java.util.Optional<Frame> decode(byte[] payload, Predicate<String> wanted, boolean samples)
+            throws CorruptFrameException {
         try {
-            return decodeOrThrow(payload, wanted);
+            return decodeOrThrow(payload, wanted, samples);
         } catch (CorruptFrameException | RuntimeException e) {
             lost = true;
             throw e instanceof CorruptFrameException c ? c : new CorruptFrameException("undecodable values: " + e);
         }
     }
 
-    private java.util.Optional<Frame> decodeOrThrow(byte[] payload, Predicate<String> wanted)
+    private java.util.Optional<Frame> decodeOrThrow(byte[] payload, Predicate<String> wanted, boolean samples)
             throws CorruptFrameException {
         var in = new Bits.Reader(payload, 0, payload.length);
         boolean keyframe = (in.varint() & 1) != 0;
@@ -220,7 +230,9 @@ final class FrameCodec {
             var body = new Bits.Reader(payload, start, length);
             SampleVector now = readBody(body, previous.getOrDefault(id, EMPTY));
             previous.put(id, now);
-            units.add(now.toSample(unit, strings));
+            if (samples) {
+                units.add(now.toSample(unit, strings));
+            }
         }
         return java.util.Optional.of(new Frame(Frame.ofMicros(time), units));
     }

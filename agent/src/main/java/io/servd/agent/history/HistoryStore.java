@@ -3,18 +3,14 @@ package io.servd.agent.history;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -36,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * and when it is closed, so a power cut loses at most that much. A write that fails (ENOSPC, EIO)
  * stops recording for the rest of the run, logged once; reads go on.
  *
- * <p>Reads never throw: a segment that cannot be read, a record whose checksum fails and a frame that
- * does not decode are logged once each (file and offset) and skipped, up to the next keyframe.
+ * <p>Reads never throw ({@link HistoryReads}).
  */
 public final class HistoryStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryStore.class);
@@ -55,7 +50,7 @@ public final class HistoryStore implements AutoCloseable {
     private final long maxBytes;
     private final Opener opener;
     private final ConcurrentSkipListMap<Instant, Segment> segments = new ConcurrentSkipListMap<>();
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final HistoryReads reads = new HistoryReads(segments);
     // writer thread only
     private Optional<Writing> writing = Optional.empty();
     private Optional<Instant> last = Optional.empty();
@@ -135,7 +130,11 @@ public final class HistoryStore implements AutoCloseable {
         }
         Path file = dir;
         try {
-            Writing w = writing.isPresent() && !due(writing.get(), frame.time()) ? writing.get() : rotate(frame.time());
+            if (writing.isEmpty() || due(writing.get(), frame.time())) {
+                file = Segment.named(dir, frame.time()).file();
+                rotate(frame.time());
+            }
+            Writing w = writing.orElseThrow();
             file = w.segment.file();
             var record = Segment.frame(w.codec.encode(frame));
             while (record.hasRemaining()) {
@@ -246,105 +245,12 @@ public final class HistoryStore implements AutoCloseable {
      * units {@code wanted} accepts (the others are skipped undecoded).
      */
     public void read(Instant since, Instant until, Predicate<String> wanted, Visitor visitor) {
-        List<Segment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            if (i + 1 < all.size() && !all.get(i + 1).start().isAfter(since) || all.get(i).start().isAfter(until)) {
-                continue;
-            }
-            boolean more = scan(all.get(i), 0, wanted, frame -> {
-                if (frame.time().isAfter(until)) {
-                    return false;
-                }
-                return frame.time().isBefore(since) || visitor.visit(frame);
-            });
-            if (!more) {
-                return;
-            }
-        }
+        reads.read(since, until, wanted, visitor);
     }
 
     /** Every unit as recorded at the last frame at or before {@code at}; empty when there is none. */
     public Optional<Frame> at(Instant at) {
-        for (Map.Entry<Instant, Segment> e = segments.floorEntry(at); e != null; e = segments.lowerEntry(e.getKey())) {
-            Segment s = e.getValue();
-            // pass 1, bodies skipped: which keyframe to start from; pass 2: decode from there
-            long[] keyframe = {-1};
-            scanRecords(s, (offset, payload, frame) -> {
-                if (frame.time().isAfter(at)) {
-                    return false;
-                }
-                if (FrameCodec.isKeyframe(payload)) {
-                    keyframe[0] = offset;
-                }
-                return true;
-            });
-            if (keyframe[0] < 0) {
-                continue;
-            }
-            List<Frame> found = new ArrayList<>(1);
-            scan(s, keyframe[0], unit -> true, frame -> {
-                if (frame.time().isAfter(at)) {
-                    return false;
-                }
-                found.clear();
-                found.add(frame);
-                return true;
-            });
-            if (!found.isEmpty()) {
-                return Optional.of(found.get(0));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private interface RecordVisitor {
-        boolean visit(long offset, byte[] payload, Frame frame);
-    }
-
-    private void scanRecords(Segment s, RecordVisitor visitor) {
-        scan(s, 0, unit -> false, visitor);
-    }
-
-    private boolean scan(Segment s, long offset, Predicate<String> wanted, Visitor visitor) {
-        return scan(s, offset, wanted, (at, payload, frame) -> visitor.visit(frame));
-    }
-
-    private boolean scan(Segment s, long offset, Predicate<String> wanted, RecordVisitor visitor) {
-        var codec = new FrameCodec();
-        try (var reader = new Segment.Reader(s.file(), offset)) {
-            for (Optional<Segment.Record> r = reader.next(at -> corrupt(s, at, codec)); r.isPresent();
-                 r = reader.next(at -> corrupt(s, at, codec))) {
-                Optional<Frame> frame;
-                try {
-                    frame = codec.decode(r.get().payload(), wanted);
-                } catch (CorruptFrameException e) {
-                    report(s, r.get().offset(), "a record that does not decode (" + e.getMessage() + ")");
-                    continue;
-                }
-                if (frame.isPresent() && !visitor.visit(r.get().offset(), r.get().payload(), frame.get())) {
-                    return false;
-                }
-            }
-            if (reader.end() == Segment.End.UNFRAMED) {
-                report(s, reader.position(), "a record length no writer writes; the rest of the segment is not read");
-            }
-        } catch (NoSuchFileException e) {
-            return true; // deleted by the retention meanwhile
-        } catch (IOException e) {
-            report(s, 0, "a segment that cannot be read (" + e.getMessage() + ")");
-        }
-        return true;
-    }
-
-    private void corrupt(Segment s, long offset, FrameCodec codec) {
-        codec.lose();
-        report(s, offset, "a record whose checksum fails; skipped up to the next keyframe");
-    }
-
-    private void report(Segment s, long offset, String what) {
-        if (reported.add(s.file() + "@" + offset)) {
-            log.warn("history: [{}] has {} at offset [{}]", s.file(), what, offset);
-        }
+        return reads.at(at);
     }
 
     /** Closes the segment being written, fsynced. */

@@ -33,10 +33,10 @@ public final class HistoryBenchFixture {
         }
     }
 
-    /** Decodes one unit over {@code frames} frames from the start, as a history answer does. */
-    public int readOneUnit(String unit) {
+    /** Decodes one unit from {@code since} to {@code until}, as a history answer does; the samples read. */
+    public int readOneUnit(String unit, Instant since, Instant until) {
         int[] n = {0};
-        store.read(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), unit::equals, f -> {
+        store.read(since, until, unit::equals, f -> {
             n[0] += f.units().size();
             return true;
         });

@@ -63,12 +63,20 @@ public class HistoryBenchmark {
         System.out.printf("# %d units, %d frames (one day at 5 s): %d bytes on disk = %.1f bytes per unit per day"
                         + " (%.2f bytes per unit sample); append %.1f us per frame in setup%n", units, FRAMES_PER_DAY,
                 bytes, (double) bytes / units, (double) bytes / units / FRAMES_PER_DAY, cpu / 1e3 / FRAMES_PER_DAY);
-        long t0 = System.nanoTime();
-        int n = day.readOneUnit("synthetic-500.service");
-        System.out.printf("# reading one unit's day back (%d samples): %.1f ms%n", n, (System.nanoTime() - t0) / 1e6);
-        t0 = System.nanoTime();
-        int all = day.readAt(java.time.Instant.parse("2026-12-03T12:14:58Z"));
-        System.out.printf("# every unit at one moment (%d units): %.1f ms%n", all, (System.nanoTime() - t0) / 1e6);
+        var midnight = java.time.Instant.parse("2026-12-03T00:00:00Z");
+        for (int round = 0; round < 3; round++) { // the first rounds warm the JIT up
+            long t0 = System.nanoTime();
+            int n = day.readOneUnit("synthetic-500.service", midnight, midnight.plus(Duration.ofDays(1)));
+            long t1 = System.nanoTime();
+            int hour = day.readOneUnit("synthetic-500.service", midnight.plus(Duration.ofHours(23)),
+                    midnight.plus(Duration.ofDays(1)));
+            long t2 = System.nanoTime();
+            int all = day.readAt(java.time.Instant.parse("2026-12-03T12:14:58Z"));
+            long t3 = System.nanoTime();
+            System.out.printf("# round %d: one unit's day read back (%d samples) %.1f ms; its last hour (%d samples) %.1f ms;"
+                    + " every unit at one moment (%d units, 14 min after a keyframe) %.1f ms%n", round, n, (t1 - t0) / 1e6,
+                    hour, (t2 - t1) / 1e6, all, (t3 - t2) / 1e6);
+        }
         fixture = new HistoryBenchFixture(dir.resolve("bench"), units, 1L << 40);
         frames = new Frame[720];
         for (int i = 0; i < frames.length; i++) {
