@@ -37,7 +37,7 @@ class HistoryCrashTest {
         try (var lines = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.US_ASCII))) {
             // let it write past the first keyframe's run (180 frames), then kill it mid-stream
             int target = FrameCodec.KEYFRAME_EVERY + 10 + (int) seed * 23;
-            for (String line = lines.readLine(); line != null && acknowledged < target; line = lines.readLine()) {
+            for (String line; acknowledged < target && (line = lines.readLine()) != null; ) {
                 acknowledged = Integer.parseInt(line);
             }
             // SIGKILL (the handle signals only; Process.destroyForcibly would close our end of its stdout too)

@@ -70,13 +70,22 @@ class HistoryStoreTest {
             file.seek(tenth + 20);
             file.write(b ^ 0x40); // one flipped bit
         }
+        var log = capture(HistoryReads.class);
         try (var store = HistoryStore.open(dir, Duration.ofDays(7), 256L << 20)) {
             List<Frame> read = all(store);
             var expected = new ArrayList<>(written.subList(0, 10));
             expected.addAll(written.subList(FrameCodec.KEYFRAME_EVERY, frames));
             assertThat(read).containsExactlyElementsOf(expected);
             assertThat(store.at(written.get(50).time())).contains(written.get(9));
+            assertThat(all(store)).isEqualTo(read);
+        } finally {
+            release(HistoryReads.class, log);
         }
+        // one WARN naming the file and the offset, however often it is read
+        assertThat(log.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("[" + segment + "]", "checksum fails", "offset [" + tenth + "]");
+        });
     }
 
     @Test
@@ -84,6 +93,7 @@ class HistoryStoreTest {
         List<Frame> written = write(HistoryStore.open(dir, Duration.ofDays(7), 256L << 20), 5, 20, 4);
         // /dev/full fails every write with ENOSPC, as a full file system does
         HistoryStore.Opener full = file -> FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
+        var log = capture(HistoryStore.class);
         try (var store = HistoryStore.open(dir, Duration.ofDays(7), 256L << 20, full)) {
             var host = new SyntheticHost(5, FIVE, START.plusSeconds(7200), 5);
             store.append(host.next());
@@ -91,7 +101,14 @@ class HistoryStoreTest {
             store.append(host.next()); // a no-op now, and no exception
             assertThat(all(store)).containsExactlyElementsOf(written);
             assertThat(segments()).hasSize(1);
+        } finally {
+            release(HistoryStore.class, log);
         }
+        assertThat(log.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(e.getFormattedMessage()).contains("history recording stopped", "No space left on device",
+                    Segment.named(dir, START.plusSeconds(7200)).file().toString());
+        });
     }
 
     @Test
@@ -146,6 +163,17 @@ class HistoryStoreTest {
 
     private static Frame only(Frame frame, int unit) {
         return new Frame(frame.time(), List.of(frame.units().get(unit)));
+    }
+
+    static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> capture(Class<?> logger) {
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).addAppender(appender);
+        return appender;
+    }
+
+    static void release(Class<?> logger, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> a) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).detachAppender(a);
     }
 
     private List<Path> segments() throws IOException {
