@@ -82,7 +82,7 @@ final class HistoryCommand implements Callable<Integer> {
         if (!UnitName.isValid(unit)) {
             throw new ServctlException(ExitCodes.USAGE, "not a unit name [" + unit + "]");
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Instant from = time("--since", since, now);
         Instant to = time("--until", until, now);
         Optional<Duration> every = Optional.empty();

@@ -56,7 +56,7 @@ final class HistoryResource {
         int most = openMetrics ? HistoryQuery.MAX_OPENMETRICS_SAMPLES : HistoryQuery.MAX_SAMPLES;
         HistoryQuery query;
         try {
-            query = HistoryQuery.parse(params(request), clock.instant(), history.interval(), most);
+            query = HistoryQuery.parse(params(request), now(), history.interval(), most);
         } catch (IllegalArgumentException e) {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage()));
         }
@@ -116,7 +116,7 @@ final class HistoryResource {
         }
         Instant at;
         try {
-            at = HistoryQuery.parseAt(params(request), clock.instant());
+            at = HistoryQuery.parseAt(params(request), now());
         } catch (IllegalArgumentException e) {
             return done(Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request", e.getMessage()));
         }
@@ -139,6 +139,11 @@ final class HistoryResource {
                 json.writeEndObject();
             });
         }).exceptionally(UnitsResource::whenRefused);
+    }
+
+    /** Now to the µs, the precision of the store and of {@code timeUsec}. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private Reply unavailable() {
