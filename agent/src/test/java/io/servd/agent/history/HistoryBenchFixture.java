@@ -48,6 +48,19 @@ public final class HistoryBenchFixture {
         return store.at(at).map(f -> f.units().size()).orElse(0);
     }
 
+    /** A recorder of the cgroupfs tree at {@code root} (no unit states) into this fixture's store. */
+    public java.util.function.LongSupplier recorder(Path root) {
+        var recorder = new HistoryRecorder(new io.servd.agent.units.UnitTree(new io.servd.cgroup.fs.CgroupRoot(root)),
+                io.servd.agent.units.UnitStates.unavailable("benchmark"), store, Duration.ofSeconds(5),
+                java.time.Clock.systemUTC());
+        long[] tick = {Instant.parse("2026-12-04T00:00:00Z").getEpochSecond()};
+        return () -> {
+            Frame f = recorder.read(Instant.ofEpochSecond(tick[0] += 5));
+            store.append(f);
+            return f.units().size();
+        };
+    }
+
     public void close() {
         store.close();
     }
