@@ -380,6 +380,9 @@
       root.dataset.polls = state.polls;
       root.dataset.view = page.kind;
       if (!root.dataset.firstRenderMs) root.dataset.firstRenderMs = Math.round(performance.now());
+      // wider than the window: the page scrolls sideways (WebViewIT looks at narrow windows)
+      root.dataset.scrollWidth = root.scrollWidth;
+      root.dataset.clientWidth = root.clientWidth;
       setStatus('live', 'live · ' + clockNow());
     } catch (e) {
       setStatus('error', 'agent unreachable: ' + e.message + ' · retrying every ' + POLL_MS / 1000 + ' s');
