@@ -158,6 +158,16 @@
     eq(S.drawable(s.memory), 4);
   });
 
+  test('no rate between a history sample and a live one: their clocks differ', () => {
+    const history = at(foo, 0);
+    const live = Object.assign(at(foo, 2, { cpuUsageUsec: 8400643 + 1000000 }), { live: true });
+    const next = Object.assign(at(foo, 4, { cpuUsageUsec: 8400643 + 2000000 }), { live: true });
+    const s = S.seriesOf([history, live, next], 10000);
+    eq(s.cpu.map(p => p[1]), [null, 0.5]);
+    eq(s.memory.length, 3, 'every sample still has its memory');
+    eq(S.sampleOf(foo, 0).live, true);
+  });
+
   test('round axis ticks', () => {
     eq(S.ticks(0.5, 4), [0, 0.2, 0.4, 0.6]);
     eq(S.ticks(100, 4), [0, 50, 100]);

@@ -242,7 +242,7 @@
       series: s => [{ name: 'cpu', cls: 'k-cpu', points: s.psiCpu },
         { name: 'memory', cls: 'k-memory', points: s.psiMemory },
         { name: 'io', cls: 'k-io', points: s.psiIo }] },
-    { id: 'oom', title: 'OOM kills (total)', yTicks: m => S.ticks(m, 2), yFormat: v => String(v), yMax: 1,
+    { id: 'oom', title: 'OOM kills (total)', yTicks: m => S.ticks(Math.max(m, 2), 2), yFormat: v => String(v), yMax: 2,
       series: s => [{ name: 'oom kills', cls: 'k-max', points: s.oomKills, step: true }] },
   ];
 

@@ -95,9 +95,12 @@ const ServdSeries = (() => {
     return p && p[resource] ? num(p[resource].someAvg10) : null;
   }
 
-  /** A unit object read at timeMs (milliseconds since the epoch) as a sample. */
+  /**
+   * A unit object polled at timeMs (milliseconds since the epoch, the browser's clock) as a sample,
+   * marked live: the unit object carries no time of its own.
+   */
   function sampleOf(unit, timeMs) {
-    return Object.assign({}, unit, { time: new Date(timeMs).toISOString(), timeUsec: Math.round(timeMs * 1000) });
+    return Object.assign({}, unit, { time: new Date(timeMs).toISOString(), timeUsec: Math.round(timeMs * 1000), live: true });
   }
 
   /**
@@ -126,7 +129,8 @@ const ServdSeries = (() => {
    * The plot series of a unit's samples (oldest first). Each series is a list of [timeMs, value]
    * points; null values break a line (absent, unlimited, or the gap before a sample that came more
    * than maxGapMs after the previous one: the agent was down or the unit did not exist).
-   * Rates (cpu, throttled) take a point at the later sample of each pair.
+   * Rates (cpu, throttled) take a point at the later sample of each pair, never of a pair of a
+   * history sample (the agent's clock) and a live one (the browser's, which may be off by seconds).
    */
   function seriesOf(samples, maxGapMs) {
     const out = {
@@ -151,7 +155,10 @@ const ServdSeries = (() => {
       out.psiMemory.push([t, pressure(s, 'memory')]);
       out.psiIo.push([t, pressure(s, 'io')]);
       out.oomKills.push([t, num(usage(s).oomKills)]);
-      if (prev) {
+      if (prev && Boolean(prev.live) !== Boolean(s.live)) {
+        out.cpu.push([t, null]);
+        out.throttled.push([t, null]);
+      } else if (prev) {
         out.cpu.push([t, cpuRate(prev, s)]);
         const share = throttledShare(prev, s);
         out.throttled.push([t, share === null ? null : share * 100]);
