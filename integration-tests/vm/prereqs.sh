@@ -3,7 +3,8 @@
 #   prereqs.sh [--skip-outside-ci] [host] [vm]
 # vm (the default): the VM test bed's. host: what the modules' own tests use on this machine
 # (tmux for TopTerminalIT, systemd-socket-activate and systemd-notify, promtool for the agent's
-# PromtoolCheckTest: Debian's prometheus package, ~30 MB, dbus-daemon for UnitStatesTest); the parent pom runs
+# PromtoolCheckTest: Debian's prometheus package, ~30 MB, dbus-daemon for UnitStatesTest, chromium for the
+# agent's WebViewIT, ~100 MB with its libraries); the parent pom runs
 # "prereqs.sh --skip-outside-ci host" once before any module's tests.
 # Exit codes: 0 ready; 3 missing and not installable here (not root / no apt-get); other: failure.
 # --skip-outside-ci: when not installable, exit 0 with a warning unless CI=true (the tests that
@@ -32,6 +33,7 @@ for group in "${groups[@]}"; do
         [systemd-notify]=systemd
         [promtool]=prometheus
         [dbus-daemon]=dbus
+        [chromium]=chromium
       ) ;;
     vm)
       NEED+=(

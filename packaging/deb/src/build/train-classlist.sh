@@ -5,7 +5,15 @@
 # AppCDS archive each (JDK classes + servd's or servctl's own + their libraries). Run by hand after
 # a dependency or start-up path changes, then commit both files:
 #   mvn -o -pl packaging/deb -am package -DskipTests
-#   packaging/deb/src/build/train-classlist.sh packaging/deb/target/stage packaging/deb/src/deb/cds
+#   packaging/deb/src/build/train-classlist.sh packaging/deb/target/stage packaging/deb/src/deb/cds [VM_RAW]
+#
+# VM_RAW: a class list servd dumped where the .deb runs, on systemd (the build host has none, so its
+# training run never loads dbus-java, Jackson or the unit-state path: 655 classes of a start in the
+# test-bed VM came from the jars, not the archive). Captured in the bookworm test-bed VM with the
+# installed .deb: a drop-in `Environment=SERVD_JAVA_OPTS=-XX:DumpLoadedClassList=/var/lib/servd/vm.raw`,
+# `systemctl restart servd`, wait for the journal's "unit states from systemd" line, one GET of
+# /metrics and of /v1/units (the ITs' first requests), `systemctl stop servd`, then
+# `vm.sh capture /var/lib/servd DIR vm.raw`. servd.classlist is the union of both runs.
 #
 # Why committed lists and not ones made by every build: which classes a training run loads depends
 # on the build host (cgroup layout, systemd or not) and on thread timing, and the .deb must be
@@ -14,11 +22,12 @@
 # The servd training run binds an ephemeral loopback port and stops at READY (SIGTERM).
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 STAGE_DIR OUT_DIR" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+  echo "usage: $0 STAGE_DIR OUT_DIR [VM_RAW]" >&2
   exit 2
 fi
-stage=$1 out=$2
+stage=$1 out=$2 vm_raw=${3:-}
+[ -z "$vm_raw" ] || [ -r "$vm_raw" ] || { echo "[train-classlist] ERROR: cannot read [$vm_raw]" >&2; exit 1; }
 fail() { echo "[train-classlist] ERROR: $*" >&2; exit 1; }
 [ -x "$stage/runtime/bin/java" ] || fail "no [$stage/runtime/bin/java]: build packaging/deb first"
 [ -d "$out" ] || fail "no directory [$out]"
@@ -56,6 +65,7 @@ grep -q 'ready: serving' "$work/log" || fail "no READY within 120 s: $(tail -5 "
 kill -TERM "$pid"
 wait "$pid" || true
 pid=
+[ -z "$vm_raw" ] || cat "$vm_raw" >> "$work/servd.raw"
 write_list "$work/servd.raw" "$out/servd.classlist" "servd loads up to READY"
 
 printf '[HTTP]\nListen=127.0.0.1:9470\n[Log]\nLevel=info\n' > "$work/servd.conf"

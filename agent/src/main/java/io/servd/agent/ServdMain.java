@@ -3,15 +3,7 @@ package io.servd.agent;
 import io.servd.agent.config.Config;
 import io.servd.agent.config.ConfigFile;
 import io.servd.agent.config.ConfigSource;
-import io.servd.netpoll.Preference;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code servd}: the agent in the foreground. The only place that reads the process environment
@@ -21,21 +13,7 @@ import picocli.CommandLine.Option;
  * the last log line: configuration, socket activation, transport, bind, READY); 2 for a
  * command-line error.
  */
-@Command(name = "servd", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "servd agent: every unit's cgroup usage against its limits, over HTTP.")
-public final class ServdMain implements Callable<Integer> {
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "configuration file, read when it exists (default: ${DEFAULT-VALUE})")
-    Path configFile = Config.DEFAULT_CONFIG_FILE;
-
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenConverter.class,
-            description = "HTTP listen address when not socket-activated (default: 127.0.0.1:9470)")
-    Optional<InetSocketAddress> listen = Optional.empty();
-
-    @Option(names = "--transport", paramLabel = "NAME", converter = TransportConverter.class,
-            description = "event-loop transport: auto, epoll, io_uring, kqueue or nio (default: auto)")
-    Optional<Preference> transport = Optional.empty();
+public final class ServdMain {
 
     private final Map<String, String> env;
     private final long pid;
@@ -45,43 +23,55 @@ public final class ServdMain implements Callable<Integer> {
         this.pid = pid;
     }
 
+    /**
+     * jnr-ffi generates each native binding (sd_notify and the journal's datagram socket, fcntl for
+     * the inherited listeners, poll for the pressure trigger) as bytecode and x86 stubs with ASM at
+     * first use: measured on the build host, the start to READY took 1.19 s of CPU with that and
+     * 0.89 s with {@value #JNR_ASM}=false (medians of 6; 100–200 fewer classes). Its reflection
+     * invokers are slower per call, which servd's few calls (a notify, a journal entry) do not feel.
+     * An explicit {@code -D} wins.
+     */
+    static final String JNR_ASM = "jnr.ffi.asm.enabled";
+
     public static void main(String[] args) {
-        var command = new CommandLine(new ServdMain(System.getenv(), ProcessHandle.current().pid()));
-        System.exit(command.execute(args));
+        if (System.getProperty(JNR_ASM) == null) {
+            System.setProperty(JNR_ASM, "false");
+        }
+        System.exit(run(args, System.getenv(), ProcessHandle.current().pid()));
     }
 
-    @Override
-    public Integer call() {
+    /** Parses {@code args} and runs servd, or prints help, the version or the error; returns the exit code. */
+    static int run(String[] args, Map<String, String> env, long pid) {
+        ServdArguments arguments;
+        try {
+            arguments = ServdArguments.parse(args);
+        } catch (ServdArguments.UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.print(ServdArguments.USAGE);
+            return 2;
+        }
+        switch (arguments.action()) {
+            case HELP -> {
+                System.out.print(ServdArguments.USAGE);
+                return 0;
+            }
+            case VERSION -> {
+                System.out.println("servd " + Version.current());
+                return 0;
+            }
+            default -> {
+                return new ServdMain(env, pid).call(arguments);
+            }
+        }
+    }
+
+    private int call(ServdArguments arguments) {
         // Flags win over the file, at start-up and at every reload.
         ConfigSource source = () -> {
-            Config config = ConfigFile.load(configFile, Config.defaults());
-            config = listen.map(config::withHttpListen).orElse(config);
-            return transport.map(config::withTransport).orElse(config);
+            Config config = ConfigFile.load(arguments.configFile(), Config.defaults());
+            config = arguments.listen().map(config::withHttpListen).orElse(config);
+            return arguments.transport().map(config::withTransport).orElse(config);
         };
         return new Servd(source, env, pid).run();
-    }
-
-    /** {@code --listen}: {@link Config#parseListen}, so the flag and {@code [HTTP] Listen=} accept the same. */
-    static final class ListenConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
-        @Override
-        public InetSocketAddress convert(String value) {
-            try {
-                return Config.parseListen(value, "--listen");
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage()); // exit 2, the message names the value
-            }
-        }
-    }
-
-    /** {@code --transport}: {@link Preference#parse}, as {@code [Agent] Transport=}. */
-    static final class TransportConverter implements CommandLine.ITypeConverter<Preference> {
-        @Override
-        public Preference convert(String value) {
-            try {
-                return Preference.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -7,9 +7,9 @@ import io.servd.agent.metrics.MetricsEndpoint;
 import io.servd.agent.http.Routes;
 
 /**
- * servd's agent routes (DESIGN §3, agent/API.md): {@code /metrics}, {@code /v1/self},
- * {@code /v1/units}, {@code /v1/units/{unit}}, {@code /v1/units/{unit}/limits}, {@code /v1/events},
- * {@code /v1/units/{unit}/history}, {@code /v1/history}. The same routes serve
+ * servd's agent routes (DESIGN §3, agent/API.md): the web view ({@code /}, {@code /ui/{file}}, see
+ * {@link WebView}), {@code /metrics}, {@code /v1/self}, {@code /v1/units}, {@code /v1/units/{unit}},
+ * {@code /v1/units/{unit}/limits}, {@code /v1/events}, {@code /v1/units/{unit}/history}, {@code /v1/history}. The same routes serve
  * the HTTP listener and the control socket; who may write is decided per connection by
  * {@link io.servd.agent.access.WriteAccess}.
  */
@@ -35,7 +35,7 @@ public final class AgentApi {
         var limits = new LimitsResource(context);
         var metrics = new MetricsEndpoint(context.registry(), context.readExecutor());
         // every read route reads cgroupfs off the event loops, on context.readExecutor()
-        return routes
+        return new WebView().register(routes)
                 .getAsync("/metrics", request -> metrics.scrapeLater(request.http()).exceptionally(UnitsResource::whenRefused))
                 .route(HttpMethod.GET, "/v1/events", events::get) // memory only: on the loop
                 .getAsync("/v1/self", units::self)

@@ -1,6 +1,5 @@
 package io.servd.agent.api;
 
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.servd.cgroup.CgroupLayout;
 import io.servd.cgroup.CgroupMounts;
@@ -21,6 +20,7 @@ import io.servd.agent.limits.CgroupfsLimitsApplier;
 import io.servd.agent.limits.LimitsApplier;
 import io.servd.agent.limits.SystemdLimitsApplier;
 import io.servd.agent.config.MetricsSettings;
+import io.servd.agent.metrics.JvmMetricsWithoutJmx;
 import io.servd.agent.metrics.NetpollMetrics;
 import io.servd.agent.metrics.SelfMetrics;
 import io.servd.agent.metrics.UnitMetrics;
@@ -128,7 +128,7 @@ public final class AgentSetup {
         states.addListener(new StateChanges(events));
         var access = new WriteAccess(tokenOrNone(settings), ControlGroup.system(settings.controlGroup()));
         var registry = new PrometheusRegistry();
-        JvmMetrics.builder().register(registry);
+        JvmMetricsWithoutJmx.register(registry);
         registry.register(new UnitMetrics(new UnitTree(root), settings.metrics()::reports));
         registry.register(new UnitStateMetrics(states));
         registry.register(new NetpollMetrics(servers));

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.servd.agent.units.ActiveState;
 import io.servd.agent.units.UnitState;
@@ -64,7 +63,7 @@ final class ExportedNames {
     static Set<String> agent(Path dir) throws IOException {
         MetricsFixture.compose(dir);
         var registry = new PrometheusRegistry();
-        JvmMetrics.builder().register(registry);
+        JvmMetricsWithoutJmx.register(registry);
         registry.register(MetricsFixture.unitMetrics(dir, u -> true));
         var failed = UnitState.of("broken.service", ActiveState.FAILED, "failed").withNRestarts(OptionalLong.of(2))
                 .withActiveEnter(Optional.of(Instant.ofEpochSecond(1_700_000_000L)));

@@ -200,8 +200,8 @@ class ServdSystemdContractIT {
     }
 
     /**
-     * With {@code -Dlogback.configurationFile=logback-journal.xml} (a classpath resource of
-     * servd.jar) from a drop-in, entries arrive over the native protocol ({@code _TRANSPORT=journal})
+     * With {@code -Dservd.log=journal} (servd's own Logback configuration, what servd.service sets)
+     * from a drop-in, entries arrive over the native protocol ({@code _TRANSPORT=journal})
      * with their structured fields. A start that cannot bind, at debug level, logs the
      * BindException: its stack trace is the EXCEPTION field. The drop-in and file are then removed.
      */
@@ -209,7 +209,7 @@ class ServdSystemdContractIT {
     @Order(5)
     void journalAppenderFieldsReachTheJournal(Vm vm) throws IOException {
         GuestResult result = run(vm, """
-                printf '[Service]\\nEnvironment=SERVD_JAVA_OPTS=-Dlogback.configurationFile=logback-journal.xml\\n' \
+                printf '[Service]\\nEnvironment=SERVD_JAVA_OPTS=-Dservd.log=journal\\n' \
                     > %1$s/60-it-journal-appender.conf
                 systemctl daemon-reload
                 systemctl restart servd.service; echo restart_exit=$?
