@@ -15,7 +15,12 @@ import io.servd.daemon.pressure.PressureWatch;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import io.servd.agent.api.AgentApi;
+import io.servd.agent.api.AgentContext;
 import io.servd.agent.api.AgentSetup;
+import io.servd.agent.config.HistorySettings;
+import io.servd.agent.history.History;
+import io.servd.agent.history.HistoryRecorder;
+import io.servd.agent.history.HistoryStore;
 import io.servd.agent.config.EventSettings;
 import io.servd.agent.events.EventsRoute;
 import io.servd.agent.events.UnitWatch;
@@ -77,6 +82,7 @@ final class Servd {
     private ServerLimits httpLimits;     // [HTTP] MaxConnections=, IdleTimeoutSec= as at start
     private Optional<BearerToken> token = Optional.empty(); // the HTTP token in force, as read at start
     private Optional<UnitWatch> unitEvents = Optional.empty(); // unit counters → events; closed on exit
+    private Optional<HistoryRecorder> recorder = Optional.empty(); // every unit → disk; closed on exit
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -170,6 +176,7 @@ final class Servd {
         } finally {
             limits.ifPresent(LimitWatcher::close);
             unitEvents.ifPresent(UnitWatch::close);
+            recorder.ifPresent(HistoryRecorder::close);
         }
     }
 
@@ -280,10 +287,34 @@ final class Servd {
         EventSettings e = config.events();
         unitEvents = Optional.of(UnitWatch.start(agent.units(), agent.events(),
                 new UnitWatch.Settings(e.sample(), e.pressureThreshold(), e.pressureClear())));
-        return AgentApi.register(Routes.builder(), agent, new EventsRoute(agent.events(), e.maxFollowers(), e.heartbeat()))
+        return AgentApi.register(Routes.builder(), agent, new EventsRoute(agent.events(), e.maxFollowers(), e.heartbeat()),
+                        history(agent))
                 .get("/healthz", request -> Reply.json(HttpResponseStatus.OK, Map.of("status", "ok")))
                 .get("/readyz", request -> Pressure.readiness(lifecycle.state(), shedder.status()))
                 .build();
+    }
+
+    /**
+     * The store under {@code [History] Directory=} or {@code $STATE_DIRECTORY/history}, recorded from now
+     * on; unavailable, and said once, when there is neither or it cannot be opened: history costs the
+     * history routes only, so it is never fatal.
+     */
+    private History history(AgentContext agent) {
+        HistorySettings h = config.history();
+        Optional<Path> dir = h.directoryIn(env);
+        if (dir.isEmpty()) {
+            String cause = "no [History] Directory= and no $STATE_DIRECTORY (StateDirectory= of servd.service)";
+            log.info("history off: {}", cause);
+            return History.unavailable(cause);
+        }
+        try {
+            HistoryStore store = HistoryStore.open(dir.get(), h.retention(), h.maxSize().bytes());
+            recorder = Optional.of(HistoryRecorder.start(agent.units(), agent.states(), store, h.interval()));
+            return History.of(store, h.interval());
+        } catch (IOException e) {
+            log.warn("history off: cannot open [{}]: {}", dir.get(), e.getMessage());
+            return History.unavailable("cannot open [" + dir.get() + "]: " + e.getMessage());
+        }
     }
 
     private AgentSetup.Settings agentSettings(Config c) {

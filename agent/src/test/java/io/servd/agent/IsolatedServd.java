@@ -36,17 +36,23 @@ final class IsolatedServd implements AutoCloseable {
 
     /**
      * Starts servd on {@code cgroupTree}, its output copied to {@code log}, and waits for its ready line.
+     * It records history every second into {@code history/} beside {@code log} (emptied first).
      * Skips (fails under {@code CI=true}) when namespaces cannot be made here: not root, no unshare.
      */
     static IsolatedServd start(Path cgroupTree, Path log) throws Exception {
         requireNamespaces();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // sh -c: $1 tree, $2 java, $3 jar, $4 config (absent: the built-in defaults), $5 address
+        // history recorded every second next to the log, so the unit page has some to plot
+        Path config = log.resolveSibling("servd.conf");
+        Path history = log.resolveSibling("history");
+        deleteRecursively(history);
+        Files.writeString(config, "[History]\nIntervalSec=1s\nDirectory=" + history.toAbsolutePath() + "\n");
+        // sh -c: $1 tree, $2 java, $3 jar, $4 config, $5 address
         String script = "PATH=$PATH:/usr/sbin:/sbin; ip link set lo up && mount --bind \"$1\" /sys/fs/cgroup"
                 + " && exec \"$2\" -jar \"$3\" --config \"$4\" --listen \"$5\"";
         Process p = new ProcessBuilder(List.of("unshare", "--net", "--mount", "--", "sh", "-c", script, "sh",
                 cgroupTree.toAbsolutePath().toString(), java, JAR.toAbsolutePath().toString(),
-                log.resolveSibling("no-servd.conf").toAbsolutePath().toString(), ADDRESS))
+                config.toAbsolutePath().toString(), ADDRESS))
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().close();
@@ -91,6 +97,16 @@ final class IsolatedServd implements AutoCloseable {
         }, "servd-output");
         copier.setDaemon(true);
         copier.start();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private static void requireNamespaces() throws Exception {

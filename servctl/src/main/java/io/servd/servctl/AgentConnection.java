@@ -47,7 +47,7 @@ public final class AgentConnection {
                     + " answer (default: 10; 30 for set, which waits for systemd; exit 3)")
     Double timeoutSeconds;
 
-    private static final double DEFAULT_TIMEOUT_SECONDS = 10;
+    static final double DEFAULT_TIMEOUT_SECONDS = 10;
     /**
      * A write waits for the agent's D-Bus calls (LoadUnit, Get per property, SetUnitProperties, bounded at 25 s
      * in all by the agent) and, on a fresh agent, their first connection and class loading: 10 s ran out
@@ -144,6 +144,13 @@ public final class AgentConnection {
             throws ServctlException {
         AgentClient client = over(servctl.connection()).client(servctl.defaults(), DEFAULT_TIMEOUT_SECONDS);
         exchange(client, "GET " + path, false, () -> client.stream(path, follow, lines));
+    }
+
+    /** As {@link #stream(ServctlMain, String, boolean, java.util.function.Consumer)}, not following, asking for {@code accept}. */
+    void stream(ServctlMain servctl, String path, String accept, java.util.function.Consumer<String> lines)
+            throws ServctlException {
+        AgentClient client = over(servctl.connection()).client(servctl.defaults(), DEFAULT_TIMEOUT_SECONDS);
+        exchange(client, "GET " + path, false, () -> client.stream(path, accept, false, lines));
     }
 
     @FunctionalInterface

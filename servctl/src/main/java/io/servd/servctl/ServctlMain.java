@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code servctl}: the command-line client of the servd agent, and a cgtop that needs no agent.
- * {@code status}, {@code units}, {@code limits} and {@code set} talk to the agent; {@code check} and
+ * {@code status}, {@code units}, {@code limits}, {@code set}, {@code events} and {@code history} talk to the agent; {@code check} and
  * {@code top} work on files and cgroupfs directly.
  *
  * <p>Exit codes (see {@link ExitCodes}): 0 ok; 1 failure (agent error, answer over 4 MiB, diagnostics,
@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "servctl", mixinStandardHelpOptions = true, versionProvider = ServctlMain.Version.class,
         description = "Show every unit's cgroup usage against its limits, change limits through servd, check unit files.",
         subcommands = {StatusCommand.class, UnitsCommand.class, LimitsCommand.class, SetCommand.class, EventsCommand.class,
-                CheckCommand.class},
+                HistoryCommand.class, CheckCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:done (check: the file is clean)",
             "1:failure: the agent answered an error or more than 4 MiB, check found diagnostics, cgroupfs unreadable",
@@ -56,7 +56,8 @@ public final class ServctlMain implements Runnable {
         // agent only for unit states, on a background thread, within a short timeout
         AgentConnection topAgent = new AgentConnection(); // top's --agent/--socket/--timeout, filled in by picocli
         cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines(),
-                () -> topAgent.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS)));
+                () -> topAgent.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS),
+                at -> topAgent.get(main, "/v1/history?at=" + at, AgentConnection.DEFAULT_TIMEOUT_SECONDS)));
         cl.getSubcommands().get("top").addMixin("agent", topAgent);
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         // "-.slice" (the root slice) is a unit name, not an option

@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A servd agent stand-in on 127.0.0.1:0: canned answers per "METHOD path", every request recorded. */
 final class FakeAgent implements AutoCloseable {
 
-    record Request(String method, String path, String body, String contentType, String authorization) {}
+    record Request(String method, String path, String body, String contentType, String authorization, String query,
+                   String accept) {}
 
     record Answer(int status, String body) {}
 
@@ -33,7 +34,8 @@ final class FakeAgent implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             requests.add(new Request(exchange.getRequestMethod(), path, body,
                     exchange.getRequestHeaders().getFirst("Content-Type"),
-                    exchange.getRequestHeaders().getFirst("Authorization")));
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getQuery(),
+                    exchange.getRequestHeaders().getFirst("Accept")));
             Long length = large.get(exchange.getRequestMethod() + " " + path);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             if (length != null) {

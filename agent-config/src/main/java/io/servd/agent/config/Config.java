@@ -39,11 +39,12 @@ import org.slf4j.event.Level;
  * @param pressure      giving memory back and shedding load under memory pressure ({@code [Pressure]}); restart
  * @param metrics       which units {@code /metrics} reports ({@code [Metrics] Units=}, {@code ExcludeUnits=}); restart
  * @param events        unit events: sampling, PSI threshold, followers ({@code [Events]}); restart
+ * @param history       recording every unit to disk: interval, retention, size cap, directory ({@code [History]}); restart
  */
 public record Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
                      Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
                      HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure,
-                     MetricsSettings metrics, EventSettings events) {
+                     MetricsSettings metrics, EventSettings events, HistorySettings history) {
     public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/servd/servd.conf");
     public static final int DEFAULT_HTTP_PORT = 9470;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -66,10 +67,20 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
         Objects.requireNonNull(pressure, "pressure");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(history, "history");
         if (tokenFile.isPresent() && tokenCredential.isPresent()) {
             throw new IllegalArgumentException("a token file [" + tokenFile.get() + "] and a token credential ["
                     + tokenCredential.get() + "]: give one");
         }
+    }
+
+    /** A configuration with the default {@code [History]} settings. */
+    public Config(Path configFile, InetSocketAddress httpListen, Preference transport, Duration drainTimeout,
+                  Level logLevel, Optional<Path> tokenFile, Path controlSocket, String controlGroup,
+                  HttpLimits httpLimits, Optional<String> tokenCredential, PressureSettings pressure,
+                  MetricsSettings metrics, EventSettings events) {
+        this(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
+                httpLimits, tokenCredential, pressure, metrics, events, HistorySettings.defaults());
     }
 
     /** A configuration with the default {@code [Metrics]} (every unit) and {@code [Events]} settings. */
@@ -111,32 +122,37 @@ public record Config(Path configFile, InetSocketAddress httpListen, Preference t
 
     public Config withHttpListen(InetSocketAddress address) {
         return new Config(configFile, address, transport, drainTimeout, logLevel, tokenFile, controlSocket, controlGroup,
-                httpLimits, tokenCredential, pressure, metrics, events);
+                httpLimits, tokenCredential, pressure, metrics, events, history);
     }
 
     public Config withHttpLimits(HttpLimits limits) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, limits, tokenCredential, pressure, metrics, events);
+                controlGroup, limits, tokenCredential, pressure, metrics, events, history);
     }
 
     public Config withTransport(Preference preference) {
         return new Config(configFile, httpListen, preference, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure, metrics, events);
+                controlGroup, httpLimits, tokenCredential, pressure, metrics, events, history);
     }
 
     public Config withPressure(PressureSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, settings, metrics, events);
+                controlGroup, httpLimits, tokenCredential, settings, metrics, events, history);
     }
 
     public Config withMetrics(MetricsSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure, settings, events);
+                controlGroup, httpLimits, tokenCredential, pressure, settings, events, history);
     }
 
     public Config withEvents(EventSettings settings) {
         return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
-                controlGroup, httpLimits, tokenCredential, pressure, metrics, settings);
+                controlGroup, httpLimits, tokenCredential, pressure, metrics, settings, history);
+    }
+
+    public Config withHistory(HistorySettings settings) {
+        return new Config(configFile, httpListen, transport, drainTimeout, logLevel, tokenFile, controlSocket,
+                controlGroup, httpLimits, tokenCredential, pressure, metrics, events, settings);
     }
 
     /**

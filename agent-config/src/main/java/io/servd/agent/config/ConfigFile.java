@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  *           RetryAfterSec=5s   SampleSec=1s   ExemptPaths=/healthz /readyz
  * [Metrics] Units=*.service *.slice   ExcludeUnits=user@*.service   (globs; each line adds, empty clears)
  * [Events]  SampleSec=5s   PressureThreshold=10%   PressureClear=5%   MaxFollowers=16   HeartbeatSec=15s
+ * [History] IntervalSec=5s   RetentionSec=7d   MaxSize=256M   Directory=   (empty: $STATE_DIRECTORY/history)
  * </pre>
  */
 public final class ConfigFile {
@@ -48,7 +49,8 @@ public final class ConfigFile {
             "Pressure", Set.of("Trigger", "HighWater", "LowWater", "QuietSec", "RetryAfterSec", "SampleSec",
                     "ExemptPaths"),
             "Metrics", Set.of("Units", "ExcludeUnits"),
-            "Events", Set.of("SampleSec", "PressureThreshold", "PressureClear", "MaxFollowers", "HeartbeatSec"));
+            "Events", Set.of("SampleSec", "PressureThreshold", "PressureClear", "MaxFollowers", "HeartbeatSec"),
+            "History", Set.of("IntervalSec", "RetentionSec", "MaxSize", "Directory"));
 
     private ConfigFile() {}
 
@@ -96,7 +98,8 @@ public final class ConfigFile {
             // the file's one source replaces either from the defaults: a Config holds at most one
             config = new Config(config.configFile(), config.httpListen(), config.transport(), config.drainTimeout(),
                     config.logLevel(), Optional.empty(), config.controlSocket(), config.controlGroup(),
-                    config.httpLimits(), Optional.empty(), config.pressure(), config.metrics(), config.events());
+                    config.httpLimits(), Optional.empty(), config.pressure(), config.metrics(), config.events(),
+                    config.history());
         }
         config = new Config(config.configFile(),
                 values.get("HTTP", "Listen", v -> Config.parseListen(v, "Listen")).orElse(config.httpListen()),
@@ -112,7 +115,8 @@ public final class ConfigFile {
                 pressure(values, config.pressure(), problems, unit),
                 new MetricsSettings(globs(unit, "Units", config.metrics().include(), problems),
                         globs(unit, "ExcludeUnits", config.metrics().exclude(), problems)),
-                events(values, config.events(), problems, unit));
+                events(values, config.events(), problems, unit),
+                history(values, config.history(), problems, unit));
         if (!problems.isEmpty()) {
             throw new ConfigException("[" + file + "] has " + problems.size() + " problem(s): "
                     + problems.stream().map(Diagnostic::toString).collect(Collectors.joining("; ")), problems);
@@ -122,7 +126,8 @@ public final class ConfigFile {
 
     private static Config withFile(Config c, Path file) {
         return new Config(file, c.httpListen(), c.transport(), c.drainTimeout(), c.logLevel(), c.tokenFile(),
-                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure(), c.metrics(), c.events());
+                c.controlSocket(), c.controlGroup(), c.httpLimits(), c.tokenCredential(), c.pressure(), c.metrics(), c.events(),
+                c.history());
     }
 
     private static PressureSettings pressure(Values values, PressureSettings d, List<Diagnostic> problems,
@@ -177,6 +182,21 @@ public final class ConfigFile {
                     values.get("Events", "HeartbeatSec", v -> positiveSpan("HeartbeatSec", v)).orElse(d.heartbeat()));
         } catch (IllegalArgumentException e) { // each parsed, but PressureClear= is not below PressureThreshold=
             UnitOption at = unit.last("Events", "PressureClear").or(() -> unit.last("Events", "PressureThreshold")).orElseThrow();
+            problems.add(new Diagnostic(unit.file(), at.line(), at.name(), at.value(), e.getMessage()));
+            return d;
+        }
+    }
+
+    private static HistorySettings history(Values values, HistorySettings d, List<Diagnostic> problems, UnitFile unit) {
+        var interval = values.get("History", "IntervalSec", HistorySettings::parseInterval).orElse(d.interval());
+        var retention = values.get("History", "RetentionSec", v -> TimeSpan.parse("RetentionSec", v).duration())
+                .orElse(d.retention());
+        var maxSize = values.get("History", "MaxSize", HistorySettings::parseMaxSize).orElse(d.maxSize());
+        var directory = values.get("History", "Directory", ConfigFile::absolutePath).or(d::directory);
+        try {
+            return new HistorySettings(interval, retention, maxSize, directory);
+        } catch (IllegalArgumentException e) { // each parsed, but RetentionSec= is below IntervalSec=
+            UnitOption at = unit.last("History", "RetentionSec").or(() -> unit.last("History", "IntervalSec")).orElseThrow();
             problems.add(new Diagnostic(unit.file(), at.line(), at.name(), at.value(), e.getMessage()));
             return d;
         }

@@ -112,6 +112,31 @@ class ConfigFileTest {
     }
 
     @Test
+    void historySettingsAreRead() throws Exception {
+        Config config = ConfigFile.parse(FILE, """
+                [History]
+                IntervalSec=10s
+                RetentionSec=2d 12h
+                MaxSize=1.5G
+                Directory=/srv/servd/history
+                """, Config.defaults());
+        assertThat(config.history()).isEqualTo(new HistorySettings(Duration.ofSeconds(10), Duration.ofHours(60),
+                io.servd.cgroup.ByteSize.ofMebibytes(1536), Optional.of(Path.of("/srv/servd/history"))));
+        assertThat(Config.defaults().history()).isEqualTo(HistorySettings.defaults());
+    }
+
+    @Test
+    void historyDirectoryDefaultsToTheStateDirectory() {
+        HistorySettings d = HistorySettings.defaults();
+        assertThat(d.directoryIn(java.util.Map.of("STATE_DIRECTORY", "/var/lib/servd:/var/lib/other")))
+                .contains(Path.of("/var/lib/servd/history"));
+        assertThat(d.directoryIn(java.util.Map.of())).isEmpty();
+        assertThat(d.directoryIn(java.util.Map.of("STATE_DIRECTORY", "relative"))).isEmpty();
+        assertThat(d.withDirectory(Path.of("/tmp/h")).directoryIn(java.util.Map.of("STATE_DIRECTORY", "/var/lib/servd")))
+                .contains(Path.of("/tmp/h"));
+    }
+
+    @Test
     void theShippedFileIsAllDefaults() throws Exception {
         Path shipped = Path.of("../packaging/deb/src/deb/etc/servd.conf");
         Config config = ConfigFile.load(shipped, Config.defaults());
@@ -166,6 +191,14 @@ class ConfigFileTest {
         [Events]\\nPressureClear=20%          | servd.conf:2: expected PressureClear= [20.0%] below PressureThreshold= [10.0%]: PressureClear=[20%]
         [Events]\\nMaxFollowers=-1            | servd.conf:2: expected a whole number from 0 to 999999: MaxFollowers=[-1]
         [Events]\\nSampleSec=0                | servd.conf:2: expected a positive time span: SampleSec=[0]
+        [History]\\nIntervalSec=500ms         | servd.conf:2: expected a time span of at least 1s: IntervalSec=[500ms]
+        [History]\\nIntervalSec=fast          | servd.conf:2: expected a number: IntervalSec=[fast]
+        [History]\\nMaxSize=100K              | servd.conf:2: expected a size of at least 1M: MaxSize=[100K]
+        [History]\\nMaxSize=10%               | servd.conf:2: not a size: MaxSize=[10%]
+        [History]\\nDirectory=history         | servd.conf:2: expected an absolute path: Directory=[history]
+        # each value is fine, but samples would be deleted before the next one is written
+        [History]\\nIntervalSec=1min\\nRetentionSec=30s | servd.conf:3: expected RetentionSec= [30s] at least IntervalSec= [1min]: RetentionSec=[30s]
+        [History]\\nRetention=7d              | servd.conf:2: unknown directive in [History]: Retention=[7d]
         # an assignment outside any section
         Listen=127.0.0.1:1                        | servd.conf:1:
         """)

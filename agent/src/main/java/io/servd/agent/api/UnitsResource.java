@@ -64,8 +64,13 @@ final class UnitsResource {
     }
 
     private CompletionStage<Reply> off(Supplier<Reply> read) {
+        return off(context.readExecutor(), read);
+    }
+
+    /** {@code read} on {@code executor}, never the event loop; 503 with {@code Retry-After} when it refuses. */
+    static CompletionStage<Reply> off(java.util.concurrent.Executor executor, Supplier<Reply> read) {
         try {
-            return CompletableFuture.supplyAsync(read, context.readExecutor());
+            return CompletableFuture.supplyAsync(read, executor);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(busy());
         }

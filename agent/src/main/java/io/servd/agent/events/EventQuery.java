@@ -4,6 +4,7 @@ import io.servd.cgroup.unit.UnitName;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import io.servd.agent.http.QueryParams;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,20 +40,16 @@ public record EventQuery(Optional<Since> since, boolean follow, Optional<String>
      * @throws IllegalArgumentException naming the parameter and its value in brackets; nothing else
      */
     public static EventQuery parse(Map<String, List<String>> params) {
-        for (String name : params.keySet()) {
-            if (!List.of("since", "follow", "unit", "type").contains(name)) {
-                throw new IllegalArgumentException("unknown parameter [" + name + "]: expected since, follow, unit or type");
-            }
-        }
-        Optional<Since> since = single(params, "since").map(EventQuery::parseSince);
-        boolean follow = single(params, "follow").map(EventQuery::parseFlag).orElse(false);
-        Optional<String> unit = single(params, "unit").map(u -> {
+        QueryParams.requireKnown(params, List.of("since", "follow", "unit", "type"));
+        Optional<Since> since = QueryParams.single(params, "since").map(EventQuery::parseSince);
+        boolean follow = QueryParams.single(params, "follow").map(EventQuery::parseFlag).orElse(false);
+        Optional<String> unit = QueryParams.single(params, "unit").map(u -> {
             if (!UnitName.isValid(u)) {
                 throw new IllegalArgumentException("unit: not a unit name [" + u + "]");
             }
             return u;
         });
-        Optional<String> type = single(params, "type").map(t -> {
+        Optional<String> type = QueryParams.single(params, "type").map(t -> {
             if (!Event.TYPES.contains(t)) {
                 throw new IllegalArgumentException("type: expected one of " + Event.TYPES + ", got [" + t + "]");
             }
@@ -85,16 +82,5 @@ public record EventQuery(Optional<Since> since, boolean follow, Optional<String>
             case "0", "false", "no" -> false;
             default -> throw new IllegalArgumentException("follow: expected 1 or 0, got [" + value + "]");
         };
-    }
-
-    private static Optional<String> single(Map<String, List<String>> params, String name) {
-        List<String> values = params.get(name);
-        if (values == null || values.isEmpty()) {
-            return Optional.empty();
-        }
-        if (values.size() > 1) {
-            throw new IllegalArgumentException(name + ": given " + values.size() + " times " + values + ", give it once");
-        }
-        return Optional.of(values.get(0));
     }
 }

@@ -17,6 +17,17 @@ import java.util.Map;
  */
 final class Families {
     private final Map<String, Family> families = new LinkedHashMap<>();
+    private final java.util.OptionalLong timestampMillis;
+
+    /** Points of a scrape: no timestamp, the scraper's time applies. */
+    Families() {
+        this(java.util.OptionalLong.empty());
+    }
+
+    /** Points of a recorded moment, each with {@code timestampMillis} (the OpenMetrics dump of history). */
+    Families(java.util.OptionalLong timestampMillis) {
+        this.timestampMillis = timestampMillis;
+    }
 
     private record Family(String name, String help, Unit unit, boolean counter, List<Object> points) {
     }
@@ -36,9 +47,15 @@ final class Families {
         if (f == null) {
             throw new IllegalArgumentException("undeclared metric family [" + name + "]");
         }
-        f.points.add(f.counter
-                ? CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build()
-                : GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
+        if (f.counter) {
+            var point = CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value);
+            timestampMillis.ifPresent(point::scrapeTimestampMillis);
+            f.points.add(point.build());
+        } else {
+            var point = GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value);
+            timestampMillis.ifPresent(point::scrapeTimestampMillis);
+            f.points.add(point.build());
+        }
     }
 
     MetricSnapshots build() {

@@ -67,7 +67,7 @@ public final class UnitMetrics implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        Families f = declare();
+        Families f = declare(new Families());
         List<UnitCgroup> units;
         try {
             units = tree.list();
@@ -81,7 +81,8 @@ public final class UnitMetrics implements MultiCollector {
         for (UnitCgroup unit : units) {
             if (reported.test(unit.unit())) {
                 CgroupSnapshot s = reader.read(unit.dir());
-                add(f, unit.unit(), s, names);
+                add(f, unit.unit(), s);
+                s.usage().io().ifPresent(io -> IoSamples.add(f, unit.unit(), io, names));
                 count(unit.unit(), s.errors());
             }
         }
@@ -89,8 +90,8 @@ public final class UnitMetrics implements MultiCollector {
         return f.build();
     }
 
-    private static Families declare() {
-        Families f = new Families();
+    /** Declares the families in {@code f}, in the order they are written. */
+    static Families declare(Families f) {
         f.gauge("servd_units_scrape_success", "1 when the unit tree could be listed during this scrape", null);
         f.counter("servd_unit_cpu_usage_seconds", "CPU time consumed (cpu.stat usage_usec)", Unit.SECONDS);
         f.counter("servd_unit_cpu_throttled_seconds", "time throttled by the CPU quota (cpu.stat throttled_usec)",
@@ -135,7 +136,12 @@ public final class UnitMetrics implements MultiCollector {
         return file == null || file.getFileName() == null ? "unknown" : file.getFileName().toString();
     }
 
-    private static void add(Families f, String name, CgroupSnapshot s, BlockDevices.Lookup names) {
+    /**
+     * The points of {@code s} into {@code f}, but for per-device I/O ({@link IoSamples}, which needs the
+     * host's block devices): the one place that maps a snapshot onto metric names and labels, for
+     * {@code /metrics} and the history dump alike.
+     */
+    static void add(Families f, String name, CgroupSnapshot s) {
         Labels unit = Labels.of("unit", name);
         var usage = s.usage();
         var limits = s.limits();
@@ -161,7 +167,6 @@ public final class UnitMetrics implements MultiCollector {
         usage.io().ifPresent(io -> {
             f.add("servd_unit_io_read_bytes", unit, io.readBytes());
             f.add("servd_unit_io_write_bytes", unit, io.writeBytes());
-            IoSamples.add(f, name, io, names);
         });
         MemorySamples.add(f, name, unit, s);
         pressure(f, name, "cpu", usage.cpuPressure());

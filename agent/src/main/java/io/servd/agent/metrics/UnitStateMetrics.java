@@ -29,19 +29,28 @@ public final class UnitStateMetrics implements MultiCollector {
     public MetricSnapshots collect() {
         Families f = new Families();
         f.gauge("servd_unit_states_available", "1 while unit states are read from systemd over D-Bus", null);
+        declare(f);
+        f.add("servd_unit_states_available", Labels.EMPTY, states.isAvailable() ? 1 : 0);
+        for (UnitState s : states.all().values()) {
+            add(f, s);
+        }
+        return f.build();
+    }
+
+    /** Declares the per-unit families in {@code f}. */
+    static void declare(Families f) {
         f.gauge("servd_unit_state", "1 for the unit's ActiveState, 0 for the others", null);
         f.counter("servd_service_restart", "automatic restarts of the service (NRestarts)", null);
         f.gauge("servd_unit_start_time_seconds", "when the unit last became active (ActiveEnterTimestamp)", Unit.SECONDS);
-        var all = states.all();
-        f.add("servd_unit_states_available", Labels.EMPTY, states.isAvailable() ? 1 : 0);
-        for (UnitState s : all.values()) {
-            for (ActiveState state : ActiveState.values()) {
-                f.add("servd_unit_state", Labels.of("state", state.wire(), "unit", s.unit()), s.activeState() == state ? 1 : 0);
-            }
-            s.nRestarts().ifPresent(n -> f.add("servd_service_restart", Labels.of("unit", s.unit()), n));
-            s.activeEnterMicros().ifPresent(us -> f.add("servd_unit_start_time_seconds", Labels.of("unit", s.unit()),
-                    us / 1e6));
+    }
+
+    /** The points of one unit's state into {@code f}: the one place that maps a state onto metric names. */
+    static void add(Families f, UnitState s) {
+        for (ActiveState state : ActiveState.values()) {
+            f.add("servd_unit_state", Labels.of("state", state.wire(), "unit", s.unit()), s.activeState() == state ? 1 : 0);
         }
-        return f.build();
+        s.nRestarts().ifPresent(n -> f.add("servd_service_restart", Labels.of("unit", s.unit()), n));
+        s.activeEnterMicros().ifPresent(us -> f.add("servd_unit_start_time_seconds", Labels.of("unit", s.unit()),
+                us / 1e6));
     }
 }

@@ -37,6 +37,17 @@ public final class UnitJson {
                                  Optional<UnitState> state) throws IOException {
         json.writeStartObject();
         json.writeStringField("unit", unit);
+        writeFields(json, snapshot, state);
+        json.writeEndObject();
+    }
+
+    /**
+     * The Unit object's members after {@code unit}, into the current object: state fields, then
+     * {@code cgroup}, {@code limits}, {@code usage}, {@code errors}?. A history sample is these after its
+     * {@code time} and {@code timeUsec}.
+     */
+    public static void writeFields(JsonGenerator json, Optional<CgroupSnapshot> snapshot, Optional<UnitState> state)
+            throws IOException {
         if (state.isPresent()) {
             writeState(json, state.get());
         }
@@ -48,7 +59,6 @@ public final class UnitJson {
             writeUsage(json, snapshot.get().usage());
             writeErrors(json, snapshot.get().errors());
         }
-        json.writeEndObject();
     }
 
     /**

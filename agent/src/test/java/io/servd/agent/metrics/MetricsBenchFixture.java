@@ -10,6 +10,11 @@ public final class MetricsBenchFixture {
     private MetricsBenchFixture() {
     }
 
+    /** The fixture tree in {@code dir} with {@code units} more copies of web.service; its cgroupfs root. */
+    public static Path tree(Path dir, int units) throws IOException {
+        return MetricsFixture.manyUnits(dir, units);
+    }
+
     /** {@code /metrics} over the fixture tree in {@code dir} with {@code units} more units, as AgentSetup registers it. */
     public static MetricsEndpoint endpoint(Path dir, int units) throws IOException {
         MetricsFixture.manyUnits(dir, units);

@@ -132,6 +132,16 @@ public record MemoryDirective(Property property, Value value) implements Resourc
         return new MemoryDirective(property, new Bytes(ByteSize.ofBytes(bytes)));
     }
 
+    /**
+     * A size as systemd's {@code parse_size(t, 1024)} reads it ({@code 256M}, {@code 1G 512M}, a bare
+     * number is bytes), for directives that take bytes only (no percentage, no {@code infinity}).
+     *
+     * @throws InvalidDirectiveException naming {@code directive} and {@code text}
+     */
+    public static ByteSize parseBytes(String directive, String text) {
+        return ByteSize.ofBytes(parseSize(directive, text));
+    }
+
     /** systemd's {@code parse_size(t, 1024)}: parts in descending units, each {@code N[.F][ ]SUFFIX}. */
     static long parseSize(String directive, String text) {
         return parseSize(directive, text, text, 1024);

@@ -44,6 +44,15 @@ public interface AgentClient {
      * @throws IOException as {@link #send}
      */
     default AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
+        return stream(path, "application/json", follow, lines);
+    }
+
+    /**
+     * As {@link #stream(String, boolean, java.util.function.Consumer)}, asking for {@code accept} (the
+     * {@code Accept} header), e.g. {@code application/openmetrics-text} for a history dump.
+     */
+    default AgentResponse stream(String path, String accept, boolean follow, java.util.function.Consumer<String> lines)
+            throws IOException {
         throw new IOException("[" + describe() + "] cannot stream");
     }
 

@@ -49,10 +49,13 @@ public final class HttpAgentClient implements AgentClient {
     }
 
     @Override
-    public AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
-        Map<String, String> authorization = token.map(t -> Map.of("Authorization", "Bearer " + t)).orElse(Map.of());
+    public AgentResponse stream(String path, String accept, boolean follow, java.util.function.Consumer<String> lines)
+            throws IOException {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Accept", accept);
+        token.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
         return NettyExchange.overTcp(address, NettyExchange.request("GET", path, Optional.empty(), base.getRawAuthority(),
-                authorization), timeout, describe(), (pipeline, from) -> LineReader.install(pipeline, from, lines,
+                headers), timeout, describe(), (pipeline, from) -> LineReader.install(pipeline, from, lines,
                 follow ? Optional.of(FOLLOW_SILENCE) : Optional.empty()));
     }
 

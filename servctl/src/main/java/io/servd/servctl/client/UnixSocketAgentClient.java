@@ -48,8 +48,9 @@ public final class UnixSocketAgentClient implements AgentClient {
     }
 
     @Override
-    public AgentResponse stream(String path, boolean follow, java.util.function.Consumer<String> lines) throws IOException {
-        return exchange(NettyExchange.request("GET", path, Optional.empty(), "localhost", Map.of()),
+    public AgentResponse stream(String path, String accept, boolean follow, java.util.function.Consumer<String> lines)
+            throws IOException {
+        return exchange(NettyExchange.request("GET", path, Optional.empty(), "localhost", Map.of("Accept", accept)),
                 (pipeline, from) -> LineReader.install(pipeline, from, lines,
                         follow ? Optional.of(FOLLOW_SILENCE) : Optional.empty()));
     }

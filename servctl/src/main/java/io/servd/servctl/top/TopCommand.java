@@ -61,6 +61,7 @@ public final class TopCommand implements Callable<Integer> {
     private final Machines machines;
 
     private final AgentUnits agentUnits;
+    private final ReplayView.History history;
 
     /**
      * How top asks the agent for {@code GET /v1/units} with the connection options given to it
@@ -73,6 +74,12 @@ public final class TopCommand implements Callable<Integer> {
         JsonNode get() throws ServctlException;
     }
 
+    /** {@code GET /v1/history?at=TIME} through the agent. */
+    @FunctionalInterface
+    public interface AgentHistory {
+        JsonNode at(java.time.Instant at) throws ServctlException;
+    }
+
     /**
      * The agent's answer is waited for at most this long without {@code --timeout}: the State column is an
      * extra, the refresh never waits for it (the live view shows the last answer; batch waits this long for
@@ -81,6 +88,18 @@ public final class TopCommand implements Callable<Integer> {
     public static final double AGENT_TIMEOUT_SECONDS = 2;
 
     public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory, AgentUnits agentUnits) {
+        this(defaultRoot, proc, machinesDirectory, agentUnits, at -> {
+            throw new ServctlException(ExitCodes.FAILURE, "no agent to replay from");
+        });
+    }
+
+    /**
+     * @param history how {@code --replay} asks the agent for {@code GET /v1/history?at=TIME} (servctl passes
+     *                its connection, as for {@code agentUnits})
+     */
+    public TopCommand(CgroupRoot defaultRoot, ProcFs proc, Path machinesDirectory, AgentUnits agentUnits,
+                      AgentHistory history) {
+        this.history = Objects.requireNonNull(history, "history")::at;
         this.defaultRoot = Objects.requireNonNull(defaultRoot, "defaultRoot");
         this.proc = Objects.requireNonNull(proc, "proc");
         this.machines = new Machines(machinesDirectory);
@@ -141,7 +160,11 @@ public final class TopCommand implements Callable<Integer> {
             description = "time between refreshes, a time span: 500ms, 1s, 2min; a bare number is seconds (default: 1s)")
     void delay(String value) {
         parse(() -> view = view.withDelay(TopArguments.parseDelay("--delay", value)));
+        delayGiven = true;
     }
+
+    /** Whether -d was given: the replay steps by it then. */
+    private boolean delayGiven;
 
     @Option(order = 13, names = {"-n", "--iterations"}, paramLabel = "N",
             description = "stop after N refreshes; 0: until q (default: until q on a terminal, else 1)")
@@ -183,6 +206,11 @@ public final class TopCommand implements Callable<Integer> {
                     + " (a unit name found below GROUP, or a cgroup path such as /system.slice/foo.service);"
                     + " live view: key d or Enter on the first row")
     String processes;
+
+    @Option(order = 21, names = "--replay", paramLabel = "TIME",
+            description = "the view at a past moment, from the agent's history: RFC 3339 (2026-12-03T03:00:00Z), epoch"
+                    + " seconds or relative (-1h); [ or \u2190 a step back, ] or \u2192 forward; the step is -d (default: 5s)")
+    String replay;
 
     @Parameters(arity = "0..1", paramLabel = "GROUP",
             description = "only this cgroup and its subtree, e.g. /system.slice (default: the root)")
@@ -237,8 +265,11 @@ public final class TopCommand implements Callable<Integer> {
         if (group != null && group.startsWith("-")) {
             throw new ServctlException(ExitCodes.USAGE, "unknown option [" + group + "]");
         }
-        CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(defaultRoot);
         boolean terminal = System.console() != null;
+        if (replay != null) {
+            return replay(terminal);
+        }
+        CgroupRoot root = cgroupRoot.map(CgroupRoot::new).orElse(defaultRoot);
         try {
             CgroupMounts mounts = CgroupMounts.detect(root);
             TopView shown = view;
@@ -284,6 +315,33 @@ public final class TopCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
     }
+
+    /** {@code --replay}: no cgroupfs is read; the step is {@code -d} when given, else the agent's default interval. */
+    private int replay(boolean terminal) throws ServctlException {
+        java.time.Instant at;
+        try {
+            at = io.servd.agent.config.HistoryTime.parse(replay, java.time.Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw TopArguments.invalid("--replay", replay, e.getMessage());
+        }
+        Duration step = delayGiven ? view.delay() : REPLAY_STEP;
+        var replayView = new ReplayView(history, view, step);
+        if (batch || !terminal) {
+            replayView.print(at, iterations.orElse(1L), spec.commandLine().getOut(), output.isJson(), BATCH_WIDTH);
+            return ExitCodes.OK;
+        }
+        if (output.isJson()) {
+            throw new ServctlException(ExitCodes.USAGE, "--output json needs --batch");
+        }
+        try (JLineTerminal tty = new JLineTerminal()) {
+            return replayView.run(at, tty, tty);
+        } catch (IOException e) {
+            throw new ServctlException(ExitCodes.FAILURE, "terminal: " + e.getMessage(), e);
+        }
+    }
+
+    /** The replay's step without {@code -d}: the agent's default [History] IntervalSec=. */
+    static final Duration REPLAY_STEP = Duration.ofSeconds(5);
 
     /**
      * cgtop's root: the machine's cgroup (or {@code /}) with GROUP appended, normalised like systemd's

@@ -25,6 +25,13 @@ final class TopJson {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("layout", mounts.layout().label());
         doc.put("v2Controllers", mounts.v2Controllers());
+        doc.putAll(rows(frame, view));
+        return doc;
+    }
+
+    /** An iteration's members after what was read ({@code --replay} reads no cgroupfs): order, counting, rows. */
+    static Map<String, Object> rows(TopReader.Frame frame, TopView view) {
+        Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("order", view.order().label());
         doc.put("counting", frame.counting().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         doc.put("intervalSec", frame.interval().toNanos() / 1e9);

@@ -51,11 +51,16 @@ public final class TopTable {
      */
     public static List<String> format(TopReader.Frame frame, CgroupMounts mounts, TopView view, int width,
                                       int maxRows) {
+        return format(frame, describe(mounts), view, width, maxRows);
+    }
+
+    /** As {@link #format(TopReader.Frame, CgroupMounts, TopView, int, int)}, with {@code source} as the second line. */
+    static List<String> format(TopReader.Frame frame, String source, TopView view, int width, int maxRows) {
         List<TopRow> rows = frame.rows();
         Units units = new Units(view.raw());
         List<String> lines = new ArrayList<>();
         lines.add(cut(totals(frame, view), width));
-        lines.add(cut(describe(mounts), width));
+        lines.add(cut(source, width));
         String[] titles = TITLES.clone();
         titles[TASKS] = frame.counting().title();
         titles[CPU] = view.cpu() == TopView.CpuColumn.TIME ? "CPU Time" : "%CPU";
