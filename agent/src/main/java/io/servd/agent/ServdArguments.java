@@ -53,10 +53,10 @@ record ServdArguments(Path configFile, Optional<InetSocketAddress> listen, Optio
             String arg = args[i];
             switch (arg) {
                 case "-h", "--help" -> {
-                    return new ServdArguments(Config.DEFAULT_CONFIG_FILE, Optional.empty(), Optional.empty(), Action.HELP);
+                    return defaults(Action.HELP);
                 }
                 case "-V", "--version" -> {
-                    return new ServdArguments(Config.DEFAULT_CONFIG_FILE, Optional.empty(), Optional.empty(), Action.VERSION);
+                    return defaults(Action.VERSION);
                 }
                 default -> {
                     int eq = arg.indexOf('=');
@@ -88,6 +88,10 @@ record ServdArguments(Path configFile, Optional<InetSocketAddress> listen, Optio
         }
         return new ServdArguments(configFile == null ? Config.DEFAULT_CONFIG_FILE : configFile,
                 Optional.ofNullable(listen), Optional.ofNullable(transport), Action.RUN);
+    }
+
+    private static ServdArguments defaults(Action action) {
+        return new ServdArguments(Config.DEFAULT_CONFIG_FILE, Optional.empty(), Optional.empty(), action);
     }
 
     private static <T> T once(String name, T previous, T value) throws UsageException {

@@ -2,6 +2,7 @@ package io.servd.agent;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.servd.testsupport.FixtureTree;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,7 +46,9 @@ final class IsolatedServd implements AutoCloseable {
         // history recorded every second next to the log, so the unit page has some to plot
         Path config = log.resolveSibling("servd.conf");
         Path history = log.resolveSibling("history");
-        deleteRecursively(history);
+        if (Files.isDirectory(history)) {
+            FixtureTree.delete(history);
+        }
         Files.writeString(config, "[History]\nIntervalSec=1s\nDirectory=" + history.toAbsolutePath() + "\n");
         // sh -c: $1 tree, $2 java, $3 jar, $4 config, $5 address
         String script = "PATH=$PATH:/usr/sbin:/sbin; ip link set lo up && mount --bind \"$1\" /sys/fs/cgroup"
@@ -97,16 +100,6 @@ final class IsolatedServd implements AutoCloseable {
         }, "servd-output");
         copier.setDaemon(true);
         copier.start();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     private static void requireNamespaces() throws Exception {
