@@ -35,6 +35,9 @@
 # --sun-misc-unsafe-memory-access=allow, DESIGN §8: without them jffi prints two warnings at every start).
 # Then the greeter through bench/bench.py's start-up phase (section 5 below; GREETER=0 skips it).
 # Loopback only; every process started is stopped by its own pid. Run it under nice -n 19 on a shared host.
+# The committed run (results/2026-12-04-jdk25-aot.txt) used agent-start-cpu.sh of 0b2cc80: READY from the log line,
+# rss_kb/anon_kb/file_kb 1 s after it. Since the NOTIFY_SOCKET harness (h-start), READY is the READY=1 datagram,
+# rss_kb is at READY=1 and idle_rss_kb/idle_anon_kb/idle_file_kb are 1 s after it.
 # bench/jdk25-aot.sh --medians FILE: the medians per configuration of a run's output FILE (cfg=/dump=/greeter lines).
 set -euo pipefail
 

@@ -19,7 +19,9 @@
 # on the build host (cgroup layout, systemd or not) and on thread timing, and the .deb must be
 # byte-for-byte reproducible. A stale list costs nothing but speed: -Xshare:dump skips names it
 # cannot find, and classes missing from the archive load from the jars as usual.
-# The servd training run binds an ephemeral loopback port and stops at READY (SIGTERM).
+# The servd training run binds an ephemeral loopback port and stops at READY (SIGTERM). It sends READY=1
+# to a real NOTIFY_SOCKET (a python3 receiver in the work directory), as under systemd, so that the
+# notify path's classes (Netty's unix socket, jffi's fcntl) are in the list.
 set -euo pipefail
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -34,7 +36,8 @@ fail() { echo "[train-classlist] ERROR: $*" >&2; exit 1; }
 
 work=$(mktemp -d)
 pid=
-trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+notify_pid=
+trap '[ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true; [ -z "$notify_pid" ] || kill "$notify_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 # The flags of servd.service and /usr/bin/servctl that shape the archive (GC, compressed
 # pointers); the class list itself does not depend on them.
 java=("$stage/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m
@@ -53,7 +56,15 @@ write_list() {  # write_list RAW OUT WHAT
   echo "[train-classlist] $(grep -vc '^#' "$2") entries in [$2]"
 }
 
-"${java[@]}" -Xms16m -XX:DumpLoadedClassList="$work/servd.raw" \
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    s.recv(65536)' "$work/notify" &
+notify_pid=$!
+for _ in $(seq 100); do [ -S "$work/notify" ] && break; sleep 0.05; done
+[ -S "$work/notify" ] || fail "the NOTIFY_SOCKET receiver (python3) did not bind [$work/notify]"
+NOTIFY_SOCKET="$work/notify" "${java[@]}" -Xms16m -XX:DumpLoadedClassList="$work/servd.raw" \
   -jar "$stage/servd.jar" --listen=127.0.0.1:0 --config="$work/none.conf" >"$work/log" 2>&1 &
 pid=$!
 for _ in $(seq 240); do

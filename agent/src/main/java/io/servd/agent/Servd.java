@@ -24,6 +24,7 @@ import io.servd.agent.history.HistoryStore;
 import io.servd.agent.config.EventSettings;
 import io.servd.agent.events.EventsRoute;
 import io.servd.agent.events.UnitWatch;
+import io.servd.agent.units.UnitStates;
 import io.servd.agent.access.BearerToken;
 import io.servd.agent.access.ControlSocket;
 import io.servd.daemon.lifecycle.DrainWatch;
@@ -83,6 +84,7 @@ final class Servd {
     private Optional<BearerToken> token = Optional.empty(); // the HTTP token in force, as read at start
     private Optional<UnitWatch> unitEvents = Optional.empty(); // unit counters → events; closed on exit
     private Optional<HistoryRecorder> recorder = Optional.empty(); // every unit → disk; closed on exit
+    private Optional<UnitStates> unitStates = Optional.empty(); // systemd's units over D-Bus; started after READY=1
 
     Servd(ConfigSource source, Map<String, String> env, long pid) {
         this.source = Objects.requireNonNull(source, "source");
@@ -113,8 +115,7 @@ final class Servd {
         Optional<LimitWatcher> limits = watchLimits();
         var shedder = LoadShedder.create(Pressure.options(config.pressure())); // the control socket is never shed
         try (Notifier notifier = Notifier.fromEnvironment(env);
-             EventLoops loops = startLoops(selection.transport(), limits);
-             PressureWatch pressure = PressureWatch.start(shedder, env, limits)) { // the watcher's limits
+             EventLoops loops = startLoops(selection.transport(), limits)) {
             var lifecycle = new Lifecycle(notifier);
             Routes routes = routes(lifecycle, loops, shedder, sizing(loops, limits));
             var api = new HttpApi(routes, config.httpLimits(), shedder);
@@ -144,9 +145,16 @@ final class Servd {
                 log.debug("notify failed", e);
                 return 1;
             }
+            // Only now the D-Bus connection and the first listing of every unit (UnitStates.systemBus): until
+            // that listing, unit states answer "not yet listed", as they would while it ran before READY.
+            unitStates.ifPresent(UnitStates::start);
+            // And the pressure watch (the watcher's limits), whose pipe, PSI trigger and poll bind jnr-ffi
+            // (~250 classes): until its first sample the shedder does not shed, as before that sample at any
+            // start; a start already over memory.high sheds from here, not from the bind.
             // The watchdog pings only while every event loop runs a task: within a quarter interval, or
             // late with a warning; each probe gives up after one interval so that probes never pile up.
-            try (var watchdog = watchdogInterval
+            try (PressureWatch pressure = PressureWatch.start(shedder, env, limits);
+                 var watchdog = watchdogInterval
                     .map(interval -> Watchdog.start(interval, notifier, () -> loops.ping(interval)))
                     .orElse(null)) {
                 while (signals.next() == ServiceSignals.Request.RELOAD) {
@@ -284,6 +292,7 @@ final class Servd {
         // the agent: /metrics, /v1/self, /v1/units[/{unit}[/limits]] (agent/API.md)
         var agent = AgentSetup.system(agentSettings(config), loops::servers, sizing, () -> Optional.of(shedder.status()));
         token = agent.access().token();
+        unitStates = Optional.of(agent.states());
         EventSettings e = config.events();
         unitEvents = Optional.of(UnitWatch.start(agent.units(), agent.events(),
                 new UnitWatch.Settings(e.sample(), e.pressureThreshold(), e.pressureClear())));

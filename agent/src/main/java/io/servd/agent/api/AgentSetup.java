@@ -94,7 +94,8 @@ public final class AgentSetup {
 
     /**
      * The context for this host: units from the cgroup v2 tree, limits through systemd's D-Bus API when
-     * systemd runs, else through cgroupfs on a unified host, else none.
+     * systemd runs, else through cgroupfs on a unified host, else none. Opens no D-Bus connection: its
+     * {@link AgentContext#states()} connect at {@link UnitStates#start()}, each apply opens its own.
      *
      * @param servers servd's open listeners, for the netpoll metrics
      * @param sizing  what the event loops are sized for now, for {@code /v1/self} and {@code servd_self_*}
@@ -138,8 +139,9 @@ public final class AgentSetup {
     }
 
     /**
-     * Unit states from systemd on the system bus, watched in the background; unavailable (and said
-     * once) when systemd does not run here, as in a container or a test.
+     * Unit states from systemd on the system bus, watched in the background once the caller
+     * {@linkplain UnitStates#start() starts} them (servd: after READY=1); unavailable (and said once)
+     * when systemd does not run here, as in a container or a test.
      */
     private static UnitStates unitStates() {
         Optional<String> noSystemd = SystemdLimitsApplier.unavailabilityCause();
@@ -147,7 +149,7 @@ public final class AgentSetup {
             log.info("no unit states: {}; units show their cgroups only", noSystemd.get());
             return UnitStates.unavailable(noSystemd.get());
         }
-        return UnitStates.watchSystemBus();
+        return UnitStates.systemBus();
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
@@ -68,6 +69,7 @@ public final class UnitStates implements AutoCloseable {
     // from here on: touched on servd-unit-states only
     private final Optional<SystemdUnitsBus.Bus> bus;
     private final Optional<ScheduledExecutorService> thread;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Map<String, String> unitsByPath = new HashMap<>();
     private SystemdUnitsBus connection;
     private Duration retry = FIRST_RETRY;
@@ -88,20 +90,41 @@ public final class UnitStates implements AutoCloseable {
         }));
     }
 
-    /** Watches systemd on the system bus; the first listing runs in the background. */
-    public static UnitStates watchSystemBus() {
-        return watch(SystemdUnitsBus.Bus.system());
+    /**
+     * The states of systemd on the system bus, not connected yet: unavailable ("not yet listed"), as
+     * while any first listing runs, until {@link #start()} connects in the background. servd starts it
+     * after {@code READY=1}: under TCG in the test-bed VM the connection and the first listing cost
+     * seconds of CPU that delayed READY on a single CPU, and an answer before the first listing is the
+     * same either way.
+     */
+    public static UnitStates systemBus() {
+        return unstarted(SystemdUnitsBus.Bus.system());
     }
 
     /** Watches {@code org.freedesktop.systemd1} on the bus at {@code address}, e.g. {@code unix:path=/run/x}. */
     public static UnitStates watch(String address) {
-        return watch(SystemdUnitsBus.Bus.at(address));
+        UnitStates states = unstarted(address);
+        states.start();
+        return states;
     }
 
-    private static UnitStates watch(SystemdUnitsBus.Bus bus) {
-        var states = new UnitStates(Optional.of(bus), Optional.of("not yet listed from " + bus));
-        states.thread.orElseThrow().execute(states::connect);
-        return states;
+    /** {@link #watch(String)} not started yet, as {@link #systemBus()} is (tests). */
+    static UnitStates unstarted(String address) {
+        return unstarted(SystemdUnitsBus.Bus.at(address));
+    }
+
+    private static UnitStates unstarted(SystemdUnitsBus.Bus bus) {
+        return new UnitStates(Optional.of(bus), Optional.of("not yet listed from " + bus));
+    }
+
+    /**
+     * Connects and lists in the background, on {@code servd-unit-states}; a no-op when already started,
+     * and for states that watch no bus ({@link #unavailable}, {@link #fixed}).
+     */
+    public void start() {
+        if (thread.isPresent() && started.compareAndSet(false, true)) {
+            run(this::connect);
+        }
     }
 
     /** No states, for the reason given (e.g. no systemd on this host): {@link #unavailabilityCause()} says it. */

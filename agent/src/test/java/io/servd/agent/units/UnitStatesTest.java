@@ -76,6 +76,26 @@ class UnitStatesTest {
         events.changes.clear();
     }
 
+    /** servd's order: the states exist (and answer "not yet listed") from the start, the bus is touched after READY=1. */
+    @Test
+    void connectsOnlyWhenStartedAndOnce() throws Exception {
+        states = UnitStates.unstarted(bus.address());
+        states.addListener(events);
+        states.awaitQueued();
+
+        assertThat(states.unavailabilityCause()).hasValueSatisfying(c -> assertThat(c).startsWith("not yet listed from "));
+        assertThat(states.all()).isEmpty();
+        assertThat(systemd.subscribes).isZero();
+
+        states.start();
+        events.awaitAvailability(Optional::isEmpty);
+        states.start(); // a no-op: no second connection, no second listing
+        states.awaitQueued();
+
+        assertThat(states.all().keySet()).containsExactly("broken.service", "foo.service", "multi-user.target");
+        assertThat(systemd.subscribes).isEqualTo(1);
+    }
+
     @Test
     void listsEveryLoadedUnitWithItsState() throws Exception {
         watch();

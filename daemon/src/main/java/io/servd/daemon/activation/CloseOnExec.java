@@ -1,9 +1,7 @@
 package io.servd.daemon.activation;
 
+import io.servd.daemon.fd.Fcntl;
 import java.io.IOException;
-import jnr.constants.platform.Fcntl;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * Sets {@code FD_CLOEXEC} on an inherited fd, so that processes we exec do not inherit our
@@ -19,22 +17,11 @@ public interface CloseOnExec {
      */
     void set(int fd) throws IOException;
 
-    /** {@code fcntl(F_GETFD)} / {@code fcntl(F_SETFD, flags | FD_CLOEXEC)} through jnr-posix. */
+    /**
+     * {@code fcntl(F_GETFD)} / {@code fcntl(F_SETFD, flags | FD_CLOEXEC)} ({@link Fcntl}); binds fcntl on
+     * the first fd, so a start without {@code LISTEN_FDS} loads nothing native for it.
+     */
     static CloseOnExec system() {
-        return new CloseOnExec() {
-            /** {@code FD_CLOEXEC}, POSIX {@code <fcntl.h>}. */
-            private static final int FD_CLOEXEC = 1;
-            private final POSIX posix = POSIXFactory.getNativePOSIX();
-
-            @Override
-            public void set(int fd) throws IOException {
-                int flags = posix.fcntl(fd, Fcntl.F_GETFD);
-                if (flags < 0 || (flags & FD_CLOEXEC) == 0
-                        && posix.fcntlInt(fd, Fcntl.F_SETFD, flags | FD_CLOEXEC) < 0) {
-                    int errno = posix.errno();
-                    throw new IOException("setting FD_CLOEXEC on fd [" + fd + "] failed: " + posix.strerror(errno));
-                }
-            }
-        };
+        return Fcntl::setCloseOnExec;
     }
 }

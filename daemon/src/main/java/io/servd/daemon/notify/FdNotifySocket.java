@@ -11,14 +11,15 @@ import java.nio.ByteBuffer;
 public interface FdNotifySocket extends NotifySocket, AutoCloseable {
 
     /**
-     * A jnr-unixsocket AF_UNIX datagram socket sending to {@code address}, opened on first use.
+     * An AF_UNIX datagram socket sending to {@code address}, opened on first use: Netty's native socket,
+     * with jnr loaded only for fds (see {@code UnixNotifySocket}).
      *
      * @param label what the address is, for messages (e.g. {@code journal socket})
      * @param address an absolute path or {@code @abstract} name (the {@code NOTIFY_SOCKET} syntax)
      * @throws IllegalArgumentException if {@code address} is malformed, naming {@code label}
      */
     static FdNotifySocket unixDatagram(String label, String address) {
-        return new JnrNotifySocket(new NotifySocketAddress(label, address));
+        return new UnixNotifySocket(new NotifySocketAddress(label, address));
     }
 
     /**

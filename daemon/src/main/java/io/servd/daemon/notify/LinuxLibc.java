@@ -8,7 +8,6 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.annotations.Transient;
-import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
@@ -16,7 +15,8 @@ import jnr.ffi.types.ssize_t;
  * The few C library functions the notify protocol needs that jnr-posix lacks or gets wrong:
  * {@code clock_gettime} (absent), {@code sendmsg} (jnr-posix keeps the iovec and address in memory
  * that only native code references, which the GC may free before the call), {@code pipe2} (with
- * {@code O_CLOEXEC} atomically), {@code poll} and {@code fcntl}. Loaded once, on first use.
+ * {@code O_CLOEXEC} atomically) and {@code poll}. Loaded once, on first use: the first datagram with
+ * fds or the first {@code MONOTONIC_USEC=}, never for a plain datagram.
  */
 final class LinuxLibc {
 
@@ -26,10 +26,6 @@ final class LinuxLibc {
     static final int O_CLOEXEC = 0x80000;
     /** {@code MSG_NOSIGNAL}, {@code <bits/socket.h>}: no SIGPIPE, like sd_notify. */
     static final int MSG_NOSIGNAL = 0x4000;
-    /** {@code F_GETFD}, {@code F_SETFD} and {@code FD_CLOEXEC}, {@code <fcntl.h>}. */
-    static final int F_GETFD = 1;
-    static final int F_SETFD = 2;
-    static final int FD_CLOEXEC = 1;
     /** {@code POLLHUP}, {@code <asm-generic/poll.h>}. */
     static final short POLLHUP = 0x10;
 
@@ -48,10 +44,6 @@ final class LinuxLibc {
 
         @SaveError
         int close(int fd);
-
-        @SaveError
-        @Variadic(fixedCount = 2)
-        int fcntl(int fd, int cmd, int arg);
     }
 
     /** {@code struct timespec}: {@code time_t} and {@code long} are both C {@code long} on Linux. */
@@ -83,29 +75,12 @@ final class LinuxLibc {
         return f;
     }
 
-    /**
-     * Sets {@code FD_CLOEXEC} on {@code fd} (jnr-unixsocket opens sockets without it).
-     *
-     * @throws IOException if {@code fcntl} fails
-     */
-    static void setCloseOnExec(int fd) throws java.io.IOException {
-        Functions f = functions();
-        int flags = f.fcntl(fd, F_GETFD, 0);
-        if (flags < 0 || f.fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
-            throw new java.io.IOException("setting FD_CLOEXEC on fd [" + fd + "] failed: " + lastErrno());
-        }
-    }
-
     static Runtime runtime() {
         return Runtime.getRuntime(functions());
     }
 
     /** The symbolic name of the calling thread's last saved errno, e.g. {@code ECONNREFUSED}. */
     static String lastErrno() {
-        int errno = runtime().getLastError();
-        jnr.constants.platform.Errno known = jnr.constants.platform.Errno.valueOf(errno);
-        return known == jnr.constants.platform.Errno.__UNKNOWN_CONSTANT__
-                ? "errno " + errno
-                : known.name() + " (" + known.description() + ")";
+        return io.servd.daemon.fd.Errno.describe(runtime().getLastError());
     }
 }

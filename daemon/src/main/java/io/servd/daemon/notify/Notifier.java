@@ -73,7 +73,7 @@ public final class Notifier implements AutoCloseable {
         }
         NotifySocketAddress address = new NotifySocketAddress(NOTIFY_SOCKET, raw);
         log.debug("notifying service manager at [{}]", address);
-        return new Notifier(new JnrNotifySocket(address), address.raw(), clock);
+        return new Notifier(new UnixNotifySocket(address), address.raw(), clock);
     }
 
     /** A notifier that sends nothing: every send returns {@code false}. */
@@ -97,16 +97,15 @@ public final class Notifier implements AutoCloseable {
     }
 
     /**
-     * Opens the socket now instead of on the first send. The first use of jnr loads its native
-     * stub and generates bindings (measured 0.3–0.6 s on the shared 2-core build host), so call
-     * this early, e.g. on a background thread while the event loops start, to keep that off the
-     * path to {@code READY=1}. Optional; a no-op when inactive or for a custom socket.
+     * Opens the socket now instead of on the first send. Opening loads Netty's epoll library (if the
+     * event loops have not) and binds fcntl through jffi; jnr-ffi waits for the first datagram with
+     * fds. Optional; a no-op when inactive or for a custom socket.
      *
      * @throws IOException if the socket cannot be created
      */
     public void open() throws IOException {
-        if (socket instanceof JnrNotifySocket) {
-            ((JnrNotifySocket) socket).open();
+        if (socket instanceof UnixNotifySocket) {
+            ((UnixNotifySocket) socket).open();
         }
     }
 

@@ -75,10 +75,7 @@ final class PressureLibc {
 
     /** The calling thread's last saved errno by name, e.g. {@code EINVAL (Invalid argument)}. */
     static String errno() {
-        int code = runtime().getLastError();
-        var known = jnr.constants.platform.Errno.valueOf(code);
-        return known == jnr.constants.platform.Errno.__UNKNOWN_CONSTANT__ ? "errno " + code
-                : known.name() + " (" + known.description() + ")";
+        return io.servd.daemon.fd.Errno.describe(runtime().getLastError());
     }
 
     static boolean interrupted() {
