@@ -113,7 +113,7 @@ public final class Vm implements AutoCloseable {
     }
 
     /** Host port forwarded (on 127.0.0.1 only) to the guest's port 9470. */
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
