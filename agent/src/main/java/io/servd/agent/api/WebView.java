@@ -30,7 +30,7 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code Content-Security-Policy}: scripts, styles, images and requests from this origin
  *       only, no inline script or style sheet, no framing, no forms, no {@code <base>};</li>
- *   <li>{@code X-Content-Type-Options: nosniff} with an exact {@code Content-Type};</li>
+ *   <li>an exact {@code Content-Type} (and, as every reply of the agent, {@code X-Content-Type-Options: nosniff});</li>
  *   <li>a strong {@code ETag} (the content's SHA-256) and {@code Cache-Control: no-cache}: a browser
  *       asks again each time and is answered {@code 304} without a body while the file is the same,
  *       so a new servd never leaves an old script in a cache, and the names need no version.</li>
@@ -109,7 +109,6 @@ final class WebView {
                 .withHeader("ETag", a.etag())
                 .withHeader("Cache-Control", "no-cache")
                 .withHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                .withHeader("X-Content-Type-Options", "nosniff")
                 .withHeader("Referrer-Policy", "no-referrer");
     }
 

@@ -14,6 +14,8 @@ import java.util.Objects;
 /**
  * An HTTP answer: status, extra headers and a JSON body. Bodies are written with Jackson's
  * streaming generator, which escapes whatever a request path or an OS error message contains.
+ * Every reply goes out with {@link #NOSNIFF}: its {@code Content-Type} is always exact, and a browser
+ * must not read a JSON error that echoes a request path as a page or a script.
  *
  * @param status  the status line
  * @param headers extra response headers (name, value), e.g. {@code Allow} on a 405
@@ -23,6 +25,8 @@ import java.util.Objects;
 public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> headers, byte[] body,
                     java.util.Optional<StreamedBody> stream) {
     private static final JsonFactory JSON = new JsonFactory();
+    /** The header every reply carries, whatever wrote it (the codec or {@link #toWire}). */
+    public static final Map.Entry<String, String> NOSNIFF = Map.entry("X-Content-Type-Options", "nosniff");
 
     public Reply {
         Objects.requireNonNull(status, "status");
@@ -79,6 +83,7 @@ public record Reply(HttpResponseStatus status, List<Map.Entry<String, String>> h
             head.append("Content-Type: application/json\r\n");
         }
         headers.forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
+        head.append(NOSNIFF.getKey()).append(": ").append(NOSNIFF.getValue()).append("\r\n");
         head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
         byte[] h = head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         byte[] all = java.util.Arrays.copyOf(h, h.length + body.length);

@@ -102,7 +102,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      */
     private static CompletableFuture<Void> stream(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean chunks) {
         var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, reply.status());
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(Reply.NOSNIFF.getKey(), Reply.NOSNIFF.getValue());
         reply.headers().forEach(h -> head.headers().set(h.getKey(), h.getValue()));
         boolean close = !keepAlive || !chunks;
         if (chunks) {
@@ -187,6 +187,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private static void setHeaders(HttpHeaders headers, Reply reply) {
         headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .set(Reply.NOSNIFF.getKey(), Reply.NOSNIFF.getValue())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
         // A reply's own Content-Type (e.g. /metrics' text format) replaces the JSON default.
         reply.headers().forEach(h -> {

@@ -78,6 +78,7 @@ class EventsStreamTest {
         var all = get("/v1/events");
         assertThat(all.statusCode()).isEqualTo(200);
         assertThat(all.headers().firstValue("Content-Type")).contains("application/x-ndjson");
+        assertThat(all.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
         assertThat(all.body().lines().toList()).hasSize(3).allMatch(l -> l.startsWith("{\"id\":"));
         assertThat(get("/v1/events?since=2").body().lines().toList()).singleElement().asString()
                 .contains("\"id\":3", "\"type\":\"throttled\"", "\"nrThrottled\":3", "\"throttledUsec\":40000");

@@ -61,7 +61,17 @@ class HttpApiTest {
         String response = exchange(requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(statusOf(response)).isEqualTo(status);
         assertThat(response).contains(fragment);
-        assertThat(response).containsIgnoringCase("content-type: application/json");
+        assertThat(response).containsIgnoringCase("content-type: application/json")
+                .containsIgnoringCase("x-content-type-options: nosniff");
+    }
+
+    /** Written below the codec (a connection over the cap, a timed-out request): the same nosniff as every reply. */
+    @Test
+    void aReplyWrittenBelowTheCodecIsNosniffToo() {
+        String wire = new String(Reply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections", "x").toWire(),
+                StandardCharsets.ISO_8859_1);
+        assertThat(wire).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("\r\nX-Content-Type-Options: nosniff\r\n")
+                .contains("\r\nContent-Type: application/json\r\n");
     }
 
     /** When servd binds the socket itself, its accept queue is bounded as servd.socket's Backlog= is. */
@@ -83,7 +93,8 @@ class HttpApiTest {
     void malformedRequestLineIs400AndCloses() throws IOException {
         String response = exchange("GARBAGE\r\n\r\n");
         assertThat(statusOf(response)).isEqualTo(400);
-        assertThat(response).contains("\"error\":\"bad request\"").containsIgnoringCase("connection: close");
+        assertThat(response).contains("\"error\":\"bad request\"").containsIgnoringCase("connection: close")
+                .containsIgnoringCase("x-content-type-options: nosniff");
     }
 
     @Test

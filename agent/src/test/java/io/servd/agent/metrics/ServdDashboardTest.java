@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * filters by host; every metric a query reads is one the agent exports (or a recording rule of
  * servd-rules.yml, or {@code up}); and promtool accepts every query, once Grafana's variables are
  * replaced, as the expression of a recording rule (promtool has no offline check of a bare expression).
- * That each query returns series against a real agent is the VM IT's part (issue 13).
+ * That each query returns series against a real agent is integration-tests' {@code PrometheusFleetIT}'s part.
  */
 class ServdDashboardTest {
     private static final Path DASHBOARD = Promtool.SHIPPED.resolve("servd-dashboard.json");
