@@ -29,7 +29,7 @@ class ExecTest {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).startsWith("pid=" + r.pid() + "\n");
         assertThat(r.stdout().lines().filter(l -> l.startsWith("arg=")).map(l -> l.substring(4)).toList())
-                .containsExactly("-XX:MaxRAM=64m", "-Xmx10m", "-Xms8m", "-XX:MaxMetaspaceSize=16m",
+                .containsExactly("-XX:MaxRAM=64m", "-Xmx10m", "-Xms8m", "-XX:MaxMetaspaceSize=24m",
                         "-XX:ReservedCodeCacheSize=8m", "-XX:MaxDirectMemorySize=4m", "-Xss256k",
                         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
                         "-XX:+ExitOnOutOfMemoryError",

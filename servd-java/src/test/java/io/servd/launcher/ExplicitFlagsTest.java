@@ -18,7 +18,7 @@ class ExplicitFlagsTest {
         -XX:MaxRAMPercentage=50             | -Xmx10m -Xms8m
         -Xms4m                              | -Xms8m
         -XX:MaxRAM=1g                       | -XX:MaxRAM=64m
-        -XX:MaxMetaspaceSize=64m            | -XX:MaxMetaspaceSize=16m
+        -XX:MaxMetaspaceSize=64m            | -XX:MaxMetaspaceSize=24m
         -XX:ReservedCodeCacheSize=32m       | -XX:ReservedCodeCacheSize=8m
         -XX:MaxDirectMemorySize=16m         | -XX:MaxDirectMemorySize=4m
         -Xss1m                              | -Xss256k
@@ -46,7 +46,7 @@ class ExplicitFlagsTest {
                 .env("JAVA_TOOL_OPTIONS", "-XX:MaxMetaspaceSize=40m")
                 .run("--print-flags", "-jar", "app.jar");
 
-        assertThat(r.flags()).doesNotContain("-XX:+UseSerialGC", "-Xmx10m", "-Xms8m", "-XX:MaxMetaspaceSize=16m")
+        assertThat(r.flags()).doesNotContain("-XX:+UseSerialGC", "-Xmx10m", "-Xms8m", "-XX:MaxMetaspaceSize=24m")
                 .contains("-XX:ReservedCodeCacheSize=8m");
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LimitsFromFixturesTest {
 
-    private static final String SMALL_64M = "-XX:MaxRAM=64m -Xmx10m -Xms8m -XX:MaxMetaspaceSize=16m"
+    private static final String SMALL_64M = "-XX:MaxRAM=64m -Xmx10m -Xms8m -XX:MaxMetaspaceSize=24m"
             + " -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1"
             + " -XX:+UseSerialGC";
 
@@ -27,15 +27,15 @@ class LimitsFromFixturesTest {
         # captured, v2: foo.service with MemoryMax=64M CPUQuota=50% (0.5 cpus -> floor, at least 1)
         debian12-systemd252    | system.slice/foo.service/memory.max                           | 1    | SMALL_64M
         # captured, v2: the memory limit only on an ancestor slice (32M); 1.5 cpus from the service -> 1
-        debian12-slice-limited | servd.slice/servd-test.slice/memory.max                       | 1    | -XX:MaxRAM=32m -Xmx8m -Xms8m -XX:MaxMetaspaceSize=16m -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+        debian12-slice-limited | servd.slice/servd-test.slice/memory.max                       | 1    | -XX:MaxRAM=32m -Xmx8m -Xms8m -XX:MaxMetaspaceSize=24m -XX:ReservedCodeCacheSize=8m -XX:MaxDirectMemorySize=4m -Xss256k -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
         # synthetic v2: 64M on system.slice, 150% on the service
         unified-nested         | system.slice/memory.max                                       | 1    | SMALL_64M
         # synthetic v1 (from the hybrid capture): memory.limit_in_bytes 64M on the slice, cfs 75000/50000
         legacy-limited         | memory/system.slice/memory.limit_in_bytes                     | 1    | SMALL_64M
         # synthetic v1 docker bind mount: 512M and 2 cpus -> G1, tiered
-        docker-v1-bindmount    | memory/memory.limit_in_bytes                                  | 2    | -XX:MaxRAM=512m -Xmx246m -Xms61m -XX:MaxMetaspaceSize=102m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m -Xss256k -XX:+UseG1GC
+        docker-v1-bindmount    | memory/memory.limit_in_bytes                                  | 2    | -XX:MaxRAM=512m -Xmx254m -Xms63m -XX:MaxMetaspaceSize=102m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m -Xss256k -XX:+UseG1GC
         # synthetic v2 containerd path with a colon: 256M, 2.5 cpus -> 2; tiered, Serial (below 512M)
-        k8s-colon-path         | cri-containerd:9a1b2c/memory.max                              | 2    | -XX:MaxRAM=256m -Xmx113m -Xms28m -XX:MaxMetaspaceSize=51m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -Xss256k -XX:+UseSerialGC
+        k8s-colon-path         | cri-containerd:9a1b2c/memory.max                              | 2    | -XX:MaxRAM=256m -Xmx121m -Xms30m -XX:MaxMetaspaceSize=51m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -Xss256k -XX:+UseSerialGC
         """)
     void derivesTheBudgetFromTheStrictestLevel(String scenario, String limitFile, int cpus, String memoryFlags) {
         ServdJava.Result r = ServdJava.captured(scenario).run("--print-flags", "-jar", "app.jar");
