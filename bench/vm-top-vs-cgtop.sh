@@ -14,9 +14,8 @@
 # reported, not subtracted. Scrapes: SCRAPES (10) GET /metrics in a row, the agent's cpu.stat
 # usage_usec before and after, and the body's size as sent (plain and with Accept-Encoding: gzip).
 #
-# Status (2026-12-04): no run has completed yet. The first attempt (one systemd-run per unit) was stopped
-# after 39 min without output; this version starts the units from a template in one systemctl call and
-# writes as it goes. Issue 14 item 2 stays open until a run's raw output is committed beside it.
+# OLD_SERVCTL=JAR also measures an earlier build's servctl.jar with --no-agent (same runtime and flags as
+# /usr/bin/servctl, no CDS archive: the start drops out of the per-refresh figure anyway), interleaved.
 # Run: copy into a vm.sh share and `vm.sh exec --timeout 3600 sh /mnt/share/vm-top-vs-cgtop.sh`. Each line is
 # also appended to $OUT in the guest (default /var/tmp/vm-top-vs-cgtop.txt) as it is measured, so that an
 # interrupted run leaves what it got (`vm.sh capture /var/tmp HOSTDIR vm-top-vs-cgtop.txt`). The units stay
@@ -34,7 +33,7 @@ scrapes=10
 agent_cg=/sys/fs/cgroup/system.slice/servd.service
 
 echo "# $(date -u +%FT%TZ) $(uname -r) $(systemctl --version | head -n1) nproc=$(nproc)"
-echo "# servd $(dpkg-query -W -f='${Version}' servd) units=$units refreshes=$refreshes rounds=$rounds"
+echo "# servd $(dpkg-query -W -f='${Version}' servd) units=$units refreshes=$refreshes rounds=$rounds old_servctl=${OLD_SERVCTL:-none}"
 
 # One template unit and one systemctl call for all of them: 1,000 systemd-run processes took most of a
 # first attempt's 39 minutes under TCG (it did not finish; no figures came out of it).
@@ -74,6 +73,10 @@ while [ "$r" -lt "$rounds" ]; do
 	measure "round=$r systemd-cgtop" 'systemd-cgtop -b -d 1 -n'
 	measure "round=$r servctl-top" 'servctl top -b -d 1 -n'
 	measure "round=$r servctl-top--no-agent" 'servctl top -b -d 1 --no-agent -n'
+	if [ -n "${OLD_SERVCTL:-}" ]; then # an earlier build's servctl.jar, for a before/after in one boot
+		measure "round=$r servctl-top--no-agent-old" "/usr/lib/servd/runtime/bin/java -XX:+UseSerialGC \
+-XX:TieredStopAtLevel=1 -Xmx64m -Djava.library.path=/usr/lib/servd/native -jar $OLD_SERVCTL top -b -d 1 --no-agent -n"
+	fi
 	a0=$(usage)
 	sleep $((refreshes + 2))
 	echo "round=$r agent_idle_us=$(($(usage) - a0)) over_s=$((refreshes + 2))"

@@ -56,7 +56,7 @@ public final class ServctlMain implements Runnable {
         // agent only for unit states, on a background thread, within a short timeout
         AgentConnection topAgent = new AgentConnection(); // top's --agent/--socket/--timeout, filled in by picocli
         cl.addSubcommand("top", new TopCommand(defaults.cgroupRoot(), defaults.proc(), defaults.machines(),
-                () -> topAgent.get(main, "/v1/units", TopCommand.AGENT_TIMEOUT_SECONDS),
+                () -> topAgent.get(main, "/v1/units?fields=state", TopCommand.AGENT_TIMEOUT_SECONDS),
                 at -> topAgent.get(main, "/v1/history?at=" + at, AgentConnection.DEFAULT_TIMEOUT_SECONDS)));
         cl.getSubcommands().get("top").addMixin("agent", topAgent);
         cl.addSubcommand("help", new CommandLine.HelpCommand());

@@ -2,6 +2,7 @@ package io.servd.agent.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.servd.cgroup.ByteSize;
 import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
@@ -18,11 +19,13 @@ import io.servd.agent.units.UnitJson;
 import io.servd.agent.units.UnitState;
 import io.servd.agent.units.UnitTree;
 import io.servd.agent.http.Coalescer;
+import io.servd.agent.http.QueryParams;
 import io.servd.agent.http.Reply;
 import io.servd.agent.http.Routes;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -38,15 +41,34 @@ final class UnitsResource {
     private final AgentContext context;
     private final CgroupReader reader = new CgroupReader();
     private final Coalescer<Reply> lists;
+    private final Coalescer<Reply> stateLists;
 
     UnitsResource(AgentContext context) {
         this.context = context;
-        this.lists = new Coalescer<>(this::listNow, context.readExecutor());
+        this.lists = new Coalescer<>(() -> listNow(false), context.readExecutor());
+        this.stateLists = new Coalescer<>(() -> listNow(true), context.readExecutor());
     }
 
-    /** {@code GET /v1/units}: the cgroup tree read off the event loop, one read for all who ask at once. */
+    /**
+     * {@code GET /v1/units}: the cgroup tree read off the event loop, one read for all who ask at once;
+     * with {@code ?fields=state} only the units' names, cgroups and systemd states, which reads no
+     * cgroup file (servctl top asks this at every refresh).
+     */
     CompletionStage<Reply> list(Routes.Request request) {
-        return lists.next().exceptionally(UnitsResource::whenRefused);
+        Optional<String> fields;
+        try {
+            Map<String, List<String>> params = new QueryStringDecoder(request.http().uri()).parameters();
+            QueryParams.requireKnown(params, List.of("fields"));
+            fields = QueryParams.single(params, "fields");
+            if (fields.isPresent() && !fields.get().equals("state")) {
+                throw new IllegalArgumentException("fields [" + fields.get()
+                        + "]: expected state (each unit's name, cgroup and systemd state, no limits or usage)");
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.BAD_REQUEST, "bad request",
+                    e.getMessage()));
+        }
+        return (fields.isPresent() ? stateLists : lists).next().exceptionally(UnitsResource::whenRefused);
     }
 
     /** {@code GET /v1/units/{unit}}: the name checked on the loop, the unit read off it. */
@@ -94,7 +116,7 @@ final class UnitsResource {
                 .withHeader("Retry-After", "1");
     }
 
-    private Reply listNow() {
+    private Reply listNow(boolean statesOnly) {
         List<UnitCgroup> units;
         try {
             units = context.units().list();
@@ -110,8 +132,12 @@ final class UnitsResource {
             // units with a cgroup in cgroup path order, then those without one (failed, stopped) by name
             Set<String> written = new HashSet<>();
             for (UnitCgroup unit : units) {
-                UnitJson.writeUnit(json, unit.unit(), Optional.of(reader.read(unit.dir())),
-                        Optional.ofNullable(states.get(unit.unit())));
+                Optional<UnitState> state = Optional.ofNullable(states.get(unit.unit()));
+                if (statesOnly) {
+                    UnitJson.writeUnitState(json, unit.unit(), Optional.of(unit.dir().group()), state);
+                } else {
+                    UnitJson.writeUnit(json, unit.unit(), Optional.of(reader.read(unit.dir())), state);
+                }
                 written.add(unit.unit());
             }
             for (UnitState state : states.values()) {

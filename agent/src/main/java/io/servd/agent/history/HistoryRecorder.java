@@ -41,7 +41,8 @@ public final class HistoryRecorder implements AutoCloseable {
     private final HistoryStore store;
     private final Duration interval;
     private final Clock clock;
-    private final CgroupReader reader = new CgroupReader();
+    /** What history keeps of a cgroup, no more (SampleVector). */
+    private final CgroupReader reader = new CgroupReader(System::nanoTime, SampleVector.FILES);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
     private String failing = "";

@@ -14,11 +14,15 @@ import io.servd.cgroup.MemoryHigh;
 import io.servd.cgroup.MemoryMax;
 import io.servd.cgroup.PidsMax;
 import io.servd.cgroup.Pressure;
+import io.servd.cgroup.fs.CgroupFile;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A {@link UnitSample} as the store keeps it: {@value #FIELDS} numbers, each there or not (one bit of
@@ -50,6 +54,16 @@ final class SampleVector {
     static final int[] GROUPS = {GROUP, MEMORY_MAX, CPU_USAGE, MEMORY_CURRENT, IO_READ, EVENTS_LOW, PSI_CPU, PSI_MEMORY,
         PSI_IO, MEMORY_CURRENT_TAIL, FIELDS};
     private static final int PAGE_SHIFT = 12;
+    /**
+     * The cgroup files these fields come from, all that the recorder reads of a unit: 18 of the 25 a
+     * full snapshot holds; not {@code memory.stat} (the longest), the cpusets, {@code io.weight},
+     * {@code io.max}, {@code memory.zswap.max} or {@code memory.swap.current}.
+     */
+    static final Set<CgroupFile> FILES = Collections.unmodifiableSet(EnumSet.of(CgroupFile.MEMORY_MAX,
+            CgroupFile.MEMORY_HIGH, CgroupFile.CPU_MAX, CgroupFile.CPU_WEIGHT, CgroupFile.CPU_IDLE, CgroupFile.PIDS_MAX,
+            CgroupFile.MEMORY_MIN, CgroupFile.MEMORY_LOW, CgroupFile.MEMORY_SWAP_MAX, CgroupFile.CPU_STAT,
+            CgroupFile.MEMORY_CURRENT, CgroupFile.MEMORY_PEAK, CgroupFile.PIDS_CURRENT, CgroupFile.IO_STAT,
+            CgroupFile.MEMORY_EVENTS, CgroupFile.CPU_PRESSURE, CgroupFile.MEMORY_PRESSURE, CgroupFile.IO_PRESSURE));
 
     /** The segment's words: ids for cgroup paths, SubStates and Results, and back. */
     interface Strings {

@@ -42,6 +42,24 @@ public final class UnitJson {
     }
 
     /**
+     * The Unit object of {@code GET /v1/units?fields=state}: {@code unit}, systemd's state fields when
+     * the state is known ({@link #writeState}), and {@code cgroup} when the unit has one; no limits,
+     * usage or errors (nothing of the cgroup was read).
+     */
+    public static void writeUnitState(JsonGenerator json, String unit, Optional<String> cgroup,
+                                      Optional<UnitState> state) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("unit", unit);
+        if (state.isPresent()) {
+            writeState(json, state.get());
+        }
+        if (cgroup.isPresent()) {
+            json.writeStringField("cgroup", cgroup.get());
+        }
+        json.writeEndObject();
+    }
+
+    /**
      * The Unit object's members after {@code unit}, into the current object: state fields, then
      * {@code cgroup}, {@code limits}, {@code usage}, {@code errors}?. A history sample is these after its
      * {@code time} and {@code timeUsec}.

@@ -3,13 +3,20 @@ package io.servd.agent.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.servd.agent.units.ActiveState;
+import io.servd.agent.units.UnitCgroup;
 import io.servd.agent.units.UnitState;
+import io.servd.agent.units.UnitTree;
+import io.servd.cgroup.CgroupReader;
+import io.servd.cgroup.fs.CgroupRoot;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameCodecTest {
     private static final Instant START = Instant.parse("2026-12-03T03:00:00Z");
@@ -87,6 +94,26 @@ class FrameCodecTest {
         }
         Frame key = host.next();
         assertThat(reader.decode(writer.encode(key), unit -> true)).contains(comparable(key));
+    }
+
+    /**
+     * The recorder reads only {@link SampleVector#FILES}: what it keeps of every unit of a captured
+     * host is what it would keep of a full snapshot, so no field is left unread.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"debian12-systemd252", "v2-service-synthetic", "debian12-slice-limited"})
+    void theFilesTheRecorderReadsAreAllThatIsKept(String scenario) throws Exception {
+        Path cgroupfs = Path.of("..", "cgroup", "src", "test", "resources", "cgroupfs", scenario);
+        List<UnitCgroup> units = new UnitTree(new CgroupRoot(cgroupfs)).list();
+        var full = new CgroupReader(() -> 42L);
+        var recorded = new CgroupReader(() -> 42L, SampleVector.FILES);
+        assertThat(units).hasSizeGreaterThan(2);
+        for (UnitCgroup u : units) {
+            Frame all = new Frame(START, List.of(new UnitSample(u.unit(), Optional.of(full.read(u.dir())), Optional.empty())));
+            Frame some = new Frame(START, List.of(new UnitSample(u.unit(), Optional.of(recorded.read(u.dir())),
+                    Optional.empty())));
+            assertThat(comparable(some)).as(u.unit()).isEqualTo(comparable(all));
+        }
     }
 
     /** What the store keeps of {@code frame}: the round trip through a vector. */

@@ -3,6 +3,7 @@ package io.servd.cgroup.bench;
 import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.fs.CgroupDir;
+import io.servd.cgroup.fs.CgroupFile;
 import io.servd.cgroup.fs.CgroupRoot;
 import io.servd.testsupport.FixtureTree;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,6 +24,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,12 +47,21 @@ public class CgroupReaderBenchmark {
     @Param("1000")
     public int cgroups;
 
+    /** {@code all}: every file of a snapshot; {@code top}: the 14 servctl top shows (its TopRows.FILES). */
+    @Param({"all", "top"})
+    public String files;
+
     private Path tree;
     private List<CgroupDir> dirs;
-    private final CgroupReader reader = new CgroupReader();
+    private CgroupReader reader;
 
     @Setup
     public void buildTree() throws IOException, URISyntaxException {
+        reader = files.equals("all") ? new CgroupReader() : new CgroupReader(System::nanoTime, EnumSet.of(
+                CgroupFile.CPU_STAT, CgroupFile.MEMORY_CURRENT, CgroupFile.PIDS_CURRENT, CgroupFile.IO_STAT,
+                CgroupFile.MEMORY_MAX, CgroupFile.CPU_MAX, CgroupFile.CPU_PRESSURE, CgroupFile.MEMORY_PRESSURE,
+                CgroupFile.IO_PRESSURE, CgroupFile.MEMORY_EVENTS, CgroupFile.PIDS_MAX, CgroupFile.MEMORY_HIGH,
+                CgroupFile.MEMORY_SWAP_CURRENT, CgroupFile.MEMORY_SWAP_MAX));
         Path source = Path.of(CgroupReaderBenchmark.class
                 .getResource("/cgroupfs/v2-service-synthetic/system.slice/web.service").toURI());
         tree = Files.createTempDirectory("servd-reader-bench");

@@ -282,7 +282,7 @@ public final class TopCommand implements Callable<Integer> {
                         + " (pids.current always includes the subtree): use -P or -k");
             }
             String top = topGroup(mounts);
-            TopSampler sampler = new TopSampler(mounts, new CgroupReader(System::nanoTime), top, depth);
+            TopSampler sampler = new TopSampler(mounts, new CgroupReader(System::nanoTime, TopRows.FILES), top, depth);
             if (!sampler.topExists()) {
                 throw new ServctlException(ExitCodes.FAILURE, "no cgroup [" + top + "] under ["
                         + root.mountPoint() + "]");

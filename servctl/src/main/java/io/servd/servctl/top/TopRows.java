@@ -1,15 +1,20 @@
 package io.servd.servctl.top;
 
+import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
 import io.servd.cgroup.CgroupUsage;
 import io.servd.cgroup.CpuStat;
+import io.servd.cgroup.fs.CgroupFile;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.DoubleStream;
 
 /**
@@ -17,6 +22,16 @@ import java.util.stream.DoubleStream;
  * {@code cpu.stat} on cgroup2, {@code cpuacct.usage} on v1), gauges and limits from the later one. Pure: no I/O.
  */
 public final class TopRows {
+
+    /**
+     * The files a row is made of, all that {@code servctl top} reads of a cgroup (a {@link CgroupReader}
+     * of these): 14 of the 25 a full snapshot holds, and not {@code memory.stat}, the longest.
+     */
+    public static final Set<CgroupFile> FILES = Collections.unmodifiableSet(EnumSet.of(CgroupFile.CPU_STAT,
+            CgroupFile.MEMORY_CURRENT, CgroupFile.PIDS_CURRENT, CgroupFile.IO_STAT, CgroupFile.MEMORY_MAX,
+            CgroupFile.CPU_MAX, CgroupFile.CPU_PRESSURE, CgroupFile.MEMORY_PRESSURE, CgroupFile.IO_PRESSURE,
+            CgroupFile.MEMORY_EVENTS, CgroupFile.PIDS_MAX, CgroupFile.MEMORY_HIGH, CgroupFile.MEMORY_SWAP_CURRENT,
+            CgroupFile.MEMORY_SWAP_MAX));
 
     private TopRows() {
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * systemd's unit states for {@code servctl top}'s State column, asked of the agent ({@code GET /v1/units})
+ * systemd's unit states for {@code servctl top}'s State column, asked of the agent
+ * ({@code GET /v1/units?fields=state}, for which the agent reads no cgroup file)
  * off the rendering path: {@link #refresh()} starts one request on a daemon thread unless one is under
  * way, and {@link #latest} hands out the last answer, waiting for the first at most as long as it is told.
  * top reads cgroupfs itself and works without an agent: then every state is unknown ({@code -}), and
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class UnitStates implements AutoCloseable {
 
-    /** The agent's {@code /v1/units}: one request; a {@link ServctlException} when there is no answer. */
+    /** The agent's {@code /v1/units?fields=state}: one request; a {@link ServctlException} when there is no answer. */
     @FunctionalInterface
     interface Source {
         JsonNode units() throws ServctlException;

@@ -23,15 +23,15 @@ final class Fixtures {
         return FixtureTree.copy(CGROUPFS.resolve(scenario), Files.createDirectories(into.resolve(scenario)));
     }
 
-    /** A sampler on {@code root} whose clock is {@code clock} (nanoseconds). */
+    /** A sampler on {@code root} whose clock is {@code clock} (nanoseconds), reading what servctl top reads ({@link TopRows#FILES}). */
     static TopSampler sampler(Path root, AtomicLong clock, int depth) throws IOException {
-        return new TopSampler(CgroupMounts.detect(new CgroupRoot(root)), new CgroupReader(clock::get), depth);
+        return new TopSampler(CgroupMounts.detect(new CgroupRoot(root)), new CgroupReader(clock::get, TopRows.FILES), depth);
     }
 
     /** A reader on {@code root}, counting processes with {@code proc} as /proc (pid 4242 is "servctl"). */
     static TopReader reader(Path root, Path proc, AtomicLong clock, String top, int depth) throws IOException {
         CgroupMounts mounts = CgroupMounts.detect(new CgroupRoot(root));
-        return new TopReader(new TopSampler(mounts, new CgroupReader(clock::get), top, depth),
+        return new TopReader(new TopSampler(mounts, new CgroupReader(clock::get, TopRows.FILES), top, depth),
                 new ProcessCounter(mounts, new ProcFs(proc), 4242), new UnitProcesses(mounts, new ProcFs(proc), clock::get));
     }
 }

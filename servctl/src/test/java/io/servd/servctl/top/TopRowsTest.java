@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.servd.cgroup.ByteSize;
+import io.servd.cgroup.CgroupMounts;
+import io.servd.cgroup.CgroupReader;
 import io.servd.cgroup.CgroupSnapshot;
+import io.servd.cgroup.fs.CgroupRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rows from two readings of the captured debian12-systemd252 tree (root, system.slice, foo.service with
@@ -125,5 +130,24 @@ class TopRowsTest {
         TopRow foo = TopRows.between(first, secondReading()).stream()
                 .filter(r -> r.group().equals("/system.slice/foo.service")).findFirst().orElseThrow();
         assertThat(foo.cpuTime()).contains(java.time.Duration.ofNanos(8_900_643_000L));
+    }
+
+    /** servctl top reads {@link TopRows#FILES} only: its rows are what a full reading of every file gives. */
+    @ParameterizedTest
+    @ValueSource(strings = {"debian12-systemd252", "debian12-slice-limited", "hybrid-host", "legacy-limited",
+        "unified-nested"})
+    void theFilesTopReadsAreAllItsRowsNeed(String scenario) throws IOException {
+        Path tree = Fixtures.copy(scenario, tmp.resolve("all"));
+        CgroupMounts mounts = CgroupMounts.detect(new CgroupRoot(tree));
+        AtomicLong at = new AtomicLong(SECOND);
+        var full = new TopSampler(mounts, new CgroupReader(at::get), 3);
+        var shown = new TopSampler(mounts, new CgroupReader(at::get, TopRows.FILES), 3);
+        Map<String, CgroupSnapshot> fullBefore = full.read();
+        Map<String, CgroupSnapshot> shownBefore = shown.read();
+        at.addAndGet(SECOND);
+
+        List<TopRow> rows = TopRows.between(shownBefore, shown.read());
+
+        assertThat(rows).hasSizeGreaterThan(1).isEqualTo(TopRows.between(fullBefore, full.read()));
     }
 }
