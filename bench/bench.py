@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The servd greeter against a Go net/http greeter and nginx, on loopback, in one interleaved run.
+"""The servd greeter against a Go net/http greeter and nginx, on loopback, in one interleaved run,
+with the deployed greeter (bin/servd-java on the package's runtime), the servd agent's start, the
+java -version floor of each JVM and servd-java's own cost in the same run.
 
 Started by bench/run, which installs the tools and builds the servers; see bench/README.md for
 what is measured and how. Standard library only. Every load is bounded (wrk -d), every server
@@ -10,6 +12,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -27,6 +30,12 @@ NATIVE = TARGET / "native"
 GREETER_JAR = ROOT / "examples" / "greeter" / "target" / "greeter.jar"
 JAVA17 = os.environ.get("BENCH_JAVA17", "/usr/lib/jvm/java-17-openjdk-amd64/bin/java")
 JAVA25 = os.environ.get("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
+# The servd package as `mvn package` stages it: the jlink'd runtime (/usr/lib/servd/runtime), the
+# agent's jar and lib/, and the native .so files (/usr/lib/servd/native).
+STAGE = ROOT / "packaging" / "deb" / "target" / "stage"
+STAGE_JAVA = STAGE / "runtime" / "bin" / "java"
+SERVD_JAVA = ROOT / "bin" / "servd-java"
+AGENT_CONFIG = TARGET / "agent-empty.conf"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 HOST = "127.0.0.1"  # never anything else
 
@@ -43,11 +52,27 @@ SMALL = [
 ]
 C1 = ["-XX:TieredStopAtLevel=1"]
 JDK25 = ["--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"]
+# What examples/greeter/greeter.service passes besides its limits, with the bench's native dir on the
+# library path as the other variants have it (the unit has Netty and jffi extract into its
+# CacheDirectory= instead, once per start).
+GREETER_UNIT = [
+    "-XX:-UsePerfData", "-Dio.netty.allocator.type=unpooled",
+    f"-Djava.library.path={NATIVE}", f"-Djffi.boot.library.path={NATIVE}", "-Djnr.ffi.asm.enabled=false",
+]
 
 
 def jvm(java, flags, archive=None):
     """A JVM variant: the command before the greeter's flags, and how its archive is made and used."""
     return {"kind": "jvm", "java": java, "flags": flags, "archive": archive}
+
+
+def launched(limits, flags, jar, args, archive, classlist=None, env=None, probe="/"):
+    """A server started as its unit starts it: bin/servd-java LIMITS --archive ARCHIVE FLAGS -jar JAR
+    ARGS with SERVD_JAVA_HOME at the stage's runtime. The archive is a static AppCDS archive dumped
+    from CLASSLIST (committed), or from a class list a training run writes when CLASSLIST is None.
+    ARGS are formatted with the port; PROBE is the path of the first-200 check."""
+    return {"kind": "servd-java", "java": str(STAGE_JAVA), "limits": limits, "flags": flags, "jar": jar,
+            "args": args, "archive": archive, "classlist": classlist, "env": env or {}, "probe": probe}
 
 
 # name -> how to start it. "archive" is (train flag, use flag) with {} for the archive path.
@@ -58,10 +83,45 @@ JVMS = {
     "j17-cds-c1": jvm(JAVA17, SMALL + C1, ("-XX:ArchiveClassesAtExit={}", "-XX:SharedArchiveFile={}")),
     "j25-aot-c2": jvm(JAVA25, SMALL + JDK25, ("-XX:AOTCacheOutput={}", "-XX:AOTCache={}")),
     "j25-aot-c1": jvm(JAVA25, SMALL + JDK25 + C1, ("-XX:AOTCacheOutput={}", "-XX:AOTCache={}")),
+    # the deployed greeter: greeter.service's ExecStart minus systemd, under its MemoryMax=64M
+    # (CPUQuota=50% makes servd-java pass one CPU, as --cpus 1 does)
+    "servd-java": launched(["--memory-max", "64M", "--cpus", "1"], GREETER_UNIT, GREETER_JAR,
+                           ["--port={port}"], TARGET / "archives" / "servd-java.jsa"),
 }
+# The servd agent as packaging/systemd/servd.service runs it (MemoryMax=192M, CPUQuota=100%), minus
+# -Dservd.log=journal (no journald here: it logs to the server log) and with the archive postinst
+# would dump from the committed class list. Start-up phase only: it does not serve GET /.
+AGENT = "servd-agent"
+AGENT_SPEC = launched(["--memory-max", "192M", "--cpus", "1"],
+                      [f"-Djava.library.path={STAGE / 'native'}", f"-Djffi.boot.library.path={STAGE / 'native'}"],
+                      STAGE / "servd.jar", ["--listen=" + HOST + ":{port}", f"--config={AGENT_CONFIG}"],
+                      TARGET / "archives" / "servd.jsa",
+                      classlist=ROOT / "packaging" / "deb" / "src" / "deb" / "cds" / "servd.classlist",
+                      env={"LANG": "C.UTF-8", "SERVD_JAVA_OPTS": ""}, probe="/healthz")
+# java -version of every JVM a variant runs: the floor its exec -> READY is held against.
+FLOORS = {"jdk17": JAVA17, "jdk25": JAVA25, "stage": str(STAGE_JAVA)}
+LAUNCHER = "servd-java launcher"
+
+
+def stage_built():
+    return STAGE_JAVA.exists() and (STAGE / "servd.jar").exists()
+
+
+def spec_of(name):
+    """The variant of a server name such as j17-cds-c1/nio, servd-java or servd-agent; None for go, nginx."""
+    variant = name.partition("/")[0]
+    return AGENT_SPEC if variant == AGENT else JVMS.get(variant)
+
+
+def floor_of(java):
+    """The FLOORS key of a java executable."""
+    return next((k for k, v in FLOORS.items() if v == str(java)), None)
 
 
 def archive_path(name):
+    spec = spec_of(name)
+    if spec["kind"] == "servd-java":
+        return spec["archive"]
     return TARGET / "archives" / (name + (".jsa" if "cds" in name else ".aot"))
 
 
@@ -72,11 +132,35 @@ def server_command(name, port, train=False):
     if name == "nginx":
         return ["nginx", "-p", str(nginx_prefix(port)), "-c", "nginx.conf", "-e", "stderr"]
     variant, _, transport = name.partition("/")
-    spec = JVMS[variant]
+    spec = spec_of(name)
+    if spec["kind"] == "servd-java":
+        # training: no archive yet, and the JVM writes the classes it loads for -Xshare:dump
+        archive = [f"-XX:DumpLoadedClassList={classlist_path(variant)}"] if train else [
+            "--archive", str(spec["archive"])]
+        cmd = [str(SERVD_JAVA), *spec["limits"], *archive, *spec["flags"], "-jar", str(spec["jar"]),
+               *(a.format(port=port) for a in spec["args"])]
+        return cmd + ([f"--transport={transport}"] if transport else [])  # the unit's is auto: epoll
     cmd = [spec["java"], *spec["flags"]]
     if spec["archive"]:
         cmd.append(spec["archive"][0 if train else 1].format(archive_path(variant)))
     return cmd + ["-jar", str(GREETER_JAR), f"--port={port}", f"--transport={transport or 'epoll'}"]
+
+
+def classlist_path(variant):
+    return TARGET / "archives" / (variant + ".classlist")
+
+
+def server_env(name):
+    """What a server finds in its environment besides the harness's own, cleared of JVM options."""
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "NOTIFY_SOCKET", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "MALLOC_ARENA_MAX",
+        "SERVD_JAVA_HOME", "SERVD_JAVA_OPTS")}
+    spec = spec_of(name)
+    if spec and spec["kind"] == "servd-java":  # servd-java exports MALLOC_ARENA_MAX=2 itself
+        env.update(spec["env"], SERVD_JAVA_HOME=str(STAGE / "runtime"))
+    elif spec:
+        env["MALLOC_ARENA_MAX"] = "2"
+    return env
 
 
 def nginx_prefix(port):
@@ -211,10 +295,11 @@ class NotifyListener:
         os.rmdir(self.dir)
 
 
-def http_get_200(port, timeout=2.0):
-    """One GET / on a fresh connection; True if the answer is a 200."""
+def http_get_200(port, path="/", timeout=2.0):
+    """One GET of path on a fresh connection; True if the answer is a 200. The Host is the address
+    itself: the agent answers others with 421 (its check against DNS rebinding)."""
     with socket.create_connection((HOST, port), timeout=timeout) as c:
-        c.sendall(b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        c.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
         return c.recv(64).startswith(b"HTTP/1.1 200")
 
 
@@ -222,10 +307,9 @@ class Server:
     def __init__(self, name, port, cpus, notify, log_dir, train=False):
         self.name, self.port, self.notify = name, port, notify
         self.cmd = server_command(name, port, train)
-        env = dict(os.environ, MALLOC_ARENA_MAX="2") if "/" in name or name in JVMS else dict(os.environ)
-        env.pop("NOTIFY_SOCKET", None)
-        env.pop("JAVA_TOOL_OPTIONS", None)
-        env.pop("_JAVA_OPTIONS", None)
+        spec = spec_of(name)
+        self.probe = spec.get("probe", "/") if spec else "/"
+        env = server_env(name)
         if notify:
             env["NOTIFY_SOCKET"] = notify.path
             notify.reset()
@@ -248,7 +332,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                if http_get_200(self.port):
+                if http_get_200(self.port, self.probe):
                     return (time.monotonic_ns() - self.t0) / 1e6, cpu_seconds(self.pid) * 1000
             except OSError:
                 pass
@@ -304,32 +388,98 @@ def wrk(port, connections, seconds, cpus):
 
 def train_archives(variants, port, args, log_dir):
     """Training runs: start, answer requests (all transports' request path on epoll), stop; the
-    JVM writes its CDS archive or AOT cache at exit."""
+    JVM writes its CDS archive or AOT cache at exit. servd-java's variants map a static archive
+    instead, dumped as greeter.service's comment and the package's postinst do: java -Xshare:dump
+    from a class list, under the class path of the -jar (its manifest names lib/)."""
     (TARGET / "archives").mkdir(parents=True, exist_ok=True)
     for name in variants:
-        if not JVMS[name]["archive"]:
+        spec = spec_of(name)
+        if not spec["archive"]:
             continue
         path = archive_path(name)
-        if path.exists() and path.stat().st_mtime > GREETER_JAR.stat().st_mtime and not args.retrain:
+        inputs = [spec["jar"], STAGE_JAVA] if spec["kind"] == "servd-java" else [GREETER_JAR]
+        if path.exists() and all(path.stat().st_mtime > Path(i).stat().st_mtime for i in inputs) \
+                and not args.retrain:
             continue
         path.unlink(missing_ok=True)
-        notify = NotifyListener()
-        s = Server(name, port, args.server_cpus, notify, log_dir, train=True)
-        try:
-            s.wait_first_200()
-            s.ready_ms()
-            wrk(port, 16, 2, args.client_cpus)
-        finally:
-            s.stop(timeout=120)  # the archive is written at exit (JDK 25 forks an assembly JVM)
-            notify.close()
+        if spec["kind"] == "jvm":
+            training_run(name, port, args, log_dir, timeout=120)  # JDK 25 forks an assembly JVM at exit
+        else:
+            classlist = spec["classlist"]
+            if classlist is None:
+                classlist = classlist_path(name)
+                classlist.unlink(missing_ok=True)
+                training_run(name, port, args, log_dir)
+            with open(log_dir / (name + "-dump.log"), "ab") as log:
+                subprocess.run([spec["java"], "-Xshare:dump", f"-XX:SharedClassListFile={classlist}",
+                                f"-XX:SharedArchiveFile={path}", "-cp", str(spec["jar"])],
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
         print(f"  trained {name}: {path.name} {path.stat().st_size // 1024 if path.exists() else 'MISSING'} kB",
               flush=True)
 
 
-def start_up(names, iterations, port, args, log_dir, notify, results):
+def training_run(name, port, args, log_dir, timeout=20.0):
+    notify = NotifyListener()
+    s = Server(name, port, args.server_cpus, notify, log_dir, train=True)
+    try:
+        s.wait_first_200()
+        s.ready_ms()
+        wrk(port, 16, 2, args.client_cpus)
+    finally:
+        s.stop(timeout=timeout)
+        notify.close()
+
+
+def run_to_exit(argv, env, cpus):
+    """Runs argv to its exit: wall ms from just before the spawn to its reaping, and its CPU ms
+    (utime + stime from wait4's resource usage, which the kernel keeps in ns)."""
+    argv = ["taskset", "-c", cpus] + argv if cpus else argv
+    quiet = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+             (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, 1, 2)]
+    t0 = time.monotonic_ns()
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=quiet)
+    _, status, usage = os.wait4(pid, 0)
+    wall_ms = (time.monotonic_ns() - t0) / 1e6
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited with {os.waitstatus_to_exitcode(status)}")
+    return {"wall_ms": wall_ms, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "load": loadavg()}
+
+
+def floor_command(key):
+    return [FLOORS[key], "-version"]  # the JVM's defaults, -Xshare:auto among them
+
+
+def launcher_commands(port):
+    """The launcher's own cost, as bench/results/2026-12-02-servd-java-exec.txt measured it: the
+    servd-java variant's command with a java that is /bin/true, against /bin/true alone."""
+    home = TARGET / "true-java"
+    (home / "bin").mkdir(parents=True, exist_ok=True)
+    if not (home / "bin" / "java").exists():
+        (home / "bin" / "java").symlink_to(shutil.which("true"))
+    env = dict(server_env("servd-java"), SERVD_JAVA_HOME=str(home))
+    return {"true": ([shutil.which("true")], env), "servd-java": (server_command("servd-java", port), env)}
+
+
+def start_up(names, iterations, port, args, log_dir, notify, run):
+    results, floors, launcher = run["start_up"], run["floors"], run["launcher"]
     for i in range(iterations):
         order = names[i % len(names):] + names[:i % len(names)]  # rotate: no server always goes first
         for name in order:
+            if name in FLOORS:
+                sample = run_to_exit(floor_command(name), server_env(name), args.server_cpus)
+                floors.setdefault(name, []).append(sample)
+                print(f"  start {i + 1}/{iterations} {name + ' -version':24} exit {sample['wall_ms']:7.1f} ms  "
+                      f"CPU {sample['cpu_ms']:5.1f} ms", flush=True)
+                continue
+            if name == LAUNCHER:
+                commands = launcher_commands(port)
+                for _ in range(args.launcher_runs):  # alternating, so that both see the same machine
+                    for key, (argv, env) in commands.items():
+                        launcher.setdefault(key, []).append(run_to_exit(argv, env, args.server_cpus))
+                last = {k: med([x["wall_ms"] for x in v[-args.launcher_runs:]]) for k, v in launcher.items()}
+                print(f"  start {i + 1}/{iterations} {name:24} exit {last['servd-java']:7.1f} ms against "
+                      f"{last['true']:.1f} ms for /bin/true ({args.launcher_runs} runs each)", flush=True)
+                continue
             s = Server(name, port, args.server_cpus, notify, log_dir)
             try:
                 first, cpu_ms = s.wait_first_200()
@@ -381,17 +531,23 @@ def main():
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the load phase")
     p.add_argument("--starts", type=int, default=6, help="interleaved starts per server for start-up")
     p.add_argument("--connections", type=int, nargs="+", default=[64, 256])
-    p.add_argument("--chosen", default="j17-cds-c1", help="the JVM variant checked against the targets")
+    p.add_argument("--chosen", default="servd-java",
+                   help="the variant checked against the targets (default: the deployed greeter)")
     p.add_argument("--transports", nargs="+", default=["epoll", "io_uring", "nio"])
     p.add_argument("--transport-jvms", nargs="+", default=["j17-cds-c1", "j17-cds-c2"],
                    help="JVM variants run on every transport")
-    p.add_argument("--jvms", nargs="+", default=list(JVMS), help="JVM variants measured on epoll")
+    p.add_argument("--jvms", nargs="+", default=list(JVMS), choices=list(JVMS), metavar="JVM",
+                   help=f"JVM variants measured on epoll (default: all of {' '.join(JVMS)})")
     p.add_argument("--server-cpus", default="1", help="taskset list for servers ('' = no pinning)")
     p.add_argument("--client-cpus", default="0", help="taskset list for wrk ('' = no pinning)")
     p.add_argument("--idle-settle", type=float, default=1.0, help="seconds idle before reading idle RSS")
+    p.add_argument("--launcher-runs", type=int, default=20,
+                   help="runs of servd-java and of /bin/true, each, per start-up iteration")
+    p.add_argument("--no-agent", action="store_true", help=f"leave {AGENT} out of the start-up phase")
     p.add_argument("--port", type=int, default=18480)
     p.add_argument("--retrain", action="store_true", help="rebuild CDS archives and AOT caches")
-    p.add_argument("--out", default=str(BENCH / "results" / f"{datetime.date.today()}.md"))
+    p.add_argument("--out", default=str(BENCH / "results" / f"{datetime.date.today()}.md"),
+                   help="the report; the run's raw JSON goes next to it as <stem>.json")
     p.add_argument("--skip-start-up", action="store_true")
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--report-only", metavar="RAW_JSON", help="rewrite the report of an earlier run")
@@ -400,8 +556,7 @@ def main():
         run = json.loads(Path(args.report_only).read_text())
         saved = argparse.Namespace(**run["args"])
         saved.out = args.out
-        Path(args.out).write_text(report(run, saved, Path(args.report_only).resolve()))
-        print(f"report: {args.out}")
+        write_results(run, saved)
         return
     if args.duration > 10:
         p.error("--duration is capped at 10 s per cell")
@@ -409,22 +564,45 @@ def main():
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     log_dir = TARGET / "logs" / stamp
     log_dir.mkdir(parents=True, exist_ok=True)
+    notes = []
+    if not stage_built():
+        notes.append(f"no servd package stage at {STAGE.relative_to(ROOT)} (`mvn -o -B -q package -DskipTests` "
+                     f"makes it): servd-java, {AGENT} and the stage runtime's java -version not measured")
+    if not os.access(JAVA25, os.X_OK):
+        notes.append(f"no JDK 25 at {JAVA25} (BENCH_JAVA25): its variants and java -version not measured")
+    missing = {n for n in list(JVMS) + [AGENT] if not os.access(spec_of(n)["java"], os.X_OK)}
+    args.jvms = [j for j in args.jvms if j not in missing]
+    args.transport_jvms = [j for j in args.transport_jvms if j not in missing]
+    for note in notes:
+        print(f"note: {note}", flush=True)
     run = {"started": stamp, "args": vars(args), "uptime_before": uptime(), "host": host_facts(),
-           "commands": {}, "start_up": {}, "load": {}}
-    start_names = ["go", "nginx"] + args.jvms
+           "notes": notes, "commands": {}, "start_up": {}, "floors": {}, "launcher": {}, "load": {}}
+    agent = [] if args.no_agent or AGENT in missing else [AGENT]
+    floors = [k for k in FLOORS if os.access(FLOORS[k], os.X_OK)]
+    launcher = [LAUNCHER] if "servd-java" in args.jvms else []
+    # the java -version floors and the launcher's runs take their turn among the starts
+    start_names = ["go", "nginx"] + args.jvms + agent + floors + launcher
     load_names = ["go", "nginx"] + [f"{j}/{t}" for j in args.transport_jvms for t in args.transports] + [
         f"{j}/epoll" for j in args.jvms if j not in args.transport_jvms]
     for n in start_names:  # JVM servers on another transport only differ in --transport=
-        run["commands"][n] = " ".join(server_command(n, args.port)).replace(str(ROOT) + "/", "")
+        if n in FLOORS:
+            argv = floor_command(n)
+        elif n == LAUNCHER:
+            argv = ["SERVD_JAVA_HOME=" + str(TARGET / "true-java"), *server_command("servd-java", args.port)]
+        else:
+            argv = server_command(n, args.port)
+        run["commands"][n] = " ".join(map(str, argv)).replace(str(ROOT) + "/", "")
+    AGENT_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+    AGENT_CONFIG.write_text("")  # the agent's defaults: no [HTTP] token, no history
 
     print(f"uptime: {run['uptime_before']}", flush=True)
     print("training CDS archives / AOT caches", flush=True)
-    train_archives([j for j in JVMS if j in args.jvms + args.transport_jvms], args.port, args, log_dir)
+    train_archives([j for j in JVMS if j in args.jvms + args.transport_jvms] + agent, args.port, args, log_dir)
     notify = NotifyListener()
     try:
         if not args.skip_start_up:
             print("start-up phase", flush=True)
-            start_up(start_names, args.starts, args.port, args, log_dir, notify, run["start_up"])
+            start_up(start_names, args.starts, args.port, args, log_dir, notify, run)
         run["uptime_middle"] = uptime()
         if not args.skip_load:
             print("load phase", flush=True)
@@ -435,9 +613,18 @@ def main():
     run["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     raw = TARGET / f"results-{stamp}.json"
     raw.write_text(json.dumps(run, indent=1))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(report(run, args, raw))
-    print(f"raw: {raw}\nreport: {args.out}")
+    print(f"raw: {raw}")
+    write_results(run, args)
+
+
+def write_results(run, args):
+    """The report at --out and, next to it, the run's raw JSON (<stem>.json), to be committed together."""
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    raw = out.with_suffix(".json")
+    raw.write_text(json.dumps(run, indent=1))
+    out.write_text(report(run, args, raw))
+    print(f"raw: {raw}\nreport: {out}")
 
 
 def uptime():
@@ -453,6 +640,7 @@ def host_facts():
             return "?"
     return {"kernel": os.uname().release, "cpus": os.cpu_count(),
             "java17": first_line([JAVA17, "-version"]), "java25": first_line([JAVA25, "-version"]),
+            "stage": first_line([str(STAGE_JAVA), "-version"]),
             "go": first_line(["go", "version"]), "nginx": first_line(["nginx", "-v"]),
             "wrk": first_line(["wrk", "-v"])}
 
@@ -487,9 +675,11 @@ def report(run, args, raw):
 
     L.append(f"# Greeter benchmark, {run['started']}")
     L.append("")
-    L.append(f"Generated by `bench/run` (bench/bench.py); raw numbers: `bench/target/{raw.name}` (not committed) "
-             "and the per-cell table below. Loopback only, `wrk -t1`, medians over interleaved runs.")
+    L.append(f"Generated by `bench/run` (bench/bench.py); raw numbers: `{raw.name}` next to this report "
+             "and the per-cell tables below. Loopback only, `wrk -t1`, medians over interleaved runs.")
     L.append("")
+    for note in run.get("notes", []):
+        L.append(f"- Not measured: {note}.")
     L.append(f"- Machine load: before `{run['uptime_before']}`; middle `{run.get('uptime_middle', '')}`; "
              f"after `{run['uptime_after']}`. Treat every number as noisy: the host has "
              f"{run['host']['cpus']} CPUs shared with other builds and emulated VMs.")
@@ -497,7 +687,8 @@ def report(run, args, raw):
              f"cells of {args.duration} s after a {args.warmup} s warm-up, {args.rounds} rounds; "
              f"{args.starts} starts per server.")
     h = run["host"]
-    L.append(f"- {h['java17']} / {h['java25']}; {h['go']}; {h['nginx']}; {h['wrk']}; kernel {h['kernel']}.")
+    L.append(f"- {h['java17']} / {h['java25']} / stage runtime: {h.get('stage', '?')}; {h['go']}; {h['nginx']}; "
+             f"{h['wrk']}; kernel {h['kernel']}.")
     L.append("")
     if load_data:
         go, ngx = per_cpu("go"), per_cpu("nginx")
@@ -537,23 +728,7 @@ def report(run, args, raw):
                      f"{fmt(med([s.get('cpu_ms_at_ready') for s in samples]), 0, ' ms')} | {fmt(rss / 1024, 1, ' MB')} | "
                      f"{ratio(rss, go_rss)} |")
         L.append("")
-    L.append("## Targets")
-    L.append("")
-    chosen = f"{args.chosen}/epoll"
-    peak = cell_med(chosen, conns[-1], "peak_rss_kb") if load_data else None
-    ready = med([s["ready_ms"] for s in start_data.get(args.chosen, [])]) if start_data else None
-    pc, ngx = (per_cpu(chosen), per_cpu("nginx")) if load_data else (None, None)
-    L.append(f"For the chosen flag set `{args.chosen}` on epoll:")
-    L.append("")
-    L.append("| target | measured | met |")
-    L.append("|---|---:|:-:|")
-    L.append(f"| peak RSS ≤ 56 MB at {conns[-1]} connections | {fmt(peak and peak / 1024, 1, ' MB')} | "
-             f"{'–' if peak is None else ('yes' if peak / 1024 <= 56 else 'no')} |")
-    L.append(f"| exec → READY ≤ 80 ms | {fmt(ready, 1, ' ms')} | "
-             f"{'–' if ready is None else ('yes' if ready <= 80 else 'no')} |")
-    L.append(f"| requests per CPU-second ≥ nginx's (c={conns[-1]}) | {fmt(pc)} vs {fmt(ngx)} ({ratio(pc, ngx)}) | "
-             f"{'–' if not pc or not ngx else ('yes' if pc >= ngx else 'no')} |")
-    L.append("")
+    L.extend(targets(run, args, cell_med, per_cpu))
     if load_data:
         L.append("## Transports under the same flags (auto's order)")
         L.append("")
@@ -572,9 +747,10 @@ def report(run, args, raw):
         L.append("")
     L.append("## Commands")
     L.append("")
-    L.append("JVM servers run with `MALLOC_ARENA_MAX=2`; every server under `taskset -c "
-             f"{args.server_cpus}` when pinned; `NOTIFY_SOCKET` points at the harness's listener. "
-             "`NAME/io_uring` and `NAME/nio` are `NAME` with `--transport=io_uring|nio`.")
+    L.append("JVM servers run with `MALLOC_ARENA_MAX=2`; servd-java's with `SERVD_JAVA_HOME` at the stage's "
+             "runtime (servd-java exports `MALLOC_ARENA_MAX=2` itself); every server, `java -version` and "
+             f"launcher run under `taskset -c {args.server_cpus}` when pinned; `NOTIFY_SOCKET` points at the "
+             "harness's listener. `NAME/io_uring` and `NAME/nio` are `NAME` with `--transport=io_uring|nio`.")
     L.append("")
     L.append("```")
     for n, c in run["commands"].items():
@@ -608,7 +784,95 @@ def report(run, args, raw):
                      f"{' '.join(fmt(s.get('cpu_ms_at_ready'), 0) for s in samples)} | "
                      f"{' '.join(fmt(s['idle_rss_kb'] / 1024, 1) for s in samples)} |")
         L.append("")
+    runs_to_exit = {f"{k} -version": v for k, v in run.get("floors", {}).items()}
+    runs_to_exit.update({f"launcher: {k}": v for k, v in run.get("launcher", {}).items()})
+    if runs_to_exit:
+        L.append("| run to exit | wall ms (each run) | CPU ms | load |")
+        L.append("|---|---|---|---|")
+        for name, samples in runs_to_exit.items():
+            L.append(f"| {name} | {' '.join(fmt(s['wall_ms'], 1) for s in samples)} | "
+                     f"{' '.join(fmt(s['cpu_ms'], 1) for s in samples)} | "
+                     f"{fmt(min(s['load'] for s in samples), 1)}–{fmt(max(s['load'] for s in samples), 1)} |")
+        L.append("")
     return "\n".join(L) + "\n"
+
+
+def targets(run, args, cell_med, per_cpu):
+    """The Targets section (issue 14 item 1): each target against the median of the run."""
+    start, floors, launcher = run["start_up"], run.get("floors", {}), run.get("launcher", {})
+    conns = [str(c) for c in args.connections]
+    chosen, last = args.chosen, conns[-1]
+    loaded = f"{chosen}/epoll"
+
+    def start_med(name, key):
+        return med([s.get(key) for s in start.get(name, [])])
+
+    def exit_med(samples, key):
+        return med([s[key] for s in samples]) if samples else None
+
+    def met(ok):
+        return "–" if ok is None else ("yes" if ok else "no")
+
+    def mb(kb):
+        return None if kb is None else kb / 1024
+
+    ready, ready_cpu = start_med(chosen, "ready_ms"), start_med(chosen, "cpu_ms_at_ready")
+    spec = spec_of(chosen)
+    floor_key = floor_of(spec["java"]) if spec else None
+    floor, floor_cpu = (exit_med(floors.get(floor_key), k) for k in ("wall_ms", "cpu_ms"))
+    idle = mb(start_med(chosen, "idle_rss_kb"))
+    peak = mb(cell_med(loaded, last, "peak_rss_kb"))
+    pc, ngx, go = per_cpu(loaded), per_cpu("nginx"), per_cpu("go")
+    agent_ready, agent_idle = start_med(AGENT, "ready_ms"), mb(start_med(AGENT, "idle_rss_kb"))
+    launch = [exit_med(launcher.get("servd-java"), k) for k in ("wall_ms", "cpu_ms")]
+    base = [exit_med(launcher.get("true"), k) for k in ("wall_ms", "cpu_ms")]
+    own = [None if a is None or b is None else a - b for a, b in zip(launch, base)]
+
+    def at_most(v, limit):
+        return None if v is None else v <= limit
+
+    def at_least_times(a, b, k):
+        return None if a is None or not b else a >= k * b
+
+    rows = [
+        (f"{chosen}: exec → READY", "≤ 80 ms", fmt(ready, 1, " ms"), "–", met(at_most(ready, 80))),
+        (f"{chosen}: exec → READY ÷ `java -version` of the same JVM ({floor_key or '?'})", "≤ 2.5×",
+         f"{fmt(ready, 1)} vs {fmt(floor, 1)} ms; CPU {fmt(ready_cpu)} vs {fmt(floor_cpu)} ms",
+         f"{ratio(ready, floor)}; CPU {ratio(ready_cpu, floor_cpu)}",
+         met(None if ready is None or not floor else ready <= 2.5 * floor)),
+        (f"{chosen}: idle RSS, {args.idle_settle:g} s after READY", "≤ 40 MB", fmt(idle, 1, " MB"), "–",
+         met(at_most(idle, 40))),
+        (f"{chosen}: peak RSS, wrk -c{last}", "≤ 56 MB", fmt(peak, 1, " MB"), "–", met(at_most(peak, 56))),
+        (f"{chosen}: requests per server CPU-second, c={last}, ÷ nginx", "≥ 1.0×",
+         f"{fmt(pc)} vs {fmt(ngx)}", ratio(pc, ngx), met(at_least_times(pc, ngx, 1.0))),
+        (f"{chosen}: requests per server CPU-second, c={last}, ÷ Go", "≥ 2×",
+         f"{fmt(pc)} vs {fmt(go)}", ratio(pc, go), met(at_least_times(pc, go, 2.0))),
+    ]
+    for c in conns:
+        p99, go99 = cell_med(loaded, c, "p99_ms"), cell_med("go", c, "p99_ms")
+        rows.append((f"{chosen}: p99, c={c}", "≤ Go's", f"{fmt(p99, 2)} vs {fmt(go99, 2)} ms", ratio(p99, go99),
+                     met(None if p99 is None or go99 is None else p99 <= go99)))
+    rows += [
+        (f"{AGENT}: exec → READY", "≤ 90 ms (greeter's + 10 ms)", fmt(agent_ready, 1, " ms"),
+         f"{ratio(agent_ready, ready)} of {chosen}'s", met(at_most(agent_ready, 90))),
+        (f"{AGENT}: idle RSS, {args.idle_settle:g} s after READY", "≤ 50 MB (greeter's + 10 MB)",
+         fmt(agent_idle, 1, " MB"), f"{ratio(agent_idle, idle)} of {chosen}'s", met(at_most(agent_idle, 50))),
+        ("servd-java launcher's own cost: exec → exec of java (median, /bin/true as java, less /bin/true alone)",
+         "≤ 10 ms (issue 15 item 1)", f"{fmt(own[0], 2)} ms wall; {fmt(own[1], 2)} ms CPU",
+         f"{fmt(launch[0], 2)} vs {fmt(base[0], 2)} ms", met(at_most(own[0], 10))),
+    ]
+    for key, samples in floors.items():
+        on_it = [n for n in start if spec_of(n) and floor_of(spec_of(n)["java"]) == key]
+        rows.append((f"`java -version`, {key} ({FLOORS.get(key, '?').replace(str(ROOT) + '/', '')})", "floor",
+                     f"{fmt(exit_med(samples, 'wall_ms'), 1)} ms wall; {fmt(exit_med(samples, 'cpu_ms'), 1)} ms CPU",
+                     "; ".join(f"{n} READY {ratio(start_med(n, 'ready_ms'), exit_med(samples, 'wall_ms'))}"
+                               for n in on_it) or "–", "–"))
+    L = ["## Targets", "",
+         f"For `{chosen}` (the greeter's targets; load cells on epoll) and `{AGENT}` (start-up only). Medians; "
+         "ratios are measured ÷ the peer's.", "",
+         "| metric | target | measured | ratio | met |", "|---|---|---:|---:|:-:|"]
+    L += [f"| {' | '.join(r)} |" for r in rows]
+    return L + [""]
 
 
 if __name__ == "__main__":
