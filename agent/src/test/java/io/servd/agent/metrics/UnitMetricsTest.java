@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** /metrics on the captured debian12-systemd252 tree (read only: used in place). */
 class UnitMetricsTest {
@@ -46,6 +48,48 @@ class UnitMetricsTest {
         var reply = endpoint.scrape(request);
         contentType.append(reply.headers().get(0).getValue());
         return new String(reply.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Prometheus sends {@code Accept-Encoding: gzip}: the same text, gzipped, said in the headers. */
+    @Test
+    void aScrapeIsGzippedWhenTheScraperAcceptsIt() throws IOException {
+        var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics", Unpooled.EMPTY_BUFFER);
+        request.headers().set("Accept-Encoding", "gzip");
+        var zipped = endpoint.scrape(request);
+        var plain = endpoint.scrape(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics",
+                Unpooled.EMPTY_BUFFER));
+
+        assertThat(zipped.headers()).contains(Map.entry("Content-Encoding", "gzip"), Map.entry("Vary", "Accept-Encoding"));
+        assertThat(plain.headers()).contains(Map.entry("Vary", "Accept-Encoding"))
+                .noneMatch(h -> h.getKey().equals("Content-Encoding"));
+        String unzipped;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
+            unzipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(parseStrictly(unzipped)).isEqualTo(parseStrictly(new String(plain.body(), StandardCharsets.UTF_8)));
+        assertThat(zipped.body().length).as("gzipped vs plain bytes").isLessThan(plain.body().length / 4);
+    }
+
+    @ParameterizedTest(name = "[{0}] -> gzip {1}")
+    @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+        # Accept-Encoding (RFC 9110 12.5.3)     | gzip
+        null                                    | false
+        ''                                      | false
+        gzip                                    | true
+        'gzip, deflate, br'                     | true
+        GZIP                                    | true
+        x-gzip                                  | true
+        gzip;q=0                                | false
+        gzip; q=0.000                           | false
+        gzip;q=0.5                              | true
+        'br, *'                                 | true
+        '*;q=0'                                 | false
+        'gzip;q=0, *'                           | false
+        identity                                | false
+        'deflate, br'                           | false
+        """)
+    void acceptEncodingDecidesGzip(String acceptEncoding, boolean gzip) {
+        assertThat(MetricsEndpoint.acceptsGzip(acceptEncoding)).isEqualTo(gzip);
     }
 
     /** Every line is a comment or a well-formed sample; returns samples by "name{labels}". */
