@@ -130,12 +130,45 @@ public abstract class PackageInstallStartStop {
     }
 
     /**
+     * Issue 14 item 3: the shipped servd lives within its own unit's limits. After the start and a
+     * first round of its read API (the unit table, a scrape, the web page, history), its cgroup's
+     * peak stays below {@code MemoryHigh=} (so the kernel never had to reclaim from it, let alone
+     * throttle it) and so below {@code MemoryMax=}; {@code memory.events} counts no high, max or
+     * oom_kill event. The figures go to the test's output.
+     */
+    @Test
+    @Order(4)
+    public void servdStaysWithinItsOwnMemoryLimits(Vm vm) throws IOException {
+        GuestResult reads = vm.sh("for p in /v1/units /metrics / /v1/self /v1/units/servd.service/history; do"
+                + " curl -sS -o /dev/null -w '%{http_code} ' --max-time 60 http://127.0.0.1:9470$p || exit 1; done");
+        assertThat(reads.exitCode()).as(reads.describe()).isZero();
+        assertThat(reads.stdout().trim().split(" ")).as("GET /v1/units /metrics / /v1/self /v1/units/servd.service/history")
+                .containsOnly("200");
+        Map<String, String> limits = show(vm, "MemoryHigh", "MemoryMax", "ControlGroup");
+        String cgroup = "/sys/fs/cgroup" + limits.get("ControlGroup");
+        long high = Long.parseLong(limits.get("MemoryHigh"));
+        long max = Long.parseLong(limits.get("MemoryMax"));
+        long current = Long.parseLong(vm.exec("cat", cgroup + "/memory.current").orThrow().stdout().trim());
+        long peak = Long.parseLong(vm.exec("cat", cgroup + "/memory.peak").orThrow().stdout().trim());
+        Map<String, String> events = new LinkedHashMap<>();
+        vm.exec("cat", cgroup + "/memory.events").orThrow().stdout().lines().map(l -> l.split(" "))
+                .forEach(kv -> events.put(kv[0], kv[1]));
+        System.out.printf("servd on %s after start and its read API: memory.current %d, memory.peak %d;"
+                + " MemoryHigh %d, MemoryMax %d; memory.events %s%n", vm.suite(), current, peak, high, max, events);
+
+        assertThat(high).as("MemoryHigh of the shipped unit").isLessThan(max);
+        assertThat(peak).as("memory.peak of %s (MemoryHigh %d, MemoryMax %d)", cgroup, high, max).isLessThan(high);
+        assertThat(events).as("%s/memory.events", cgroup).containsEntry("high", "0").containsEntry("max", "0")
+                .containsEntry("oom_kill", "0");
+    }
+
+    /**
      * Issue 7 item 3 and issue 12 item 5, on the installed files as this systemd sees them: no
      * diagnostics from {@code systemd-analyze verify}, and an exposure score no higher than
      * {@link #maxExposure()} (each systemd version scores its own list of settings).
      */
     @Test
-    @Order(4)
+    @Order(5)
     public void unitPassesVerifyAndScoresWithinTheExposureLimit(Vm vm) throws IOException {
         String[] argv = new String[3 + UNIT_FILES.length];
         System.arraycopy(new String[] {"systemd-analyze", "verify", "--man=no"}, 0, argv, 0, 3);
@@ -154,7 +187,7 @@ public abstract class PackageInstallStartStop {
 
     /** SIGTERM: servd drains (its "drained:" line), exits 0 by itself, and the unit is inactive, not failed. */
     @Test
-    @Order(5)
+    @Order(6)
     public void stopDrainsAndLeavesTheUnitInactiveNotFailed(Vm vm) throws IOException {
         String pid = show(vm, "MainPID").get("MainPID");
 
@@ -173,7 +206,7 @@ public abstract class PackageInstallStartStop {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     public void journalHasNoErrorsFromServd(Vm vm) throws IOException {
         GuestResult errors = vm.exec("journalctl", "-u", UNIT, "--since", since, "-p", "err", "--no-pager", "-q");
 
@@ -182,7 +215,7 @@ public abstract class PackageInstallStartStop {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     public void purgeLeavesNothingBehind(Vm vm) throws IOException {
         GuestResult purge = vm.exec(DPKG_TIMEOUT, "dpkg", "--purge", "servd");
         assertThat(purge.exitCode()).as(purge.describe()).isZero();
