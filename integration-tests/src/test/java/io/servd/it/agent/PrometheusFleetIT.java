@@ -79,9 +79,10 @@ class PrometheusFleetIT {
         GuestResult setup = script(vm, stopUnits() + """
                 systemd-run -q --unit=prom-limited -p MemoryMax=64M -p MemoryHigh=48M sleep infinity
                 systemd-run -q --unit=prom-throttled -p CPUQuota=5% sh -c 'while :; do :; done'
-                # tail holds all its input (no newline in /dev/zero): killed at 16M, again every few seconds
+                # tail holds all its input (no newline in /dev/zero): killed at 16M, again every few seconds;
+                # oom_score_adj 1000 makes it the victim (a run saw the kernel pick the unit's sh: the unit failed)
                 systemd-run -q --unit=prom-hog -p MemoryMax=16M -p MemorySwapMax=0 -p OOMPolicy=continue \\
-                    sh -c 'while :; do head -c 64M /dev/zero | tail; sleep 3; done'
+                    sh -c 'while :; do head -c 64M /dev/zero | (echo 1000 > /proc/self/oom_score_adj; exec tail); sleep 3; done'
                 systemd-run -q --unit=prom-flappy -p Restart=always -p RestartSec=2 -p StartLimitIntervalSec=0 sh -c 'sleep 2; exit 1'
                 systemd-run -q --unit=prom-failed sh -c 'exit 3'
                 systemd-run -q --unit=prom-unreadable sleep infinity
