@@ -2,6 +2,7 @@ package io.servd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.servd.cgroup.MemoryEvents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,18 +150,20 @@ public abstract class PackageInstallStartStop {
         String cgroup = "/sys/fs/cgroup" + limits.get("ControlGroup");
         long high = Long.parseLong(limits.get("MemoryHigh"));
         long max = Long.parseLong(limits.get("MemoryMax"));
-        long current = Long.parseLong(vm.exec("cat", cgroup + "/memory.current").orThrow().stdout().trim());
-        long peak = Long.parseLong(vm.exec("cat", cgroup + "/memory.peak").orThrow().stdout().trim());
-        Map<String, String> events = new LinkedHashMap<>();
-        vm.exec("cat", cgroup + "/memory.events").orThrow().stdout().lines().map(l -> l.split(" "))
-                .forEach(kv -> events.put(kv[0], kv[1]));
+        // one round trip: memory.current and memory.peak are a line each, memory.events the rest
+        List<String> lines = vm.exec("cat", cgroup + "/memory.current", cgroup + "/memory.peak", cgroup + "/memory.events")
+                .orThrow().stdout().lines().toList();
+        long current = Long.parseLong(lines.get(0));
+        long peak = Long.parseLong(lines.get(1));
+        MemoryEvents events = MemoryEvents.parseCgroup(String.join("\n", lines.subList(2, lines.size())),
+                Path.of(cgroup, "memory.events"));
         System.out.printf("servd on %s after start and its read API: memory.current %d, memory.peak %d;"
                 + " MemoryHigh %d, MemoryMax %d; memory.events %s%n", vm.suite(), current, peak, high, max, events);
 
         assertThat(high).as("MemoryHigh of the shipped unit").isLessThan(max);
         assertThat(peak).as("memory.peak of %s (MemoryHigh %d, MemoryMax %d)", cgroup, high, max).isLessThan(high);
-        assertThat(events).as("%s/memory.events", cgroup).containsEntry("high", "0").containsEntry("max", "0")
-                .containsEntry("oom_kill", "0");
+        assertThat(events).as("%s/memory.events", cgroup).extracting(MemoryEvents::high, MemoryEvents::max,
+                MemoryEvents::oomKill).containsExactly(0L, 0L, 0L);
     }
 
     /**
